@@ -1,0 +1,77 @@
+/// A small ordered list of unique keys with values: the labels or attributes of one event.
+///
+/// Events have a handful of keys, so a flat array beats a hash table: it is cheaper to build, keeps the order
+/// a line was written in, and looks keys up by a short linear scan.
+///
+/// ```swift
+/// var attributes: Attributes = ["model": "gpt-5-mini", "prompt_tokens": 1234]
+/// attributes["phase"] = "initial"
+/// print(attributes["model"]?.stringValue ?? "-")  // gpt-5-mini
+/// ```
+public struct KeyValueList<Value: Sendable & Hashable>: Sendable, Hashable, RandomAccessCollection {
+    /// One key and its value.
+    public struct Element: Sendable, Hashable {
+        public var key: String
+        public var value: Value
+
+        public init(key: String, value: Value) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    /// The entries in insertion order; keys are unique.
+    public private(set) var elements: [Element]
+
+    /// An empty list.
+    public init() { self.elements = [] }
+
+    /// A list of the given entries; a later duplicate key replaces the earlier value in place.
+    public init(_ pairs: some Sequence<(String, Value)>) {
+        self.elements = []
+        for (key, value) in pairs { self[key] = value }
+    }
+
+    public var startIndex: Int { elements.startIndex }
+    public var endIndex: Int { elements.endIndex }
+    public subscript(position: Int) -> Element { elements[position] }
+
+    /// The value for `key`; setting `nil` removes the key, setting a value replaces it in place or appends it.
+    public subscript(key: String) -> Value? {
+        get {
+            for element in elements where element.key == key { return element.value }
+            return nil
+        }
+        set {
+            if let index = elements.firstIndex(where: { $0.key == key }) {
+                if let newValue {
+                    elements[index].value = newValue
+                } else {
+                    elements.remove(at: index)
+                }
+            } else if let newValue {
+                elements.append(Element(key: key, value: newValue))
+            }
+        }
+    }
+
+    /// Appends without checking for an existing key; for decoders that have already checked.
+    package mutating func appendUnchecked(key: String, value: Value) {
+        elements.append(Element(key: key, value: value))
+    }
+
+    /// Reserves room for `count` entries.
+    public mutating func reserveCapacity(_ count: Int) { elements.reserveCapacity(count) }
+}
+
+extension KeyValueList: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral pairs: (String, Value)...) {
+        self.init(pairs)
+    }
+}
+
+/// The identity labels of an event (`service`, `agent_id`, …) or the labels of a gauge sample.
+public typealias Labels = KeyValueList<String>
+
+/// The attributes of an event (`model`, `tool`, `prompt_tokens`, …).
+public typealias Attributes = KeyValueList<AttributeValue>

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct VitalsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vitals",
+        abstract: "Performance tracker and monitor for AI-agent systems.",
+        subcommands: []
+    )
+}
