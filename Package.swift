@@ -6,11 +6,17 @@ let package = Package(
     name: "vitals",
     products: [
         .library(name: "Vitals", targets: ["Vitals"]),
+        .library(name: "VitalsStore", targets: ["VitalsStore"]),
+        .library(name: "VitalsSQLite", targets: ["VitalsSQLite"]),
+        .library(name: "VitalsPostgres", targets: ["VitalsPostgres"]),
         .executable(name: "vitals", targets: ["VitalsCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Clock reads and a per-thread stripe number, as inline C so the hot path stays a few instructions.
@@ -22,10 +28,44 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The store protocol, series identity, buckets, rollups and query planning shared by every backend.
+        .target(
+            name: "VitalsStore",
+            dependencies: [
+                "Vitals",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "VitalsSQLite",
+            dependencies: [
+                "Vitals",
+                "VitalsStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "VitalsPostgres",
+            dependencies: [
+                "Vitals",
+                "VitalsStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        // A child process for the crash-safety test: ingests batches and reports each acknowledged one.
+        .executableTarget(
+            name: "VitalsStoreCrashProbe",
+            dependencies: ["Vitals", "VitalsStore", "VitalsSQLite"]
+        ),
         .executableTarget(
             name: "VitalsCLI",
             dependencies: [
                 "Vitals",
+                "VitalsStore",
+                "VitalsSQLite",
+                "VitalsPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -34,6 +74,15 @@ let package = Package(
             dependencies: [
                 "Vitals",
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "VitalsStoreTests",
+            dependencies: [
+                "Vitals",
+                "VitalsStore",
+                "VitalsSQLite",
+                "VitalsPostgres",
             ]
         ),
         .testTarget(

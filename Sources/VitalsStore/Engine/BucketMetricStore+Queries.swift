@@ -1,0 +1,181 @@
+import Vitals
+
+extension BucketMetricStore {
+    public func eventStats(_ query: StatsQuery) async throws -> [EventStatsGroup] {
+        let groups = try await collect(query, kind: .event, steps: nil) { level, ids, from, to in
+            try await self.backend.eventBuckets(level: level, seriesIDs: ids, from: from, to: to)
+        }
+        return groups.map { labels, steps in
+            EventStatsGroup(labels: labels, statistics: steps.first?.value ?? EventStatistics(), seconds: query.range.seconds)
+        }
+    }
+
+    public func gaugeStats(_ query: StatsQuery) async throws -> [GaugeStatsGroup] {
+        let groups = try await collect(query, kind: .gauge, steps: nil) { level, ids, from, to in
+            try await self.backend.gaugeBuckets(level: level, seriesIDs: ids, from: from, to: to)
+        }
+        return groups.map { labels, steps in
+            GaugeStatsGroup(labels: labels, statistics: steps.first?.value ?? GaugeStatistics())
+        }
+    }
+
+    public func eventTimeSeries(_ query: StatsQuery, step: Duration) async throws -> [EventTimeSeries] {
+        let groups = try await collect(query, kind: .event, steps: try stepWidth(step)) { level, ids, from, to in
+            try await self.backend.eventBuckets(level: level, seriesIDs: ids, from: from, to: to)
+        }
+        return groups.map { labels, steps in
+            EventTimeSeries(labels: labels, points: Self.points(steps))
+        }
+    }
+
+    public func gaugeTimeSeries(_ query: StatsQuery, step: Duration) async throws -> [GaugeTimeSeries] {
+        let groups = try await collect(query, kind: .gauge, steps: try stepWidth(step)) { level, ids, from, to in
+            try await self.backend.gaugeBuckets(level: level, seriesIDs: ids, from: from, to: to)
+        }
+        return groups.map { labels, steps in
+            GaugeTimeSeries(labels: labels, points: Self.points(steps))
+        }
+    }
+
+    public func events(_ query: EventQuery) async throws -> [StoredEvent] {
+        try checkOpen()
+        guard query.limit > 0 else { return [] }
+        let matchers = try CompiledMatchers(query.matchers)
+        let series = try await backend.listSeries(kind: .event, name: query.name).filter { matchers.accepts($0.key) }
+        guard !series.isEmpty else { return [] }
+        var keys: [Int64: SeriesKey] = [:]
+        for info in series { keys[info.id] = info.key }
+        let filter = RawEventFilter(
+            seriesIDs: series.map(\.id),
+            from: query.range.from.nanosecondsSinceEpoch,
+            to: query.range.to.nanosecondsSinceEpoch,
+            failedOnly: query.failedOnly,
+            order: query.order,
+            limit: query.limit,
+            after: query.order == .oldestFirst ? query.after : nil
+        )
+        return try await backend.rawEvents(filter).map { stored in
+            guard let key = keys[stored.seriesID] else {
+                throw StoreError(code: .corruptDatabase, message: "\(displayName): event \(stored.id) has no series")
+            }
+            do throws(ByteReader.Malformed) {
+                let event = try RawEventCodec.decode(stored.row, series: key)
+                return StoredEvent(
+                    id: stored.id,
+                    series: key,
+                    time: Timestamp(nanosecondsSinceEpoch: stored.row.time),
+                    event: event
+                )
+            } catch {
+                throw StoreError(
+                    code: .corruptDatabase,
+                    message: "\(displayName): event \(stored.id) has an unreadable detail (byte \(error.offset))"
+                )
+            }
+        }
+    }
+
+    public func series(_ query: SeriesQuery) async throws -> [SeriesInfo] {
+        try checkOpen()
+        let matchers = try CompiledMatchers(query.matchers)
+        return try await backend.listSeries(kind: query.kind, name: query.name)
+            .filter { matchers.accepts($0.key) }
+            .sorted { lhs, rhs in
+                if lhs.key.kind != rhs.key.kind { return lhs.key.kind.rawValue < rhs.key.kind.rawValue }
+                if lhs.key.name != rhs.key.name { return lhs.key.name < rhs.key.name }
+                return lhs.key.labelsText < rhs.key.labelsText
+            }
+    }
+
+    /// A step as nanoseconds; it must be a positive whole number of minutes.
+    private func stepWidth(_ step: Duration) throws(StoreError) -> Int64 {
+        let width = step.nanoseconds
+        let minute = BucketLevel.minute.nanoseconds
+        guard width >= minute, width % minute == 0 else {
+            throw StoreError(
+                code: .invalidQuery,
+                message: "step \(step): expected a positive whole number of minutes (the finest bucket)"
+            )
+        }
+        return width
+    }
+
+    private static func points<S>(_ steps: [Int64: S]) -> [TimeSeries<S>.Point] {
+        steps.sorted { $0.key < $1.key }.map {
+            TimeSeries<S>.Point(start: Timestamp(nanosecondsSinceEpoch: $0.key), statistics: $0.value)
+        }
+    }
+
+    /// Reads the buckets a query needs and merges them per group and per step (one step for plain stats).
+    ///
+    /// - Returns: Groups sorted by their label values, each with statistics by step start.
+    private func collect<S: Mergeable>(
+        _ query: StatsQuery,
+        kind: SeriesKind,
+        steps width: Int64?,
+        read: (BucketLevel, [Int64], Int64, Int64) async throws -> [StoredBucket<S>]
+    ) async throws -> [(labels: Labels, steps: [Int64: S])] {
+        try checkOpen()
+        let from = query.range.from.nanosecondsSinceEpoch
+        let to = query.range.to.nanosecondsSinceEpoch
+        guard from < to else {
+            throw StoreError(code: .invalidQuery, message: "range \(query.range): from must be before to")
+        }
+        let matchers = try CompiledMatchers(query.matchers)
+        let series = try await backend.listSeries(kind: kind, name: query.name).filter { matchers.accepts($0.key) }
+        guard !series.isEmpty else { return [] }
+
+        var groupOf: [Int64: Int] = [:]
+        var groupLabels: [Labels] = []
+        var groupIndex: [Labels: Int] = [:]
+        for info in series {
+            var labels = Labels()
+            for key in query.groupBy {
+                let value = info.key.isOverflow ? SeriesKey.overflowLabel : (info.key.labels[key] ?? "")
+                labels.appendUnchecked(key: key, value: value)
+            }
+            if let index = groupIndex[labels] {
+                groupOf[info.id] = index
+            } else {
+                groupIndex[labels] = groupLabels.count
+                groupOf[info.id] = groupLabels.count
+                groupLabels.append(labels)
+            }
+        }
+
+        let start = BucketLevel.minute.start(of: from)
+        var windows: [(from: Int64, to: Int64)] = [(from, to)]
+        if let width {
+            windows = stride(from: start, to: to, by: Int(width)).map { ($0, min($0 + width, to)) }
+        }
+        let segments = QueryPlanner.plan(ranges: windows, state: try await backend.state())
+        let ids = series.map(\.id)
+        var merged = Array(repeating: [Int64: S](), count: groupLabels.count)
+        for segment in segments {
+            for bucket in try await read(segment.level, ids, segment.from, segment.to) {
+                guard let group = groupOf[bucket.seriesID] else { continue }
+                // Buckets standing in for pruned minutes may start before the range; they count in its first step.
+                let step = width.map { start + max(0, bucket.start - start) / $0 * $0 } ?? start
+                merged[group][step, default: S.empty].merge(bucket.statistics)
+            }
+        }
+        return zip(groupLabels, merged)
+            .filter { !$0.1.isEmpty }
+            .map { (labels: $0.0, steps: $0.1) }
+            .sorted { $0.labels.map(\.value).lexicographicallyPrecedes($1.labels.map(\.value)) }
+    }
+}
+
+/// Statistics that merge: what buckets hold.
+package protocol Mergeable: Sendable {
+    static var empty: Self { get }
+    mutating func merge(_ other: Self)
+}
+
+extension EventStatistics: Mergeable {
+    package static var empty: EventStatistics { EventStatistics() }
+}
+
+extension GaugeStatistics: Mergeable {
+    package static var empty: GaugeStatistics { GaugeStatistics() }
+}

@@ -1,0 +1,113 @@
+import Vitals
+
+/// How far roll-ups and retention have gone, as recorded in the database.
+package struct StoreState: Sendable, Hashable {
+    /// Per level (hour, day): buckets of that level are complete for every start before this time.
+    package var rolledUntil: [BucketLevel: Int64]
+    /// Per level: buckets starting before this time may have been deleted by retention.
+    package var prunedBefore: [BucketLevel: Int64]
+
+    package init(rolledUntil: [BucketLevel: Int64] = [:], prunedBefore: [BucketLevel: Int64] = [:]) {
+        self.rolledUntil = rolledUntil
+        self.prunedBefore = prunedBefore
+    }
+}
+
+/// A bucket read back from the database.
+package struct StoredBucket<Statistics: Sendable>: Sendable {
+    package var seriesID: Int64
+    package var start: Int64
+    package var statistics: Statistics
+
+    package init(seriesID: Int64, start: Int64, statistics: Statistics) {
+        self.seriesID = seriesID
+        self.start = start
+        self.statistics = statistics
+    }
+}
+
+/// A raw event row read back, with its id and series.
+package struct StoredRawEvent: Sendable {
+    package var id: Int64
+    package var seriesID: Int64
+    package var row: RawEventRow
+
+    package init(id: Int64, seriesID: Int64, row: RawEventRow) {
+        self.id = id
+        self.seriesID = seriesID
+        self.row = row
+    }
+}
+
+/// What retention deletes, one table or level at a time.
+package enum RetentionTarget: Sendable, Hashable {
+    case rawEvents
+    case eventBuckets(BucketLevel)
+    case gaugeBuckets(BucketLevel)
+}
+
+/// The filter of a raw-event read, resolved to series ids.
+package struct RawEventFilter: Sendable {
+    package var seriesIDs: [Int64]
+    package var from: Int64
+    package var to: Int64
+    package var failedOnly: Bool
+    package var order: EventQuery.Order
+    package var limit: Int
+    package var after: StoredEvent.Cursor?
+}
+
+/// The storage primitives a database provides; ``BucketMetricStore`` builds the whole ``MetricStore`` on them,
+/// so that series identity, overflow, bucket merging, query planning and roll-up decisions are the same code
+/// for every backend.
+package protocol StoreBackend: Sendable {
+    /// The stored series of one name.
+    func loadSeries(kind: SeriesKind, name: String) async throws -> [(id: Int64, key: SeriesKey)]
+
+    /// Writes a group in one transaction, merging its buckets into stored ones (and into hour and day buckets
+    /// already rolled up, so late data is never lost), and returns the id of each of its series in order.
+    func write(_ group: WriteGroup) async throws -> [Int64]
+
+    /// The roll-up and retention state.
+    func state() async throws -> StoreState
+
+    /// Series with first and last seen, optionally of one kind and name.
+    func listSeries(kind: SeriesKind?, name: String?) async throws -> [SeriesInfo]
+
+    /// Event buckets of `level` of the given series starting in `[from, to)`.
+    func eventBuckets(
+        level: BucketLevel,
+        seriesIDs: [Int64],
+        from: Int64,
+        to: Int64
+    ) async throws -> [StoredBucket<EventStatistics>]
+
+    /// Gauge buckets of `level` of the given series starting in `[from, to)`.
+    func gaugeBuckets(
+        level: BucketLevel,
+        seriesIDs: [Int64],
+        from: Int64,
+        to: Int64
+    ) async throws -> [StoredBucket<GaugeStatistics>]
+
+    /// Raw events matching a filter, in its order, at most its limit.
+    func rawEvents(_ filter: RawEventFilter) async throws -> [StoredRawEvent]
+
+    /// The earliest start of a `level` bucket (events or gauges) at or after `time`, if any.
+    func earliestBucketStart(level: BucketLevel, atOrAfter time: Int64) async throws -> Int64?
+
+    /// In one transaction that excludes concurrent writers: replaces the `target` buckets starting in
+    /// `[from, to)` by the merge of the finer buckets they cover, and records `to` as the target's watermark.
+    ///
+    /// - Returns: The number of target buckets written.
+    func rollUp(into target: BucketLevel, from: Int64, to: Int64) async throws -> Int
+
+    /// Deletes at most `limit` rows of `target` older than `cutoff`; returns how many it deleted.
+    func deleteChunk(of target: RetentionTarget, before cutoff: Int64, limit: Int) async throws -> Int
+
+    /// Records that `level` buckets before `time` may be gone.
+    func recordPruned(level: BucketLevel, before time: Int64) async throws
+
+    /// Releases the database.
+    func close() async throws
+}

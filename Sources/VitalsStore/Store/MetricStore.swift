@@ -1,0 +1,90 @@
+public import Vitals
+
+/// Where Vitals keeps events and gauge samples: per-series minute buckets rolled up into hours and days, plus
+/// raw events for drill-down. Everything above the store (rules, server, CLI) sees only this protocol; the
+/// embedded SQLite store and the shared PostgreSQL store implement it and answer every query the same way.
+///
+/// - Ingest is by batch. When ``ingest(_:receivedAt:)`` returns, the batch is committed: it survives a crash
+///   of the process. Concurrent batches share one commit.
+/// - Queries merge buckets: the coarsest level that covers the range exactly, with finer buckets at the edges.
+/// - ``rollUp(now:)`` and ``applyRetention(now:)`` are run periodically by ``StoreMaintenanceService``.
+///
+/// ```swift
+/// let store = try await SQLiteStore.open(path: "vitals.db")
+/// let result = try await store.ingest([.event(call)], receivedAt: .now())
+/// let stats = try await store.eventStats(StatsQuery(name: "llm_call", range: .last(.seconds(3_600))))
+/// try await store.close()
+/// ```
+public protocol MetricStore: Sendable {
+    /// Stores a batch of events and gauge samples.
+    ///
+    /// Invalid records (an empty name, a negative or non-finite duration or value) are rejected one by one
+    /// with a reason; the rest of the batch is stored. The whole accepted part is committed atomically.
+    ///
+    /// - Parameters:
+    ///   - records: Events and samples, in any order and over any time span.
+    ///   - receivedAt: The time filed for records that carry no timestamp.
+    /// - Returns: What was accepted, rejected and folded into overflow series.
+    /// - Throws: ``StoreError`` when the database fails; nothing of the batch is stored then.
+    func ingest(_ records: [Record], receivedAt: Timestamp) async throws -> IngestResult
+
+    /// Event statistics per group over a range.
+    func eventStats(_ query: StatsQuery) async throws -> [EventStatsGroup]
+
+    /// Gauge statistics per group over a range.
+    func gaugeStats(_ query: StatsQuery) async throws -> [GaugeStatsGroup]
+
+    /// Event statistics per group and per step (a whole number of minutes).
+    func eventTimeSeries(_ query: StatsQuery, step: Duration) async throws -> [EventTimeSeries]
+
+    /// Gauge statistics per group and per step (a whole number of minutes).
+    func gaugeTimeSeries(_ query: StatsQuery, step: Duration) async throws -> [GaugeTimeSeries]
+
+    /// Raw events, filtered, sorted and limited.
+    func events(_ query: EventQuery) async throws -> [StoredEvent]
+
+    /// The series matching a query, with when they were first and last seen, sorted by kind, name and labels.
+    func series(_ query: SeriesQuery) async throws -> [SeriesInfo]
+
+    /// Merges the minute buckets of every finished hour into hour buckets, and finished days into day buckets.
+    func rollUp(now: Timestamp) async throws -> RollupReport
+
+    /// Deletes what is older than the retention policy, in bounded chunks.
+    func applyRetention(now: Timestamp) async throws -> RetentionReport
+
+    /// Finishes pending work and releases the database; later calls throw ``StoreError/Code/closed``.
+    func close() async throws
+}
+
+extension MetricStore {
+    /// Stores a batch, filing records without timestamps at the current time.
+    public func ingest(_ records: [Record]) async throws -> IngestResult {
+        try await ingest(records, receivedAt: .now())
+    }
+}
+
+/// What one roll-up pass did.
+public struct RollupReport: Sendable, Hashable {
+    /// Hour buckets written.
+    public var hourBuckets: Int
+    /// Day buckets written.
+    public var dayBuckets: Int
+
+    public init(hourBuckets: Int = 0, dayBuckets: Int = 0) {
+        self.hourBuckets = hourBuckets
+        self.dayBuckets = dayBuckets
+    }
+}
+
+/// What one retention pass deleted.
+public struct RetentionReport: Sendable, Hashable {
+    /// Raw events deleted.
+    public var rawEvents: Int
+    /// Buckets deleted (events and gauges), per level.
+    public var buckets: [BucketLevel: Int]
+
+    public init(rawEvents: Int = 0, buckets: [BucketLevel: Int] = [:]) {
+        self.rawEvents = rawEvents
+        self.buckets = buckets
+    }
+}
