@@ -83,6 +83,8 @@ let package = Package(
                 "VitalsStore",
                 "VitalsSQLite",
                 "VitalsPostgres",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(

@@ -111,3 +111,22 @@ package protocol StoreBackend: Sendable {
     /// Releases the database.
     func close() async throws
 }
+
+/// The orders of ``EventQuery/Order`` as comparisons, for backends that merge partial results.
+package enum RawEventOrdering {
+    package static func precedes(_ order: EventQuery.Order) -> @Sendable (StoredRawEvent, StoredRawEvent) -> Bool {
+        switch order {
+        case .newestFirst:
+            return { ($0.row.time, $0.id) > ($1.row.time, $1.id) }
+        case .oldestFirst:
+            return { ($0.row.time, $0.id) < ($1.row.time, $1.id) }
+        case .slowestFirst:
+            return { lhs, rhs in
+                if lhs.row.durationMilliseconds != rhs.row.durationMilliseconds {
+                    return lhs.row.durationMilliseconds > rhs.row.durationMilliseconds
+                }
+                return lhs.id < rhs.id
+            }
+        }
+    }
+}

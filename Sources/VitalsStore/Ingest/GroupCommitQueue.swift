@@ -31,6 +31,9 @@ package actor GroupCommitQueue<Job: Sendable, Output: Sendable> {
     package private(set) var roundSizes: [Int] = []
     private let recordsRounds: Bool
 
+    /// Jobs queued behind the running commit.
+    package var waitingCount: Int { waiting.count }
+
     package init(recordsRounds: Bool = false, commit: @escaping Commit) {
         self.commit = commit
         self.recordsRounds = recordsRounds

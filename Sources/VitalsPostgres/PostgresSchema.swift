@@ -1,0 +1,82 @@
+import VitalsStore
+
+/// The PostgreSQL schema, as append-only migrations with the same versions and meaning as SQLite's.
+enum PostgresSchema {
+    static let migrations: [SchemaMigration] = [
+        SchemaMigration(
+            version: 1,
+            description: "series, minute/hour/day buckets, raw events, roll-up state",
+            statements: [
+                """
+                CREATE TABLE series (
+                    id BIGSERIAL PRIMARY KEY,
+                    kind SMALLINT NOT NULL,
+                    name TEXT NOT NULL,
+                    labels TEXT NOT NULL,
+                    first_seen BIGINT NOT NULL,
+                    last_seen BIGINT NOT NULL,
+                    UNIQUE (kind, name, labels)
+                )
+                """,
+                """
+                CREATE TABLE event_buckets (
+                    level SMALLINT NOT NULL,
+                    series_id BIGINT NOT NULL,
+                    start BIGINT NOT NULL,
+                    count BIGINT NOT NULL,
+                    errors BIGINT NOT NULL,
+                    timeouts BIGINT NOT NULL,
+                    duration_sum DOUBLE PRECISION NOT NULL,
+                    duration_min DOUBLE PRECISION,
+                    duration_max DOUBLE PRECISION,
+                    sketch BYTEA NOT NULL,
+                    sums BYTEA NOT NULL,
+                    PRIMARY KEY (level, series_id, start)
+                )
+                """,
+                "CREATE INDEX event_buckets_by_start ON event_buckets (level, start)",
+                """
+                CREATE TABLE gauge_buckets (
+                    level SMALLINT NOT NULL,
+                    series_id BIGINT NOT NULL,
+                    start BIGINT NOT NULL,
+                    count BIGINT NOT NULL,
+                    sum DOUBLE PRECISION NOT NULL,
+                    min DOUBLE PRECISION NOT NULL,
+                    max DOUBLE PRECISION NOT NULL,
+                    last DOUBLE PRECISION NOT NULL,
+                    last_time BIGINT NOT NULL,
+                    PRIMARY KEY (level, series_id, start)
+                )
+                """,
+                "CREATE INDEX gauge_buckets_by_start ON gauge_buckets (level, start)",
+                """
+                CREATE TABLE events (
+                    id BIGSERIAL PRIMARY KEY,
+                    series_id BIGINT NOT NULL,
+                    time BIGINT NOT NULL,
+                    duration_ms DOUBLE PRECISION NOT NULL,
+                    status SMALLINT NOT NULL,
+                    detail BYTEA NOT NULL
+                )
+                """,
+                "CREATE INDEX events_by_series_time ON events (series_id, time)",
+                """
+                CREATE TABLE store_state (
+                    level SMALLINT PRIMARY KEY,
+                    rolled_until BIGINT,
+                    pruned_before BIGINT
+                )
+                """,
+            ]
+        )
+    ]
+
+    static let versionTable = "vitals_schema"
+
+    /// Advisory lock keys. Ingest takes the shared lock, roll-ups the exclusive one, so a roll-up never reads an
+    /// hour while a transaction that read the old watermark is still writing minutes into it.
+    static let rollupLock: Int64 = 0x7669_7461_6C73_0001
+    /// Serialises migrations of several servers starting at once.
+    static let migrationLock: Int64 = 0x7669_7461_6C73_0002
+}

@@ -1,0 +1,136 @@
+import Foundation
+import GRDB
+import Vitals
+import VitalsStore
+
+extension SQLiteBackend {
+    func listSeries(kind: SeriesKind?, name: String?) async throws -> [SeriesInfo] {
+        try await reading("listing series") { db in
+            var sql = "SELECT id, kind, name, labels, first_seen, last_seen FROM series"
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let kind {
+                conditions.append("kind = ?")
+                arguments += [kind.rawValue]
+            }
+            if let name {
+                conditions.append("name = ?")
+                arguments += [name]
+            }
+            if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row -> SeriesInfo? in
+                guard let kind = SeriesKind(rawValue: row[1]) else { return nil }
+                return SeriesInfo(
+                    id: row[0],
+                    key: SeriesKey(kind: kind, name: row[2], labels: try SeriesKey.decodeLabels(row[3])),
+                    firstSeen: Timestamp(nanosecondsSinceEpoch: row[4]),
+                    lastSeen: Timestamp(nanosecondsSinceEpoch: row[5])
+                )
+            }
+        }
+    }
+
+    func eventBuckets(
+        level: BucketLevel,
+        seriesIDs: [Int64],
+        from: Int64,
+        to: Int64
+    ) async throws -> [StoredBucket<EventStatistics>] {
+        try await reading("reading event buckets") { db in
+            var buckets: [StoredBucket<EventStatistics>] = []
+            for chunk in seriesIDs.chunked(SQLiteRows.idsPerStatement) {
+                let sql = """
+                    SELECT series_id, start, count, errors, timeouts, sketch, sums FROM event_buckets
+                    WHERE level = ? AND start >= ? AND start < ? AND series_id IN \(SQLiteRows.placeholders(chunk.count))
+                    """
+                let arguments = StatementArguments([Int64(level.rawValue), from, to]) + StatementArguments(chunk)
+                let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+                while let row = try rows.next() {
+                    buckets.append(
+                        StoredBucket(seriesID: row[0], start: row[1], statistics: try SQLiteRows.eventStatistics(row, from: 2))
+                    )
+                }
+            }
+            return buckets
+        }
+    }
+
+    func gaugeBuckets(
+        level: BucketLevel,
+        seriesIDs: [Int64],
+        from: Int64,
+        to: Int64
+    ) async throws -> [StoredBucket<GaugeStatistics>] {
+        try await reading("reading gauge buckets") { db in
+            var buckets: [StoredBucket<GaugeStatistics>] = []
+            for chunk in seriesIDs.chunked(SQLiteRows.idsPerStatement) {
+                let sql = """
+                    SELECT series_id, start, count, sum, min, max, last, last_time FROM gauge_buckets
+                    WHERE level = ? AND start >= ? AND start < ? AND series_id IN \(SQLiteRows.placeholders(chunk.count))
+                    """
+                let arguments = StatementArguments([Int64(level.rawValue), from, to]) + StatementArguments(chunk)
+                let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+                while let row = try rows.next() {
+                    buckets.append(
+                        StoredBucket(seriesID: row[0], start: row[1], statistics: SQLiteRows.gaugeStatistics(row, from: 2))
+                    )
+                }
+            }
+            return buckets
+        }
+    }
+
+    func rawEvents(_ filter: RawEventFilter) async throws -> [StoredRawEvent] {
+        try await reading("reading events") { db in
+            var events: [StoredRawEvent] = []
+            // Each chunk is sorted and limited on its own; the merged result is sorted and limited again.
+            for chunk in filter.seriesIDs.chunked(SQLiteRows.idsPerStatement) {
+                var sql = """
+                    SELECT id, series_id, time, duration_ms, status, detail FROM events
+                    WHERE time >= ? AND time < ? AND series_id IN \(SQLiteRows.placeholders(chunk.count))
+                    """
+                var arguments = StatementArguments([filter.from, filter.to]) + StatementArguments(chunk)
+                if filter.failedOnly { sql += " AND status <> 0" }
+                if let after = filter.after {
+                    sql += " AND (time > ? OR (time = ? AND id > ?))"
+                    arguments += [after.time.nanosecondsSinceEpoch, after.time.nanosecondsSinceEpoch, after.id]
+                }
+                sql += " ORDER BY " + Self.orderClause(filter.order) + " LIMIT ?"
+                arguments += [filter.limit]
+                for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+                    let detail: Data = row[5]
+                    events.append(
+                        StoredRawEvent(
+                            id: row[0],
+                            seriesID: row[1],
+                            row: RawEventRow(
+                                time: row[2],
+                                durationMilliseconds: row[3],
+                                status: EventStatus(storedCode: row[4]),
+                                detail: [UInt8](detail)
+                            )
+                        )
+                    )
+                }
+            }
+            guard filter.seriesIDs.count > SQLiteRows.idsPerStatement else { return events }
+            return Array(events.sorted(by: RawEventOrdering.precedes(filter.order)).prefix(filter.limit))
+        }
+    }
+
+    static func orderClause(_ order: EventQuery.Order) -> String {
+        switch order {
+        case .newestFirst: return "time DESC, id DESC"
+        case .oldestFirst: return "time ASC, id ASC"
+        case .slowestFirst: return "duration_ms DESC, id ASC"
+        }
+    }
+}
+
+extension Array {
+    /// The array cut into consecutive pieces of at most `size` elements (one empty piece for an empty array).
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        guard count > size else { return [self[...]] }
+        return stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

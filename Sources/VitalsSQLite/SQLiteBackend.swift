@@ -1,0 +1,213 @@
+import Foundation
+import GRDB
+import Vitals
+import VitalsStore
+
+/// The SQLite implementation of the store's primitives, over a GRDB `DatabasePool` (WAL: one writer, readers
+/// that never block it).
+final class SQLiteBackend: StoreBackend {
+    let pool: DatabasePool
+    let path: String
+
+    init(pool: DatabasePool, path: String) {
+        self.pool = pool
+        self.path = path
+    }
+
+    func loadSeries(kind: SeriesKind, name: String) async throws -> [(id: Int64, key: SeriesKey)] {
+        try await reading("loading series") { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT id, labels FROM series WHERE kind = ? AND name = ?",
+                arguments: [kind.rawValue, name]
+            )
+            return try rows.map { row in
+                (id: row[0], key: SeriesKey(kind: kind, name: name, labels: try SeriesKey.decodeLabels(row[1])))
+            }
+        }
+    }
+
+    func write(_ group: WriteGroup) async throws -> [Int64] {
+        try await writing("writing a batch") { db in
+            let state = try Self.state(db)
+            let ids = try Self.writeSeries(group, db)
+            for level in BucketLevel.allCases {
+                let watermark = state.rolledUntil[level]
+                try Self.mergeEventBuckets(group.eventBuckets(at: level, before: watermark), level: level, ids: ids, db)
+                try Self.mergeGaugeBuckets(group.gaugeBuckets(at: level, before: watermark), level: level, ids: ids, db)
+            }
+            try Self.insertRawEvents(group, ids: ids, db)
+            return ids
+        }
+    }
+
+    func state() async throws -> StoreState {
+        try await reading("reading the roll-up state") { db in try Self.state(db) }
+    }
+
+    func close() async throws {
+        do {
+            try pool.close()
+        } catch {
+            throw SQLiteErrors.store(error, path: path, while: "closing")
+        }
+    }
+
+    /// Runs a read, turning driver errors into ``StoreError``s naming the file and the action.
+    func reading<T: Sendable>(_ action: String, _ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw SQLiteErrors.store(error, path: path, while: action)
+        }
+    }
+
+    /// Runs a write transaction, turning driver errors into ``StoreError``s naming the file and the action.
+    func writing<T: Sendable>(_ action: String, _ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch {
+            throw SQLiteErrors.store(error, path: path, while: action)
+        }
+    }
+
+    static func state(_ db: Database) throws -> StoreState {
+        var state = StoreState()
+        for row in try Row.fetchAll(db, sql: "SELECT level, rolled_until, pruned_before FROM store_state") {
+            guard let level = BucketLevel(rawValue: row[0]) else { continue }
+            state.rolledUntil[level] = row[1]
+            state.prunedBefore[level] = row[2]
+        }
+        return state
+    }
+
+    private static func writeSeries(_ group: WriteGroup, _ db: Database) throws -> [Int64] {
+        let touch = try db.cachedStatement(
+            sql: "UPDATE series SET first_seen = MIN(first_seen, ?), last_seen = MAX(last_seen, ?) WHERE id = ?"
+        )
+        let upsert = try db.cachedStatement(
+            sql: """
+                INSERT INTO series (kind, name, labels, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (kind, name, labels) DO UPDATE SET
+                    first_seen = MIN(first_seen, excluded.first_seen), last_seen = MAX(last_seen, excluded.last_seen)
+                RETURNING id
+                """
+        )
+        var ids: [Int64] = []
+        ids.reserveCapacity(group.series.count)
+        for (index, key) in group.series.enumerated() {
+            let seen = group.seen[index]
+            if let id = group.knownIDs[index] {
+                try touch.execute(arguments: [seen.first, seen.last, id])
+                ids.append(id)
+            } else {
+                let arguments: StatementArguments = [key.kind.rawValue, key.name, key.labelsText, seen.first, seen.last]
+                guard let id = try Int64.fetchOne(upsert, arguments: arguments) else {
+                    throw StoreError(code: .storage, message: "series \(key) was not created")
+                }
+                ids.append(id)
+            }
+        }
+        return ids
+    }
+
+    private static func mergeEventBuckets(
+        _ buckets: [BucketSlot: EventStatistics],
+        level: BucketLevel,
+        ids: [Int64],
+        _ db: Database
+    ) throws {
+        guard !buckets.isEmpty else { return }
+        let select = try db.cachedStatement(
+            sql: """
+                SELECT count, errors, timeouts, sketch, sums FROM event_buckets
+                WHERE level = ? AND series_id = ? AND start = ?
+                """
+        )
+        for (slot, statistics) in buckets {
+            var merged = statistics
+            let id = ids[slot.series]
+            if let row = try Row.fetchOne(select, arguments: [level.rawValue, id, slot.start]) {
+                merged.merge(try SQLiteRows.eventStatistics(row, from: 0))
+            }
+            try replaceEventBucket(merged, level: level, seriesID: id, start: slot.start, db)
+        }
+    }
+
+    static func replaceEventBucket(
+        _ statistics: EventStatistics,
+        level: BucketLevel,
+        seriesID: Int64,
+        start: Int64,
+        _ db: Database
+    ) throws {
+        let replace = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO event_buckets
+                    (level, series_id, start, count, errors, timeouts, duration_sum, duration_min, duration_max,
+                     sketch, sums)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
+        try replace.execute(arguments: [
+            level.rawValue, seriesID, start,
+            Int64(statistics.count), Int64(statistics.errors), Int64(statistics.timeouts),
+            statistics.durations.sum, statistics.durations.min, statistics.durations.max,
+            Data(statistics.durations.encoded()), Data(EventStatistics.encodeSums(statistics.attributeSums)),
+        ])
+    }
+
+    private static func mergeGaugeBuckets(
+        _ buckets: [BucketSlot: GaugeStatistics],
+        level: BucketLevel,
+        ids: [Int64],
+        _ db: Database
+    ) throws {
+        guard !buckets.isEmpty else { return }
+        let select = try db.cachedStatement(
+            sql: """
+                SELECT count, sum, min, max, last, last_time FROM gauge_buckets
+                WHERE level = ? AND series_id = ? AND start = ?
+                """
+        )
+        for (slot, statistics) in buckets {
+            var merged = statistics
+            let id = ids[slot.series]
+            if let row = try Row.fetchOne(select, arguments: [level.rawValue, id, slot.start]) {
+                merged.merge(SQLiteRows.gaugeStatistics(row, from: 0))
+            }
+            try replaceGaugeBucket(merged, level: level, seriesID: id, start: slot.start, db)
+        }
+    }
+
+    static func replaceGaugeBucket(
+        _ statistics: GaugeStatistics,
+        level: BucketLevel,
+        seriesID: Int64,
+        start: Int64,
+        _ db: Database
+    ) throws {
+        let replace = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO gauge_buckets (level, series_id, start, count, sum, min, max, last, last_time)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
+        try replace.execute(arguments: [
+            level.rawValue, seriesID, start, Int64(statistics.count), statistics.sum, statistics.min, statistics.max,
+            statistics.last, statistics.lastTime.nanosecondsSinceEpoch,
+        ])
+    }
+
+    private static func insertRawEvents(_ group: WriteGroup, ids: [Int64], _ db: Database) throws {
+        guard !group.rawEvents.isEmpty else { return }
+        let insert = try db.cachedStatement(
+            sql: "INSERT INTO events (series_id, time, duration_ms, status, detail) VALUES (?, ?, ?, ?, ?)"
+        )
+        for (index, row) in group.rawEvents.enumerated() {
+            try insert.execute(arguments: [
+                ids[group.rawSeries[index]], row.time, row.durationMilliseconds, row.status.storedCode, Data(row.detail),
+            ])
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import VitalsStore
+
+/// The SQLite schema, as append-only migrations (never edit a shipped one; add the next version).
+///
+/// Times are integer nanoseconds since the epoch. `series.labels` is canonical JSON (sorted keys), unique per
+/// kind and name. Buckets are keyed by level (0 minute, 1 hour, 2 day), series and start, without row ids;
+/// the `(level, start)` indexes serve roll-ups and retention. Raw events are found by series and time.
+enum SQLiteSchema {
+    static let migrations: [SchemaMigration] = [
+        SchemaMigration(
+            version: 1,
+            description: "series, minute/hour/day buckets, raw events, roll-up state",
+            statements: [
+                """
+                CREATE TABLE series (
+                    id INTEGER PRIMARY KEY,
+                    kind INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    labels TEXT NOT NULL,
+                    first_seen INTEGER NOT NULL,
+                    last_seen INTEGER NOT NULL,
+                    UNIQUE (kind, name, labels)
+                )
+                """,
+                """
+                CREATE TABLE event_buckets (
+                    level INTEGER NOT NULL,
+                    series_id INTEGER NOT NULL,
+                    start INTEGER NOT NULL,
+                    count INTEGER NOT NULL,
+                    errors INTEGER NOT NULL,
+                    timeouts INTEGER NOT NULL,
+                    duration_sum REAL NOT NULL,
+                    duration_min REAL,
+                    duration_max REAL,
+                    sketch BLOB NOT NULL,
+                    sums BLOB NOT NULL,
+                    PRIMARY KEY (level, series_id, start)
+                ) WITHOUT ROWID
+                """,
+                "CREATE INDEX event_buckets_by_start ON event_buckets (level, start)",
+                """
+                CREATE TABLE gauge_buckets (
+                    level INTEGER NOT NULL,
+                    series_id INTEGER NOT NULL,
+                    start INTEGER NOT NULL,
+                    count INTEGER NOT NULL,
+                    sum REAL NOT NULL,
+                    min REAL NOT NULL,
+                    max REAL NOT NULL,
+                    last REAL NOT NULL,
+                    last_time INTEGER NOT NULL,
+                    PRIMARY KEY (level, series_id, start)
+                ) WITHOUT ROWID
+                """,
+                "CREATE INDEX gauge_buckets_by_start ON gauge_buckets (level, start)",
+                """
+                CREATE TABLE events (
+                    id INTEGER PRIMARY KEY,
+                    series_id INTEGER NOT NULL,
+                    time INTEGER NOT NULL,
+                    duration_ms REAL NOT NULL,
+                    status INTEGER NOT NULL,
+                    detail BLOB NOT NULL
+                )
+                """,
+                "CREATE INDEX events_by_series_time ON events (series_id, time)",
+                """
+                CREATE TABLE store_state (
+                    level INTEGER PRIMARY KEY,
+                    rolled_until INTEGER,
+                    pruned_before INTEGER
+                )
+                """,
+            ]
+        )
+    ]
+
+    /// The table that marks a Vitals database and records its applied migrations.
+    static let versionTable = "vitals_schema"
+}
