@@ -68,6 +68,22 @@ import Vitals
         #expect(sketch.allocatedBucketCount <= cap)
     }
 
+    @Test func wideWindowSlidesDownBeforeCollapsing() throws {
+        // 1 then 2^44 spreads the window to the cap with spare room above; 2^-8 lies below the window but
+        // within 64 powers of two of the max, so it must keep its own bucket.
+        let values = [1, 0x1p44, 0x1p-8]
+        var sketch = QuantileSketch()
+        sketch.add(values[0])
+        sketch.add(values[1])
+        #expect(sketch.allocatedBucketCount == cap)
+        sketch.add(values[2])
+        #expect(sketch.firstIndex == SketchMapping.index(of: 0x1p-8))
+        #expect(sketch.bucketCounts.count == 52 * 64 + 1)
+        #expect(sketch == makeSketch(values.reversed()))
+        let lowest = try #require(sketch.quantile(0.01))
+        #expect(abs(lowest - 0x1p-8) <= 0x1p-8 * QuantileSketch.relativeAccuracy)
+    }
+
     @Test func partsRebuildTheSketch() {
         let original = makeSketch(SketchDistribution.bimodal.values(count: 2000, seed: 15) + [0])
         let rebuilt = QuantileSketch(

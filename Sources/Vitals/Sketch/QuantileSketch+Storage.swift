@@ -61,8 +61,9 @@ extension QuantileSketch {
         let floor = top - (Self.maximumBucketCount - 1)
         bottom = Swift.max(bottom, floor)
         let needed = top - bottom + 1
-        // Doubling keeps growth amortised O(1) per bucket; the cap bounds memory.
-        let size = Swift.min(Self.maximumBucketCount, Swift.max(needed, 2 * storage.count, Self.initialBucketCount))
+        // Half as much room again as needed: geometric growth keeps adds amortised O(1) while a sketch holds
+        // at most 1.5 times its span (plus the 64-bucket minimum), never more than the cap.
+        let size = Swift.min(Self.maximumBucketCount, Swift.max(needed + needed / 2, Self.initialBucketCount))
         let spare = size - needed
         let newOffset: Int
         if storage.isEmpty || (low < offset && high >= end) {

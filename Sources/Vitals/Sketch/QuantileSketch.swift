@@ -15,7 +15,9 @@
 ///
 /// ## Memory bound
 /// Buckets are stored densely (8 bytes each) over the range they cover, which grows on either side as
-/// values arrive. The range is capped at ``maximumBucketCount`` buckets (4096 = 64 powers of two, 32 KiB).
+/// values arrive, keeping at most half as much spare room again (at least 64 buckets in all). The range is
+/// capped at ``maximumBucketCount`` buckets (4096 = 64 powers of two, 32 KiB): a sketch never holds more
+/// than 32 KiB of counts, and typical latency data spanning 10 powers of two takes about 8 KiB.
 /// When a value would stretch it further, the *lowest* buckets are collapsed into the lowest kept one.
 /// This only changes quantiles whose values lie in the collapsed range, which needs values spanning more
 /// than 64 powers of two (a max/min ratio above 1.8e19, e.g. 1 ns and 580 years) — never for durations,
