@@ -100,10 +100,15 @@ extension QuantileSketch {
     /// - Parameter bytes: The encoding, e.g. a `[UInt8]`, `ArraySlice<UInt8>` or `Data`.
     /// - Throws: ``SketchDecodingError`` naming what is wrong and at which byte.
     public init(decoding bytes: some Collection<UInt8>) throws(SketchDecodingError) {
-        let contiguous = Array(bytes)
-        self = try contiguous.withUnsafeBufferPointer { (buffer) throws(SketchDecodingError) -> QuantileSketch in
-            try QuantileSketch.decode(buffer)
-        }
+        // Arrays, slices and Data are read in place; other collections are copied once.
+        let decoded =
+            bytes.withContiguousStorageIfAvailable { buffer in
+                Result { () throws(SketchDecodingError) in try QuantileSketch.decode(buffer) }
+            }
+            ?? Array(bytes).withUnsafeBufferPointer { buffer in
+                Result { () throws(SketchDecodingError) in try QuantileSketch.decode(buffer) }
+            }
+        self = try decoded.get()
     }
 
     private static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(SketchDecodingError) -> QuantileSketch {
@@ -127,12 +132,15 @@ extension QuantileSketch {
                 "\(nonZero) buckets listed; at most \(maximumBucketCount) fit in a sketch"
             )
         }
+        // Globals read once: each access to a `static let` is a lazy-initialisation check.
+        let cap = maximumBucketCount
+        let top = maximumIndex
         var added = zeroCount
         var firstIndex = 0
         var counts: [UInt64] = []
         if nonZero > 0 {
-            counts.reserveCapacity(Int(nonZero))
             firstIndex = try reader.firstIndex()
+            let tokensStart = reader.position
             var index = firstIndex
             for bucket in 0..<Int(nonZero) {
                 let tokenStart = reader.position
@@ -142,20 +150,20 @@ extension QuantileSketch {
                     throw SketchDecodingError(.nonCanonical, at: tokenStart, "the first bucket's gap must be 0")
                 }
                 if bucket > 0 {
-                    let limit = UInt64(maximumBucketCount - 1 - (index - firstIndex))
+                    let limit = UInt64(cap - 1 - (index - firstIndex))
                     guard gap < limit else {
                         throw SketchDecodingError(
                             .spanTooLarge,
                             at: tokenStart,
-                            "bucket \(bucket) lies more than \(maximumBucketCount - 1) buckets above the first"
+                            "bucket \(bucket) lies more than \(cap - 1) buckets above the first"
                         )
                     }
                     index += Int(gap) + 1
-                    guard index <= maximumIndex else {
+                    guard index <= top else {
                         throw SketchDecodingError(
                             .indexOutOfRange,
                             at: tokenStart,
-                            "bucket \(bucket) has index \(index); the largest possible is \(maximumIndex)"
+                            "bucket \(bucket) has index \(index); the largest possible is \(top)"
                         )
                     }
                 }
@@ -172,8 +180,15 @@ extension QuantileSketch {
                     throw SketchDecodingError(.countMismatch, at: tokenStart, "bucket counts overflow 64 bits")
                 }
                 added = sum
-                while counts.count < index - firstIndex { counts.append(0) }
-                counts.append(bucketCount)
+            }
+            // Second pass over the now validated tokens: fill a zeroed array of the exact span.
+            counts = [UInt64](repeating: 0, count: index - firstIndex + 1)
+            var replay = SketchByteReader(bytes: bytes, position: tokensStart)
+            var slot = -1
+            for _ in 0..<nonZero {
+                let token = replay.validatedVarint()
+                slot += Int(token >> 1) + 1
+                counts[slot] = token & 1 == 1 ? replay.validatedVarint() + 2 : 1
             }
         }
         guard added == count else {

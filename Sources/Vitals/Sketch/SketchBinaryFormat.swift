@@ -51,7 +51,13 @@ struct SketchByteReader {
         return bytes[position]
     }
 
+    @inline(__always)
     mutating func varint(_ field: @autoclosure () -> String) throws(SketchDecodingError) -> UInt64 {
+        // Most fields (gaps, small counts) fit in one byte.
+        if position < bytes.count, bytes[position] < 0x80 {
+            position += 1
+            return UInt64(bytes[position - 1])
+        }
         let start = position
         var value: UInt64 = 0
         for shift in stride(from: 0, to: 70, by: 7) {
@@ -64,7 +70,7 @@ struct SketchByteReader {
             guard shift < 63 || payload <= 1 else {
                 throw SketchDecodingError(.malformedVarint, at: start, "the \(field()) does not fit in 64 bits")
             }
-            value |= payload << UInt64(shift)
+            value |= payload &<< UInt64(shift)
             guard byte & 0x80 != 0 else {
                 if byte == 0, position - start > 1 {
                     throw SketchDecodingError(.nonCanonical, at: start, "the \(field()) has redundant zero bytes")
@@ -73,6 +79,20 @@ struct SketchByteReader {
             }
         }
         throw SketchDecodingError(.malformedVarint, at: start, "the \(field()) is longer than 10 bytes")
+    }
+
+    /// Reads a varint that an earlier pass has already checked.
+    @inline(__always)
+    mutating func validatedVarint() -> UInt64 {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let byte = bytes[position]
+            position &+= 1
+            value |= UInt64(byte & 0x7F) &<< shift
+            if byte < 0x80 { return value }
+            shift &+= 7
+        }
     }
 
     mutating func firstIndex() throws(SketchDecodingError) -> Int {
@@ -95,7 +115,7 @@ struct SketchByteReader {
         }
         var bits: UInt64 = 0
         for shift in stride(from: 0, to: 64, by: 8) {
-            bits |= UInt64(bytes[position]) << UInt64(shift)
+            bits |= UInt64(bytes[position]) &<< UInt64(shift)
             position += 1
         }
         return Double(bitPattern: bits)
