@@ -1,7 +1,7 @@
-/// A mergeable summary of a stream of non-negative values that answers quantiles within 1/128 (0.79 %)
+/// A mergeable summary of a stream of non-negative values that answers quantiles within 1/128 (0.78 %)
 /// relative error.
 ///
-/// Each positive value is counted in a bucket chosen by ``SketchMapping`` (64 buckets per power of two, read
+/// Each positive value is counted in a bucket chosen by `SketchMapping` (64 buckets per power of two, read
 /// from the IEEE-754 bits), so a quantile is reported as the midpoint of the bucket that holds the exact
 /// nearest-rank value, clamped into the exact `[min, max]`. Count, sum, min and max are kept exactly.
 ///
@@ -25,7 +25,7 @@
 ///
 /// ## Encoding
 /// ``encoded()`` produces a compact, versioned binary form (varints, run-length coded empty buckets); a
-/// minute of an LLM-call series (about 60 values) takes roughly 100 bytes. ``init(decoding:)`` validates
+/// minute of an LLM-call series (about 60 values) takes about 90 bytes. ``init(decoding:)`` validates
 /// every field and throws ``SketchDecodingError`` on corrupt input.
 ///
 /// ```swift
