@@ -59,6 +59,7 @@ final class PostgresBackend: StoreBackend {
     func close() async throws {}
 
     /// Runs `body`, turning driver errors into ``StoreError``s naming the server and the action.
+    @discardableResult
     func failing<T>(_ action: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()

@@ -18,6 +18,7 @@ enum PostgresMigrator {
     }
 
     /// Runs `body` on a new connection and closes it; connection failures become ``StoreError``s.
+    @discardableResult
     static func withConnection<T>(
         _ location: PostgresLocation,
         connectTimeout: Duration,

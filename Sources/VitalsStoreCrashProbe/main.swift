@@ -19,18 +19,26 @@ else {
 /// Batch `number`: `size` events spread over a few agents and minutes, each carrying its batch number.
 func batch(_ number: Int, size: Int) -> [Record] {
     let base: Int64 = 1_767_571_200_000_000_000
-    return (0..<size).map { index in
-        .event(
-            Event(
-                name: "probe",
-                end: Timestamp(nanosecondsSinceEpoch: base + Int64(number % 120) * 60_000_000_000 + Int64(index)),
-                durationMilliseconds: Double(index % 97) + 0.5,
-                status: index % 13 == 0 ? .error : .ok,
-                labels: ["agent_id": "agent-\(index % 7)"],
-                attributes: ["batch": .int(Int64(number)), "seq": .int(Int64(index))]
-            )
+    let minute = Int64(number % 120) * 60_000_000_000
+    var records: [Record] = []
+    records.reserveCapacity(size)
+    for index in 0..<size {
+        let end = Timestamp(nanosecondsSinceEpoch: base + minute + Int64(index))
+        let status: EventStatus = index % 13 == 0 ? .error : .ok
+        var attributes = Attributes()
+        attributes["batch"] = .int(Int64(number))
+        attributes["seq"] = .int(Int64(index))
+        let event = Event(
+            name: "probe",
+            end: end,
+            durationMilliseconds: Double(index % 97) + 0.5,
+            status: status,
+            labels: ["agent_id": "agent-\(index % 7)"],
+            attributes: attributes
         )
+        records.append(.event(event))
     }
+    return records
 }
 
 let lock = NSLock()

@@ -85,9 +85,11 @@ struct ConformanceEventQueryTests {
                 .sample(Sample(name: "queue_depth", value: 1, timestamp: Fixture.time(Self.t), labels: ["queue": "q"])),
             ])
             let all = try await store.series(SeriesQuery())
-            #expect(all.map { "\($0.key.kind) \($0.key.name)" } == [
+            let names: [String] = all.map { "\($0.key.kind) \($0.key.name)" }
+            let expected: [String] = [
                 "event llm_call", "event llm_call", "event llm_call", "event llm_call", "event tool_call", "gauge queue_depth",
-            ])
+            ]
+            #expect(names == expected)
             let a1 = try await store.series(SeriesQuery(kind: .event, name: "llm_call", matchers: [.equal("agent_id", "a1"), .equal("status", "ok")]))
             #expect(a1.count == 1)
             #expect(a1.first?.firstSeen == Fixture.time(Self.t - Fixture.day))
@@ -99,14 +101,23 @@ struct ConformanceEventQueryTests {
     @Test("the summary from a store is the summary of the same events from files", arguments: TestBackend.allCases)
     func summaryMatchesFiles(backend: TestBackend) async throws {
         var random = SeededGenerator(seed: 7)
-        let records: [Record] = (0..<2_500).map { index in
-            Fixture.event(
-                index % 5 == 0 ? "tool_call" : "llm_call",
-                end: Self.t + Int64(index) * 1_000_000,
-                duration: Double.random(in: 1...2_000, using: &random).rounded(),
-                status: index % 17 == 0 ? .error : .ok,
-                labels: ["agent_id": "a\(index % 4)"],
-                attributes: index % 5 == 0 ? ["tool": "search"] : ["model": index % 2 == 0 ? "m1" : "m2", "prompt_tokens": 10]
+        var records: [Record] = []
+        for index in 0..<2_500 {
+            let isTool = index % 5 == 0
+            let end: Int64 = Self.t + Int64(index) * 1_000_000
+            let duration = Double.random(in: 1...2_000, using: &random).rounded()
+            let status: EventStatus = index % 17 == 0 ? .error : .ok
+            let model = index % 2 == 0 ? "m1" : "m2"
+            let attributes: Attributes = isTool ? ["tool": "search"] : ["model": .string(model), "prompt_tokens": 10]
+            records.append(
+                Fixture.event(
+                    isTool ? "tool_call" : "llm_call",
+                    end: end,
+                    duration: duration,
+                    status: status,
+                    labels: ["agent_id": "a\(index % 4)"],
+                    attributes: attributes
+                )
             )
         }
         var expected = EventSummary(options: SummaryOptions(groupBy: ["agent_id"]))

@@ -7,15 +7,22 @@ import VitalsStore
 struct ConformanceRollupTests {
     /// One event every 10 minutes for three days, on two agents, with durations 1…432.
     static func threeDays() -> [Record] {
-        (0..<432).map { index in
-            Fixture.event(
-                end: Fixture.day0 + Int64(index) * 10 * Fixture.minute + 5_000_000_000,
-                duration: Double(index + 1),
-                status: index % 10 == 0 ? .error : .ok,
-                labels: ["agent_id": index % 2 == 0 ? "even" : "odd"],
-                attributes: ["total_tokens": 2]
+        var records: [Record] = []
+        for index in 0..<432 {
+            let end: Int64 = Fixture.day0 + Int64(index) * 10 * Fixture.minute + 5_000_000_000
+            let status: EventStatus = index % 10 == 0 ? .error : .ok
+            let agent = index % 2 == 0 ? "even" : "odd"
+            records.append(
+                Fixture.event(
+                    end: end,
+                    duration: Double(index + 1),
+                    status: status,
+                    labels: ["agent_id": agent],
+                    attributes: ["total_tokens": 2]
+                )
             )
         }
+        return records
     }
 
     @Test("roll-ups keep every answer: same counts and sketches before and after", arguments: TestBackend.allCases)
@@ -106,7 +113,8 @@ struct ConformanceRollupTests {
             let hours = try await store.eventTimeSeries(query, step: .seconds(3_600))
             #expect(minutes == hours)
             #expect(hours.map { $0.labels["agent_id"] ?? "?" } == ["even", "odd"])
-            #expect(hours[0].points.map(\.start) == (0..<3).map { Fixture.time(Fixture.day0 + Int64($0) * Fixture.hour) })
+            let hourStarts: [Timestamp] = [0, 1, 2].map { Fixture.time(Fixture.day0 + $0 * Fixture.hour) }
+            #expect(hours[0].points.map(\.start) == hourStarts)
             #expect(hours[0].points.map(\.statistics.count) == [3, 3, 3])
             let daily = try await store.eventTimeSeries(
                 StatsQuery(name: "llm_call", range: Fixture.range(Fixture.day0, Fixture.day0 + 3 * Fixture.day)),
@@ -123,15 +131,11 @@ struct ConformanceRollupTests {
     @Test("gauges: last, min, max, sum and count, also rolled up", arguments: TestBackend.allCases)
     func gauges(backend: TestBackend) async throws {
         try await backend.withStore { store in
-            let samples: [Record] = (0..<120).map { index in
-                .sample(
-                    Sample(
-                        name: "queue_depth",
-                        value: Double(index % 7),
-                        timestamp: Fixture.time(Fixture.day0 + Int64(index) * Fixture.minute),
-                        labels: ["queue": index % 2 == 0 ? "emails" : "jobs"]
-                    )
-                )
+            var samples: [Record] = []
+            for index in 0..<120 {
+                let time = Fixture.time(Fixture.day0 + Int64(index) * Fixture.minute)
+                let queue = index % 2 == 0 ? "emails" : "jobs"
+                samples.append(.sample(Sample(name: "queue_depth", value: Double(index % 7), timestamp: time, labels: ["queue": queue])))
             }
             let result = try await store.ingest(samples)
             #expect(result.acceptedSamples == 120)
@@ -145,7 +149,9 @@ struct ConformanceRollupTests {
             #expect(emails.count == 60)
             #expect(emails.min == 0 && emails.max == 6)
             #expect(emails.last == Double(118 % 7))
-            #expect(emails.sum == (0..<120).filter { $0 % 2 == 0 }.reduce(0.0) { $0 + Double($1 % 7) })
+            var expectedSum = 0.0
+            for index in stride(from: 0, to: 120, by: 2) { expectedSum += Double(index % 7) }
+            #expect(emails.sum == expectedSum)
             let series = try await store.gaugeTimeSeries(query, step: .seconds(3_600))
             #expect(series.first?.points.map(\.statistics.count) == [30, 30])
         }
