@@ -31,7 +31,8 @@ extension PostgresBackend {
                     """,
                     logger: logger
                 )
-                for try await row in eventRows.decode((Int64, Int64, Int64, Int64, Int64, ByteBuffer, ByteBuffer).self) {
+                for try await row in eventRows.decode((Int64, Int64, Int64, Int64, Int64, ByteBuffer, ByteBuffer).self)
+                {
                     let key = SeriesStart(seriesID: row.0, start: target.start(of: row.1))
                     let statistics = try PostgresRows.eventStatistics(
                         count: row.2,
@@ -50,7 +51,8 @@ extension PostgresBackend {
                     """,
                     logger: logger
                 )
-                for try await row in gaugeRows.decode((Int64, Int64, Int64, Double, Double, Double, Double, Int64).self) {
+                for try await row in gaugeRows.decode((Int64, Int64, Int64, Double, Double, Double, Double, Int64).self)
+                {
                     let key = SeriesStart(seriesID: row.0, start: target.start(of: row.1))
                     let statistics = GaugeStatistics(
                         count: UInt64(max(0, row.2)),

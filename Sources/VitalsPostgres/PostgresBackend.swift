@@ -36,13 +36,26 @@ final class PostgresBackend: StoreBackend {
     func write(_ group: WriteGroup) async throws -> [Int64] {
         try await failing("writing a batch") {
             try await client.withTransaction(logger: logger) { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock_shared(\(PostgresSchema.rollupLock))", logger: logger)
+                try await connection.query(
+                    "SELECT pg_advisory_xact_lock_shared(\(PostgresSchema.rollupLock))",
+                    logger: logger
+                )
                 let state = try await Self.state(connection, logger)
                 let ids = try await writeSeries(group, connection)
                 for level in BucketLevel.allCases {
                     let watermark = state.rolledUntil[level]
-                    try await mergeEventBuckets(group.eventBuckets(at: level, before: watermark), level, ids, connection)
-                    try await mergeGaugeBuckets(group.gaugeBuckets(at: level, before: watermark), level, ids, connection)
+                    try await mergeEventBuckets(
+                        group.eventBuckets(at: level, before: watermark),
+                        level,
+                        ids,
+                        connection
+                    )
+                    try await mergeGaugeBuckets(
+                        group.gaugeBuckets(at: level, before: watermark),
+                        level,
+                        ids,
+                        connection
+                    )
                 }
                 try await insertRawEvents(group, ids: ids, connection)
                 return ids
@@ -70,7 +83,10 @@ final class PostgresBackend: StoreBackend {
 
     static func state(_ connection: PostgresConnection, _ logger: Logger) async throws -> StoreState {
         var state = StoreState()
-        let rows = try await connection.query("SELECT level, rolled_until, pruned_before FROM store_state", logger: logger)
+        let rows = try await connection.query(
+            "SELECT level, rolled_until, pruned_before FROM store_state",
+            logger: logger
+        )
         for try await (level, rolled, pruned) in rows.decode((Int16, Int64?, Int64?).self) {
             guard let level = BucketLevel(rawValue: Int(level)) else { continue }
             state.rolledUntil[level] = rolled
@@ -102,7 +118,9 @@ final class PostgresBackend: StoreBackend {
             )
             var created: Int64?
             for try await (id) in rows.decode(Int64.self) { created = id }
-            guard let created else { throw StoreError(code: .storage, message: "\(location): series \(key) was not created") }
+            guard let created else {
+                throw StoreError(code: .storage, message: "\(location): series \(key) was not created")
+            }
             ids.append(created)
         }
         guard !known.isEmpty else { return ids }
@@ -128,7 +146,9 @@ final class PostgresBackend: StoreBackend {
     ) async throws {
         guard !buckets.isEmpty else { return }
         var merged: [SeriesStart: EventStatistics] = [:]
-        for (slot, statistics) in buckets { merged[SeriesStart(seriesID: ids[slot.series], start: slot.start)] = statistics }
+        for (slot, statistics) in buckets {
+            merged[SeriesStart(seriesID: ids[slot.series], start: slot.start)] = statistics
+        }
         let keys = merged.keys.sorted { ($0.seriesID, $0.start) < ($1.seriesID, $1.start) }
         let rows = try await connection.query(
             """
@@ -141,7 +161,13 @@ final class PostgresBackend: StoreBackend {
             logger: logger
         )
         for try await row in rows.decode((Int64, Int64, Int64, Int64, Int64, ByteBuffer, ByteBuffer).self) {
-            let stored = try PostgresRows.eventStatistics(count: row.2, errors: row.3, timeouts: row.4, sketch: row.5, sums: row.6)
+            let stored = try PostgresRows.eventStatistics(
+                count: row.2,
+                errors: row.3,
+                timeouts: row.4,
+                sketch: row.5,
+                sums: row.6
+            )
             merged[SeriesStart(seriesID: row.0, start: row.1)]?.merge(stored)
         }
         try await Self.upsertEventBuckets(merged, level: level, connection, logger)
@@ -155,7 +181,9 @@ final class PostgresBackend: StoreBackend {
     ) async throws {
         guard !buckets.isEmpty else { return }
         var columns = EventBucketColumns(capacity: buckets.count)
-        for (key, statistics) in buckets.sorted(by: { ($0.key.seriesID, $0.key.start) < ($1.key.seriesID, $1.key.start) }) {
+        for (key, statistics) in buckets.sorted(by: {
+            ($0.key.seriesID, $0.key.start) < ($1.key.seriesID, $1.key.start)
+        }) {
             columns.append(key, statistics)
         }
         try await connection.query(
@@ -184,7 +212,9 @@ final class PostgresBackend: StoreBackend {
     ) async throws {
         guard !buckets.isEmpty else { return }
         var merged: [SeriesStart: GaugeStatistics] = [:]
-        for (slot, statistics) in buckets { merged[SeriesStart(seriesID: ids[slot.series], start: slot.start)] = statistics }
+        for (slot, statistics) in buckets {
+            merged[SeriesStart(seriesID: ids[slot.series], start: slot.start)] = statistics
+        }
         let keys = merged.keys.sorted { ($0.seriesID, $0.start) < ($1.seriesID, $1.start) }
         let rows = try await connection.query(
             """

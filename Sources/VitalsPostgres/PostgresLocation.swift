@@ -82,7 +82,9 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
     }
 
     static func isPlainIdentifier(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first, !("0"..."9").contains(first), text.count <= 63 else { return false }
+        guard let first = text.unicodeScalars.first, !("0"..."9").contains(first), text.count <= 63 else {
+            return false
+        }
         return text.unicodeScalars.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("0"..."9").contains($0) }
     }
 

@@ -9,7 +9,10 @@ enum PostgresMigrator {
     static func prepare(_ location: PostgresLocation, connectTimeout: Duration, logger: Logger) async throws {
         try await withConnection(location, connectTimeout: connectTimeout, logger: logger) { connection in
             if let schema = location.schema {
-                try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
+                try await connection.query(
+                    PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"),
+                    logger: logger
+                )
                 try await connection.query(PostgresQuery(unsafeSQL: "SET search_path TO \(schema)"), logger: logger)
             }
             try await inspect(connection, location: location, logger: logger)
@@ -50,7 +53,11 @@ enum PostgresMigrator {
         }
     }
 
-    private static func inspect(_ connection: PostgresConnection, location: PostgresLocation, logger: Logger) async throws {
+    private static func inspect(
+        _ connection: PostgresConnection,
+        location: PostgresLocation,
+        logger: Logger
+    ) async throws {
         let rows = try await connection.query(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()",
             logger: logger
@@ -66,10 +73,18 @@ enum PostgresMigrator {
                     + "expected a Vitals database, an empty schema, or ?schema=NAME in the URL"
             )
         }
-        _ = try SchemaMigration.pending(PostgresSchema.migrations, applied: try await appliedVersion(connection, logger), database: location.description)
+        _ = try SchemaMigration.pending(
+            PostgresSchema.migrations,
+            applied: try await appliedVersion(connection, logger),
+            database: location.description
+        )
     }
 
-    private static func migrate(_ connection: PostgresConnection, location: PostgresLocation, logger: Logger) async throws {
+    private static func migrate(
+        _ connection: PostgresConnection,
+        location: PostgresLocation,
+        logger: Logger
+    ) async throws {
         try await connection.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock))", logger: logger)
             try await connection.query(
@@ -83,7 +98,11 @@ enum PostgresMigrator {
                 logger: logger
             )
             let applied = try await appliedVersion(connection, logger)
-            let pending = try SchemaMigration.pending(PostgresSchema.migrations, applied: applied, database: location.description)
+            let pending = try SchemaMigration.pending(
+                PostgresSchema.migrations,
+                applied: applied,
+                database: location.description
+            )
             for migration in pending {
                 for statement in migration.statements {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)

@@ -86,7 +86,10 @@ public enum PostgresStore {
         let location = try PostgresLocation(url: url)
         guard let schema = location.schema else { return }
         try await PostgresMigrator.withConnection(location, connectTimeout: .seconds(5), logger: logger) { connection in
-            try await connection.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(schema) CASCADE"), logger: logger)
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(schema) CASCADE"),
+                logger: logger
+            )
         }
     }
 }

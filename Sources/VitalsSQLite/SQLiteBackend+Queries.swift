@@ -47,7 +47,11 @@ extension SQLiteBackend {
                 let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
                 while let row = try rows.next() {
                     buckets.append(
-                        StoredBucket(seriesID: row[0], start: row[1], statistics: try SQLiteRows.eventStatistics(row, from: 2))
+                        StoredBucket(
+                            seriesID: row[0],
+                            start: row[1],
+                            statistics: try SQLiteRows.eventStatistics(row, from: 2)
+                        )
                     )
                 }
             }
@@ -72,7 +76,11 @@ extension SQLiteBackend {
                 let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
                 while let row = try rows.next() {
                     buckets.append(
-                        StoredBucket(seriesID: row[0], start: row[1], statistics: SQLiteRows.gaugeStatistics(row, from: 2))
+                        StoredBucket(
+                            seriesID: row[0],
+                            start: row[1],
+                            statistics: SQLiteRows.gaugeStatistics(row, from: 2)
+                        )
                     )
                 }
             }

@@ -101,7 +101,9 @@ final class SQLiteBackend: StoreBackend {
                 try touch.execute(arguments: [seen.first, seen.last, id])
                 ids.append(id)
             } else {
-                let arguments: StatementArguments = [key.kind.rawValue, key.name, key.labelsText, seen.first, seen.last]
+                let arguments: StatementArguments = [
+                    key.kind.rawValue, key.name, key.labelsText, seen.first, seen.last,
+                ]
                 guard let id = try Int64.fetchOne(upsert, arguments: arguments) else {
                     throw StoreError(code: .storage, message: "series \(key) was not created")
                 }
@@ -206,7 +208,8 @@ final class SQLiteBackend: StoreBackend {
         )
         for (index, row) in group.rawEvents.enumerated() {
             try insert.execute(arguments: [
-                ids[group.rawSeries[index]], row.time, row.durationMilliseconds, row.status.storedCode, Data(row.detail),
+                ids[group.rawSeries[index]], row.time, row.durationMilliseconds, row.status.storedCode,
+                Data(row.detail),
             ])
         }
     }

@@ -154,7 +154,8 @@ enum SQLiteErrors {
         default:
             return StoreError(
                 code: .storage,
-                message: "\(path): \(action) failed: \(database.message ?? "SQLite error \(database.resultCode.rawValue)")",
+                message:
+                    "\(path): \(action) failed: \(database.message ?? "SQLite error \(database.resultCode.rawValue)")",
                 underlying: error
             )
         }

@@ -22,24 +22,35 @@ struct ConformanceEventQueryTests {
         try await backend.withStore { store in
             _ = try await store.ingest(Self.records())
             let range = Fixture.range(Self.t, Self.t + 100)
-            let slowest = try await store.events(EventQuery(name: "llm_call", range: range, order: .slowestFirst, limit: 3))
+            let slowest = try await store.events(
+                EventQuery(name: "llm_call", range: range, order: .slowestFirst, limit: 3)
+            )
             #expect(slowest.map(\.event.durationMilliseconds) == [900, 700, 300])
             let newest = try await store.events(EventQuery(range: range, order: .newestFirst, limit: 2))
             #expect(newest.map(\.event.name) == ["tool_call", "llm_call"])
             #expect(newest.map(\.time) == [Fixture.time(Self.t + 40), Fixture.time(Self.t + 30)])
             let failed = try await store.events(EventQuery(range: range, failedOnly: true, order: .oldestFirst))
             #expect(failed.map(\.event.status) == [.error, .timeout])
-            let a1 = try await store.events(EventQuery(range: range, matchers: [.equal("agent_id", "a1")], order: .oldestFirst))
+            let a1 = try await store.events(
+                EventQuery(range: range, matchers: [.equal("agent_id", "a1")], order: .oldestFirst)
+            )
             #expect(a1.map(\.event.durationMilliseconds) == [50, 300, 5_000])
-            let window = try await store.events(EventQuery(range: Fixture.range(Self.t + 10, Self.t + 30), order: .oldestFirst))
+            let window = try await store.events(
+                EventQuery(range: Fixture.range(Self.t + 10, Self.t + 30), order: .oldestFirst)
+            )
             #expect(window.map(\.event.durationMilliseconds) == [900, 300])
             let page1 = try await store.events(EventQuery(range: range, order: .oldestFirst, limit: 2))
-            let page2 = try await store.events(EventQuery(range: range, order: .oldestFirst, limit: 2, after: page1.last?.cursor))
+            let page2 = try await store.events(
+                EventQuery(range: range, order: .oldestFirst, limit: 2, after: page1.last?.cursor)
+            )
             #expect((page1 + page2).map(\.event.durationMilliseconds) == [50, 900, 300, 700])
         }
     }
 
-    @Test("an event reads back with its labels, attributes, error, times and trace links", arguments: TestBackend.allCases)
+    @Test(
+        "an event reads back with its labels, attributes, error, times and trace links",
+        arguments: TestBackend.allCases
+    )
     func roundTrip(backend: TestBackend) async throws {
         let start = Fixture.time(Self.t - 1_500_000_000)
         let event = Event(
@@ -61,13 +72,17 @@ struct ConformanceEventQueryTests {
         let timeless = Event(name: "tick", durationMilliseconds: 2)
         try await backend.withStore { store in
             _ = try await store.ingest([.event(event), .event(timeless)], receivedAt: Fixture.time(Self.t + 5))
-            let stored = try await store.events(EventQuery(range: Fixture.range(Self.t, Self.t + 10), order: .oldestFirst))
+            let stored = try await store.events(
+                EventQuery(range: Fixture.range(Self.t, Self.t + 10), order: .oldestFirst)
+            )
             #expect(stored.count == 2)
             let back = try #require(stored.first).event
             #expect(back.name == event.name && back.start == event.start && back.end == event.end)
             #expect(back.durationMilliseconds == event.durationMilliseconds && back.status == event.status)
             #expect(back.error == event.error)
-            #expect(back.traceID == event.traceID && back.spanID == event.spanID && back.parentSpanID == event.parentSpanID)
+            #expect(
+                back.traceID == event.traceID && back.spanID == event.spanID && back.parentSpanID == event.parentSpanID
+            )
             #expect(Set(back.labels.elements) == Set(event.labels.elements))
             #expect(Set(back.attributes.elements) == Set(event.attributes.elements))
             let tick = stored[1]
@@ -87,10 +102,17 @@ struct ConformanceEventQueryTests {
             let all = try await store.series(SeriesQuery())
             let names: [String] = all.map { "\($0.key.kind) \($0.key.name)" }
             let expected: [String] = [
-                "event llm_call", "event llm_call", "event llm_call", "event llm_call", "event tool_call", "gauge queue_depth",
+                "event llm_call", "event llm_call", "event llm_call", "event llm_call", "event tool_call",
+                "gauge queue_depth",
             ]
             #expect(names == expected)
-            let a1 = try await store.series(SeriesQuery(kind: .event, name: "llm_call", matchers: [.equal("agent_id", "a1"), .equal("status", "ok")]))
+            let a1 = try await store.series(
+                SeriesQuery(
+                    kind: .event,
+                    name: "llm_call",
+                    matchers: [.equal("agent_id", "a1"), .equal("status", "ok")]
+                )
+            )
             #expect(a1.count == 1)
             #expect(a1.first?.firstSeen == Fixture.time(Self.t - Fixture.day))
             #expect(a1.first?.lastSeen == Fixture.time(Self.t))

@@ -35,7 +35,10 @@ struct ConformanceIngestTests {
         }
     }
 
-    @Test("quantiles from merged buckets are within the sketch's bound of the exact values", arguments: TestBackend.allCases)
+    @Test(
+        "quantiles from merged buckets are within the sketch's bound of the exact values",
+        arguments: TestBackend.allCases
+    )
     func quantilesWithinBound(backend: TestBackend) async throws {
         var random = SeededGenerator(seed: 42)
         var durations: [Double] = []
@@ -54,8 +57,10 @@ struct ConformanceIngestTests {
             }
             let range = Fixture.range(Fixture.day0, Fixture.day0 + 3 * Fixture.hour)
             for phase in ["minutes", "after roll-up"] {
-                let statistics = try #require(try await store.eventStats(StatsQuery(name: "llm_call", range: range)).first)
-                    .statistics
+                let statistics = try #require(
+                    try await store.eventStats(StatsQuery(name: "llm_call", range: range)).first
+                )
+                .statistics
                 #expect(statistics.count == 3_000, "\(phase)")
                 for q in [0.5, 0.9, 0.95, 0.99, 0.999] {
                     let exact = exactQuantile(sorted, q)
@@ -94,7 +99,9 @@ struct ConformanceIngestTests {
             #expect(byModel.map(\.statistics.count) == [1, 2, 1])
 
             let bad = await #expect(throws: StoreError.self) {
-                _ = try await store.eventStats(StatsQuery(name: "llm_call", range: range, matchers: [.matches("model", "(")]))
+                _ = try await store.eventStats(
+                    StatsQuery(name: "llm_call", range: range, matchers: [.matches("model", "(")])
+                )
             }
             #expect(bad?.code == .invalidQuery)
         }
@@ -111,13 +118,21 @@ struct ConformanceIngestTests {
                     labels: ["agent_id": "a1", "service": "bot"],
                     attributes: ["model": "m", "prompt_tokens": 12, "cached": true, "custom": "not-a-label"]
                 ),
-                Fixture.event(end: t, duration: 1, status: .error, labels: ["agent_id": "a1", "service": "bot"], attributes: ["model": "m"]),
+                Fixture.event(
+                    end: t,
+                    duration: 1,
+                    status: .error,
+                    labels: ["agent_id": "a1", "service": "bot"],
+                    attributes: ["model": "m"]
+                ),
             ])
             let series = try await store.series(SeriesQuery(kind: .event))
-            #expect(series.map(\.key.labelsText) == [
-                #"{"agent_id":"a1","model":"m","service":"bot","status":"error"}"#,
-                #"{"agent_id":"a1","model":"m","service":"bot","status":"ok"}"#,
-            ])
+            #expect(
+                series.map(\.key.labelsText) == [
+                    #"{"agent_id":"a1","model":"m","service":"bot","status":"error"}"#,
+                    #"{"agent_id":"a1","model":"m","service":"bot","status":"ok"}"#,
+                ]
+            )
             #expect(series.allSatisfy { $0.firstSeen == Fixture.time(t) && $0.lastSeen == Fixture.time(t) })
         }
     }
@@ -128,7 +143,9 @@ struct ConformanceIngestTests {
         configuration.seriesLimitPerName = 3
         try await backend.withStore(configuration: configuration) { store in
             let t = Fixture.day0
-            let first = try await store.ingest((0..<5).map { Fixture.event(end: t, duration: 10, labels: ["agent_id": "a\($0)"]) })
+            let first = try await store.ingest(
+                (0..<5).map { Fixture.event(end: t, duration: 10, labels: ["agent_id": "a\($0)"]) }
+            )
             #expect(first.acceptedEvents == 5)
             #expect(first.newSeries == 3)
             #expect(first.overflowed == 2)
@@ -189,9 +206,11 @@ struct ConformanceIngestTests {
             try await withThrowingTaskGroup(of: IngestResult.self) { group in
                 for task in 0..<16 {
                     group.addTask {
-                        try await store.ingest((0..<50).map {
-                            Fixture.event(end: t + Int64($0), duration: 1, labels: ["agent_id": "a\(task % 4)"])
-                        })
+                        try await store.ingest(
+                            (0..<50).map {
+                                Fixture.event(end: t + Int64($0), duration: 1, labels: ["agent_id": "a\(task % 4)"])
+                            }
+                        )
                     }
                 }
                 var accepted = 0

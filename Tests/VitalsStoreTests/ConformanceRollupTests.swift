@@ -31,12 +31,17 @@ struct ConformanceRollupTests {
             _ = try await store.ingest(Self.threeDays())
             let ranges = [
                 Fixture.range(Fixture.day0, Fixture.day0 + 3 * Fixture.day),
-                Fixture.range(Fixture.day0 + 90 * Fixture.minute + 7, Fixture.day0 + 2 * Fixture.day + 17 * Fixture.minute),
+                Fixture.range(
+                    Fixture.day0 + 90 * Fixture.minute + 7,
+                    Fixture.day0 + 2 * Fixture.day + 17 * Fixture.minute
+                ),
                 Fixture.range(Fixture.day0 + Fixture.day, Fixture.day0 + 2 * Fixture.day),
             ]
             var before: [[EventStatsGroup]] = []
             for range in ranges {
-                before.append(try await store.eventStats(StatsQuery(name: "llm_call", range: range, groupBy: ["agent_id"])))
+                before.append(
+                    try await store.eventStats(StatsQuery(name: "llm_call", range: range, groupBy: ["agent_id"]))
+                )
             }
             let report = try await store.rollUp(now: Fixture.time(Fixture.day0 + 10 * Fixture.day))
             // Series are (agent, status): even/ok, odd/ok, even/error.
@@ -45,7 +50,9 @@ struct ConformanceRollupTests {
             let again = try await store.rollUp(now: Fixture.time(Fixture.day0 + 10 * Fixture.day))
             #expect(again == RollupReport())
             for (index, range) in ranges.enumerated() {
-                let after = try await store.eventStats(StatsQuery(name: "llm_call", range: range, groupBy: ["agent_id"]))
+                let after = try await store.eventStats(
+                    StatsQuery(name: "llm_call", range: range, groupBy: ["agent_id"])
+                )
                 #expect(after == before[index], "range \(index)")
             }
             let whole = try await store.eventStats(StatsQuery(name: "llm_call", range: ranges[0]))
@@ -73,7 +80,10 @@ struct ConformanceRollupTests {
         }
     }
 
-    @Test("retention deletes old raw events and rolled-up buckets; counts stay answerable", arguments: TestBackend.allCases)
+    @Test(
+        "retention deletes old raw events and rolled-up buckets; counts stay answerable",
+        arguments: TestBackend.allCases
+    )
     func retention(backend: TestBackend) async throws {
         var configuration = StoreConfiguration.default
         configuration.deletionChunkSize = 50
@@ -93,7 +103,10 @@ struct ConformanceRollupTests {
             #expect(stats.first?.statistics.count == 432)
             // Minutes are gone: an edge inside an hour is answered by the whole hour.
             let edge = try await store.eventStats(
-                StatsQuery(name: "llm_call", range: Fixture.range(Fixture.day0 + 5 * Fixture.minute, Fixture.day0 + 25 * Fixture.minute))
+                StatsQuery(
+                    name: "llm_call",
+                    range: Fixture.range(Fixture.day0 + 5 * Fixture.minute, Fixture.day0 + 25 * Fixture.minute)
+                )
             )
             #expect(edge.first?.statistics.count == 6)
             let raw = try await store.events(EventQuery(range: all, limit: 1_000))
@@ -135,11 +148,19 @@ struct ConformanceRollupTests {
             for index in 0..<120 {
                 let time = Fixture.time(Fixture.day0 + Int64(index) * Fixture.minute)
                 let queue = index % 2 == 0 ? "emails" : "jobs"
-                samples.append(.sample(Sample(name: "queue_depth", value: Double(index % 7), timestamp: time, labels: ["queue": queue])))
+                samples.append(
+                    .sample(
+                        Sample(name: "queue_depth", value: Double(index % 7), timestamp: time, labels: ["queue": queue])
+                    )
+                )
             }
             let result = try await store.ingest(samples)
             #expect(result.acceptedSamples == 120)
-            let query = StatsQuery(name: "queue_depth", range: Fixture.range(Fixture.day0, Fixture.day0 + 2 * Fixture.hour), groupBy: ["queue"])
+            let query = StatsQuery(
+                name: "queue_depth",
+                range: Fixture.range(Fixture.day0, Fixture.day0 + 2 * Fixture.hour),
+                groupBy: ["queue"]
+            )
             let before = try await store.gaugeStats(query)
             _ = try await store.rollUp(now: Fixture.time(Fixture.day0 + 3 * Fixture.day))
             let after = try await store.gaugeStats(query)

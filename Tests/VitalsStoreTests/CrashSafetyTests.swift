@@ -47,7 +47,9 @@ struct CrashSafetyTests {
         var after: StoredEvent.Cursor?
         var total = 0
         while true {
-            let page = try await store.events(EventQuery(name: "probe", range: range, order: .oldestFirst, limit: 20_000, after: after))
+            let page = try await store.events(
+                EventQuery(name: "probe", range: range, order: .oldestFirst, limit: 20_000, after: after)
+            )
             for stored in page {
                 if case .int(let batch) = stored.event.attributes["batch"] { perBatch[Int(batch), default: 0] += 1 }
             }
@@ -56,16 +58,27 @@ struct CrashSafetyTests {
             after = last.cursor
         }
         for batch in acknowledged {
-            #expect(perBatch[batch] == batchSize, "round \(round): acknowledged batch \(batch) has \(perBatch[batch] ?? 0) events")
+            #expect(
+                perBatch[batch] == batchSize,
+                "round \(round): acknowledged batch \(batch) has \(perBatch[batch] ?? 0) events"
+            )
         }
         for (batch, count) in perBatch where count != batchSize {
             Issue.record("round \(round): batch \(batch) is half-present with \(count) of \(batchSize) events")
         }
-        let stats = try await store.eventStats(StatsQuery(name: "probe", range: TimeRange(
-            from: Timestamp(nanosecondsSinceEpoch: 1_767_571_200_000_000_000),
-            to: Timestamp(nanosecondsSinceEpoch: 1_767_571_200_000_000_000 + 3 * 3_600_000_000_000)
-        )))
-        #expect(stats.reduce(0) { $0 + Int($1.statistics.count) } == total, "round \(round): buckets disagree with raw events")
+        let stats = try await store.eventStats(
+            StatsQuery(
+                name: "probe",
+                range: TimeRange(
+                    from: Timestamp(nanosecondsSinceEpoch: 1_767_571_200_000_000_000),
+                    to: Timestamp(nanosecondsSinceEpoch: 1_767_571_200_000_000_000 + 3 * 3_600_000_000_000)
+                )
+            )
+        )
+        #expect(
+            stats.reduce(0) { $0 + Int($1.statistics.count) } == total,
+            "round \(round): buckets disagree with raw events"
+        )
         try await store.close()
     }
 

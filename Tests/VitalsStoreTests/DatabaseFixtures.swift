@@ -40,7 +40,9 @@ enum PostgresFixture {
             database: location.database,
             tls: .disable
         )
-        if let schema = location.schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
+        if let schema = location.schema {
+            configuration.options.additionalStartupParameters = [("search_path", schema)]
+        }
         let logger = Logger(label: "vitals.tests")
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
         defer { Task { try? await connection.close() } }

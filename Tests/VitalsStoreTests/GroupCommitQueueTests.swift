@@ -36,7 +36,9 @@ struct GroupCommitQueueTests {
         let queue = GroupCommitQueue<Int, Int>(recordsRounds: true) { jobs in
             commits.withLock { $0.append(jobs) }
             if jobs == [0] { await gate.wait() }
-            return jobs.map { $0 % 3 == 2 ? .failure(StoreError(code: .storage, message: "job \($0)")) : .success($0 * 10) }
+            return jobs.map {
+                $0 % 3 == 2 ? .failure(StoreError(code: .storage, message: "job \($0)")) : .success($0 * 10)
+            }
         }
         let first = Task { try await queue.submit(0) }
         while commits.withLock({ $0.isEmpty }) { await Task.yield() }

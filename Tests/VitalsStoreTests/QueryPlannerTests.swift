@@ -18,42 +18,53 @@ struct QueryPlannerTests {
     func coarsestThatFits() {
         let state = StoreState(rolledUntil: [.hour: t0 + 10 * d, .day: t0 + 10 * d])
         let plan = QueryPlanner.plan(from: t0 + 22 * h + 30 * m, to: t0 + 3 * d + 2 * h + 15 * m, state: state)
-        #expect(plan == [
-            BucketSegment(level: .minute, from: t0 + 22 * h + 30 * m, to: t0 + 23 * h),
-            BucketSegment(level: .minute, from: t0 + 3 * d + 2 * h, to: t0 + 3 * d + 2 * h + 15 * m),
-            BucketSegment(level: .hour, from: t0 + 23 * h, to: t0 + d),
-            BucketSegment(level: .hour, from: t0 + 3 * d, to: t0 + 3 * d + 2 * h),
-            BucketSegment(level: .day, from: t0 + d, to: t0 + 3 * d),
-        ])
+        #expect(
+            plan == [
+                BucketSegment(level: .minute, from: t0 + 22 * h + 30 * m, to: t0 + 23 * h),
+                BucketSegment(level: .minute, from: t0 + 3 * d + 2 * h, to: t0 + 3 * d + 2 * h + 15 * m),
+                BucketSegment(level: .hour, from: t0 + 23 * h, to: t0 + d),
+                BucketSegment(level: .hour, from: t0 + 3 * d, to: t0 + 3 * d + 2 * h),
+                BucketSegment(level: .day, from: t0 + d, to: t0 + 3 * d),
+            ]
+        )
     }
 
     @Test("nothing past a level's watermark is read at that level")
     func watermarks() {
         let state = StoreState(rolledUntil: [.hour: t0 + 5 * h, .day: t0])
         let plan = QueryPlanner.plan(from: t0, to: t0 + 2 * d, state: state)
-        #expect(plan == [
-            BucketSegment(level: .minute, from: t0 + 5 * h, to: t0 + 2 * d),
-            BucketSegment(level: .hour, from: t0, to: t0 + 5 * h),
-        ])
+        #expect(
+            plan == [
+                BucketSegment(level: .minute, from: t0 + 5 * h, to: t0 + 2 * d),
+                BucketSegment(level: .hour, from: t0, to: t0 + 5 * h),
+            ]
+        )
     }
 
     @Test("pruned minutes are answered by the whole hours that hold them")
     func prunedEdges() {
         let state = StoreState(rolledUntil: [.hour: t0 + 10 * d], prunedBefore: [.minute: t0 + 2 * d + 30 * m])
         let plan = QueryPlanner.plan(from: t0 + 10 * m, to: t0 + 2 * d + 3 * h + 5 * m, state: state)
-        #expect(plan == [
-            BucketSegment(level: .minute, from: t0 + 2 * d + 3 * h, to: t0 + 2 * d + 3 * h + 5 * m),
-            BucketSegment(level: .hour, from: t0, to: t0 + 2 * d + 3 * h),
-        ])
+        #expect(
+            plan == [
+                BucketSegment(level: .minute, from: t0 + 2 * d + 3 * h, to: t0 + 2 * d + 3 * h + 5 * m),
+                BucketSegment(level: .hour, from: t0, to: t0 + 2 * d + 3 * h),
+            ]
+        )
     }
 
     @Test("steps of a time series share segments without reading a bucket twice")
     func steps() {
         let state = StoreState(rolledUntil: [.hour: t0 + 10 * d, .day: t0 + 10 * d])
-        let plan = QueryPlanner.plan(ranges: [(t0, t0 + h), (t0 + h, t0 + 2 * h), (t0 + 2 * h, t0 + 2 * h + 30 * m)], state: state)
-        #expect(plan == [
-            BucketSegment(level: .minute, from: t0 + 2 * h, to: t0 + 2 * h + 30 * m),
-            BucketSegment(level: .hour, from: t0, to: t0 + 2 * h),
-        ])
+        let plan = QueryPlanner.plan(
+            ranges: [(t0, t0 + h), (t0 + h, t0 + 2 * h), (t0 + 2 * h, t0 + 2 * h + 30 * m)],
+            state: state
+        )
+        #expect(
+            plan == [
+                BucketSegment(level: .minute, from: t0 + 2 * h, to: t0 + 2 * h + 30 * m),
+                BucketSegment(level: .hour, from: t0, to: t0 + 2 * h),
+            ]
+        )
     }
 }

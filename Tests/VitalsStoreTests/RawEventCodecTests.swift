@@ -28,7 +28,10 @@ struct RawEventCodecTests {
     @Test("a truncated or foreign detail is an error, not a crash")
     func malformed() {
         let series = SeriesKey(kind: .event, name: "x", labels: [:])
-        let full = RawEventCodec.encode(Event(name: "x", durationMilliseconds: 1, error: "boom", attributes: ["k": "v"]), omitting: nil)
+        let full = RawEventCodec.encode(
+            Event(name: "x", durationMilliseconds: 1, error: "boom", attributes: ["k": "v"]),
+            omitting: nil
+        )
         for length in 0..<full.count {
             let row = RawEventRow(time: 0, durationMilliseconds: 1, status: .error, detail: Array(full.prefix(length)))
             #expect(throws: ByteReader.Malformed.self) { _ = try RawEventCodec.decode(row, series: series) }

@@ -25,7 +25,10 @@ struct StoreOpeningTests {
     func foreignDatabase() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/app.db"
-        try SQLiteFixture.run(path, "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users VALUES (1, 'ada');")
+        try SQLiteFixture.run(
+            path,
+            "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users VALUES (1, 'ada');"
+        )
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         let error = await #expect(throws: StoreError.self) { _ = try await SQLiteStore.open(path: path) }
         #expect(error?.code == .notVitalsDatabase)
@@ -55,7 +58,9 @@ struct StoreOpeningTests {
         for round in 1...2 {
             let store = try await SQLiteStore.open(path: path)
             _ = try await store.ingest([Fixture.event(end: Fixture.day0, duration: 1)])
-            let stats = try await store.eventStats(StatsQuery(name: "llm_call", range: Fixture.range(Fixture.day0, Fixture.day0 + 1)))
+            let stats = try await store.eventStats(
+                StatsQuery(name: "llm_call", range: Fixture.range(Fixture.day0, Fixture.day0 + 1))
+            )
             #expect(stats.first?.statistics.count == UInt64(round))
             try await store.close()
         }
@@ -79,7 +84,10 @@ struct StoreOpeningTests {
     func unreachablePostgres() async throws {
         let port = try FreePort.find()
         let error = await #expect(throws: StoreError.self) {
-            _ = try await PostgresStore.open(url: "postgres://vitals@127.0.0.1:\(port)/vitals", connectTimeout: .seconds(2))
+            _ = try await PostgresStore.open(
+                url: "postgres://vitals@127.0.0.1:\(port)/vitals",
+                connectTimeout: .seconds(2)
+            )
         }
         #expect(error?.code == .unreachable)
         #expect(error?.message.contains("127.0.0.1:\(port)") == true)
@@ -88,7 +96,10 @@ struct StoreOpeningTests {
 
     @Test("malformed PostgreSQL URLs say what is missing")
     func badURLs() throws {
-        for url in ["postgres://127.0.0.1/vitals", "postgres://u@127.0.0.1", "mysql://u@h/db", "postgres://u@h/db?sslmode=maybe"] {
+        for url in [
+            "postgres://127.0.0.1/vitals", "postgres://u@127.0.0.1", "mysql://u@h/db",
+            "postgres://u@h/db?sslmode=maybe",
+        ] {
             let error = #expect(throws: StoreError.self) { _ = try PostgresLocation(url: url) }
             #expect(error?.code == .invalidLocation, "\(url)")
         }

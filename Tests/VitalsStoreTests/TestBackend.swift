@@ -40,7 +40,10 @@ enum TestBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
             }
         case .postgres:
             guard let base = Self.postgresURL else { try Test.cancel(Self.postgresSkipNote) }
-            let url = Self.url(base, schema: "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))
+            let url = Self.url(
+                base,
+                schema: "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            )
             do {
                 let result = try await PostgresStore.withStore(url: url, configuration: configuration, body)
                 try? await PostgresStore.dropSchema(url: url)

@@ -6,7 +6,11 @@ extension BucketMetricStore {
             try await self.backend.eventBuckets(level: level, seriesIDs: ids, from: from, to: to)
         }
         return groups.map { labels, steps in
-            EventStatsGroup(labels: labels, statistics: steps.first?.value ?? EventStatistics(), seconds: query.range.seconds)
+            EventStatsGroup(
+                labels: labels,
+                statistics: steps.first?.value ?? EventStatistics(),
+                seconds: query.range.seconds
+            )
         }
     }
 

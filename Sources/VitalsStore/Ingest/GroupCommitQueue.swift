@@ -63,7 +63,10 @@ package actor GroupCommitQueue<Job: Sendable, Output: Sendable> {
         if recordsRounds { roundSizes.append(round.count) }
         var results = await commit(round.map(\.job))
         if results.count != round.count {
-            let failure = StoreError(code: .storage, message: "commit returned \(results.count) results for \(round.count) batches")
+            let failure = StoreError(
+                code: .storage,
+                message: "commit returned \(results.count) results for \(round.count) batches"
+            )
             results = Array(repeating: .failure(failure), count: round.count)
         }
         var mine: Result<Output, any Error>?

@@ -106,7 +106,9 @@ package struct PreparedBatch: Sendable {
     /// The time an event is filed under: its end, else start plus duration, else when it was received.
     package static func time(of event: Event, receivedAt: Timestamp) -> Int64 {
         if let end = event.end { return end.nanosecondsSinceEpoch }
-        if let start = event.start { return start.adding(milliseconds: event.durationMilliseconds).nanosecondsSinceEpoch }
+        if let start = event.start {
+            return start.adding(milliseconds: event.durationMilliseconds).nanosecondsSinceEpoch
+        }
         return receivedAt.nanosecondsSinceEpoch
     }
 

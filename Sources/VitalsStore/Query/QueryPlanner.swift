@@ -54,7 +54,8 @@ package enum QueryPlanner {
 
     /// `[from, to)` at `level`, except the part before the level's retention cut, which is answered by the
     /// overlapping buckets of the next coarser level.
-    private static func available(_ from: Int64, _ to: Int64, level: BucketLevel, state: StoreState) -> [BucketSegment] {
+    private static func available(_ from: Int64, _ to: Int64, level: BucketLevel, state: StoreState) -> [BucketSegment]
+    {
         guard let recorded = state.prunedBefore[level], let coarser = level.coarser else {
             return [BucketSegment(level: level, from: from, to: to)]
         }

@@ -29,7 +29,9 @@ extension MetricStore {
         var summary = EventSummary(options: options)
         var after: StoredEvent.Cursor?
         while true {
-            let page = try await events(EventQuery(range: range, order: .oldestFirst, limit: max(1, pageSize), after: after))
+            let page = try await events(
+                EventQuery(range: range, order: .oldestFirst, limit: max(1, pageSize), after: after)
+            )
             for stored in page {
                 summary.add(stored.event, file: source, line: Int(truncatingIfNeeded: stored.id))
             }
