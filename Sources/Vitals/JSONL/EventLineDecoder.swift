@@ -52,24 +52,12 @@ enum EventLineDecoder {
         var state = State()
         try scanner.beginObject()
         while let (key, keyToken) = try scanner.nextField() {
-            switch key {
-            case .startTimestamp:
-                if let time = scanner.plainTimestamp() {
-                    state.start = time
-                    continue
+            if key.role == .reserved {
+                if try !takeReserved(key, keyToken, &scanner, &event, &state) {
+                    var sample = SampleLineDecoder(scanner: JSONLScanner(base: scanner.base, count: scanner.count))
+                    return .sample(try sample.decode())
                 }
-            case .endTimestamp:
-                if let time = scanner.plainTimestamp() {
-                    state.end = time
-                    continue
-                }
-            case .timestamp:
-                if let time = scanner.plainTimestamp() {
-                    state.timestamp = time
-                    continue
-                }
-            default:
-                break
+                continue
             }
             let value: JSONLToken
             do throws(JSONLError) {
@@ -78,16 +66,11 @@ enum EventLineDecoder {
                 throw error.inField(scanner.keyName(key, keyToken))
             }
             switch key.role {
-            case .reserved:
-                if try !takeReserved(key, value, scanner, &event, &state) {
-                    var sample = SampleLineDecoder(scanner: JSONLScanner(base: scanner.base, count: scanner.count))
-                    return .sample(try sample.decode())
-                }
             case .identity:
                 try takeLabel(key, keyToken, value, scanner, &event, &state)
             case .attribute:
                 try takeAttribute(key, keyToken, value, scanner, &event, &state)
-            case .other:
+            case .other, .reserved:
                 try takeOther(keyToken, value, scanner, &event, &state)
             }
         }
@@ -151,15 +134,41 @@ enum EventLineDecoder {
         }
     }
 
-    /// Stores a reserved key's value; `false` means "this is a sample line".
+    /// Scans and stores a reserved key's value; `false` means "this is a sample line".
     @inline(never)
     private static func takeReserved(
         _ key: JSONLKey,
-        _ value: JSONLToken,
-        _ scanner: JSONLScanner,
+        _ keyToken: JSONLToken,
+        _ scanner: inout JSONLScanner,
         _ event: inout Event,
         _ state: inout State
     ) throws(JSONLError) -> Bool {
+        // Timestamps are parsed in place when they are plain, without a separate string scan.
+        switch key {
+        case .startTimestamp:
+            if let time = scanner.plainTimestamp() {
+                state.start = time
+                return true
+            }
+        case .endTimestamp:
+            if let time = scanner.plainTimestamp() {
+                state.end = time
+                return true
+            }
+        case .timestamp:
+            if let time = scanner.plainTimestamp() {
+                state.timestamp = time
+                return true
+            }
+        default:
+            break
+        }
+        let value: JSONLToken
+        do throws(JSONLError) {
+            value = try scanner.value()
+        } catch {
+            throw error.inField(scanner.keyName(key, keyToken))
+        }
         switch key {
         case .event:
             event.name = try scanner.nonEmptyString(value, field: "event")

@@ -21,7 +21,8 @@ extension JSONLScanner {
     /// this one does the least work per string (measured), which matters at several strings per line.
     @inline(__always)
     static func makeString(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> String {
-        String(unsafeUninitializedCapacity: count) { buffer in
+        guard count > 0 else { return "" }
+        return String(unsafeUninitializedCapacity: count) { buffer in
             buffer.baseAddress!.initialize(from: bytes, count: count)
             return count
         }
