@@ -59,6 +59,18 @@ let package = Package(
             name: "VitalsStoreCrashProbe",
             dependencies: ["Vitals", "VitalsStore", "VitalsSQLite"]
         ),
+        // Store benchmarks (swift run -c release VitalsStoreBenchmarks); sources sit with the other benchmarks.
+        .executableTarget(
+            name: "VitalsStoreBenchmarks",
+            dependencies: [
+                "Vitals",
+                "VitalsStore",
+                "VitalsSQLite",
+                "VitalsPostgres",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Benchmarks/Sources/VitalsStoreBenchmarks"
+        ),
         .executableTarget(
             name: "VitalsCLI",
             dependencies: [

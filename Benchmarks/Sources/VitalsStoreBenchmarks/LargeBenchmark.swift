@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+import Vitals
+import VitalsPostgres
+import VitalsSQLite
+import VitalsStore
+
+/// Queries over a large history: `events` events over the last 30 days on 100 agents and 2 models, rolled up,
+/// then p95 latencies of one series over 24 hours and 30 days and of stats grouped by the 100 agents over
+/// 24 hours; plus bytes on disk per event and peak RSS during ingest.
+enum LargeBenchmark {
+    static let days: Int64 = 30
+    static let runs = 100
+
+    static func run(events: Int, store: any MetricStore, label: String, databasePath: String?) async throws -> [String]
+    {
+        var lines: [String] = []
+        let now = BucketLevel.minute.start(of: Timestamp.now().nanosecondsSinceEpoch)
+        let span = days * 86_400_000_000_000
+        let first = now - span
+        let batchSize = 1_000
+        let batches = events / batchSize
+        var workload = Workload(seed: 99, agents: 100, models: ["m1", "m2"])
+        var rssAtTenth = 0.0
+        let ingestSeconds = try await Measure.seconds {
+            for batch in 0..<batches {
+                let from = first + span * Int64(batch) / Int64(batches)
+                let to = first + span * Int64(batch + 1) / Int64(batches)
+                _ = try await store.ingest(workload.batch(count: batchSize, from: from, to: to))
+                if batch == batches / 10 { rssAtTenth = Measure.peakRSSMiB() }
+            }
+        }
+        let rssAtEnd = Measure.peakRSSMiB()
+        lines.append(
+            "\(label): ingested \(Measure.grouped(Double(events))) events over 30 days in \(String(format: "%.1f", ingestSeconds)) s "
+                + "(\(Measure.grouped(Double(events) / ingestSeconds)) events/s, ~1,600 buckets touched per batch)"
+        )
+        lines.append(
+            "\(label): peak RSS \(String(format: "%.0f", rssAtTenth)) MiB after 10 % of the events, "
+                + "\(String(format: "%.0f", rssAtEnd)) MiB after all"
+        )
+        let rollupSeconds = try await Measure.seconds {
+            _ = try await store.rollUp(now: Timestamp(nanosecondsSinceEpoch: now))
+        }
+        lines.append("\(label): roll-up of 30 days into hours and days: \(String(format: "%.1f", rollupSeconds)) s")
+        if let databasePath {
+            try checkpoint(databasePath)
+            let bytes = Double(Measure.databaseBytes(databasePath))
+            lines.append(
+                "\(label): \(String(format: "%.0f", bytes / Double(events))) bytes on disk per event (all raw events kept)"
+            )
+        }
+        let end = Timestamp(nanosecondsSinceEpoch: now)
+        let oneSeries: [LabelMatcher] = [.equal("agent_id", "agent-7"), .equal("model", "m1"), .equal("status", "ok")]
+        let day = StatsQuery(name: "llm_call", range: .last(.seconds(86_400), endingAt: end), matchers: oneSeries)
+        let month = StatsQuery(
+            name: "llm_call",
+            range: .last(.seconds(30 * 86_400), endingAt: end),
+            matchers: oneSeries
+        )
+        let grouped = StatsQuery(name: "llm_call", range: .last(.seconds(86_400), endingAt: end), groupBy: ["agent_id"])
+        for (name, query) in [
+            ("one series, last 24 h", day), ("one series, last 30 days", month),
+            ("grouped by 100 agents, last 24 h", grouped),
+        ] {
+            var latencies: [Double] = []
+            var groups = 0
+            for _ in 0..<runs {
+                latencies.append(
+                    try await Measure.seconds {
+                        let answer = try await store.eventStats(query)
+                        groups = answer.count
+                        _ = answer.first?.statistics.quantile(0.95)
+                    } * 1_000
+                )
+            }
+            lines.append(
+                "\(label): \(name): p50 \(String(format: "%.2f", Measure.percentile(latencies, 0.5))) ms, "
+                    + "p95 \(String(format: "%.2f", Measure.percentile(latencies, 0.95))) ms (\(groups) groups, \(runs) runs)"
+            )
+        }
+        let retention = try await store.applyRetention(now: end)
+        if let databasePath {
+            try vacuum(databasePath)
+            let bytes = Double(Measure.databaseBytes(databasePath))
+            lines.append(
+                "\(label): after retention (\(Measure.grouped(Double(retention.rawEvents))) raw events older than 7 days deleted) "
+                    + "and VACUUM: \(String(format: "%.0f", bytes / Double(events))) bytes per ingested event"
+            )
+        }
+        return lines
+    }
+
+    static func sqlite(events: Int, directory: String) async throws -> [String] {
+        let path = directory + "/large.db"
+        let store = try await SQLiteStore.open(path: path)
+        let lines = try await run(events: events, store: store, label: "SQLite", databasePath: path)
+        try await store.close()
+        return lines
+    }
+
+    static func postgres(events: Int, url: String) async throws -> [String] {
+        let schemaURL = url + (url.contains("?") ? "&" : "?") + "schema=bench_large"
+        try await PostgresStore.dropSchema(url: schemaURL)
+        let lines = try await PostgresStore.withStore(url: schemaURL) { store in
+            try await run(events: events, store: store, label: "PostgreSQL", databasePath: nil)
+        }
+        try await PostgresStore.dropSchema(url: schemaURL)
+        return lines
+    }
+
+    private static func checkpoint(_ path: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        _ = try queue.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        try queue.close()
+    }
+
+    private static func vacuum(_ path: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        _ = try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "VACUUM")
+            return try db.checkpoint(.truncate)
+        }
+        try queue.close()
+    }
+}

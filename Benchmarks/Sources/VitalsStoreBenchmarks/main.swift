@@ -1,0 +1,35 @@
+// Store benchmarks. Run in release mode:
+//
+//   swift run -c release VitalsStoreBenchmarks [ingest|large|all] [--events N] [--large-events N]
+//
+// PostgreSQL cases run when VITALS_TEST_POSTGRES_URL is set (scripts/postgres run -- … starts a server).
+import Foundation
+
+let arguments = CommandLine.arguments.dropFirst()
+let mode = arguments.first { !$0.hasPrefix("--") } ?? "all"
+func option(_ name: String, default value: Int) -> Int {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.endIndex else { return value }
+    return Int(arguments[index + 1]) ?? value
+}
+let ingestEvents = option("--events", default: 300_000)
+let largeEvents = option("--large-events", default: 10_000_000)
+let postgresURL = ProcessInfo.processInfo.environment["VITALS_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+let directory = NSTemporaryDirectory() + "vitals-store-bench-\(UUID().uuidString)"
+try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: directory) }
+
+func report(_ lines: [String]) {
+    for line in lines { print(line) }
+}
+
+if mode == "ingest" || mode == "all" {
+    report(try await IngestBenchmarks.sqlite(events: ingestEvents, directory: directory))
+    if let postgresURL { report(try await IngestBenchmarks.postgres(events: ingestEvents, url: postgresURL)) }
+}
+if mode == "large" || mode == "all" {
+    report(try await LargeBenchmark.sqlite(events: largeEvents, directory: directory))
+}
+if mode == "large-postgres" || (mode == "all" && postgresURL != nil), let postgresURL {
+    report(try await LargeBenchmark.postgres(events: largeEvents, url: postgresURL))
+}
+if postgresURL == nil { print("PostgreSQL cases skipped: VITALS_TEST_POSTGRES_URL is not set") }
