@@ -43,6 +43,7 @@ let package = Package(
                 "Vitals",
                 "VitalsStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         .target(
@@ -68,6 +69,7 @@ let package = Package(
                 "VitalsSQLite",
                 "VitalsPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             path: "Benchmarks/Sources/VitalsStoreBenchmarks"
         ),

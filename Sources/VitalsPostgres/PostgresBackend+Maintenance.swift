@@ -79,42 +79,69 @@ extension PostgresBackend {
         }
     }
 
-    func deleteChunk(of target: RetentionTarget, before cutoff: Int64, limit: Int) async throws -> Int {
-        let query: PostgresQuery
+    func deleteChunk(
+        of target: RetentionTarget,
+        before cutoff: Int64,
+        limit: Int
+    ) async throws -> (deleted: Int, finished: Bool) {
         switch target {
         case .rawEvents:
-            // One index range per series (LATERAL), instead of a scan of the whole events table.
-            query = """
-                WITH doomed AS (
-                    SELECT e.id FROM series s CROSS JOIN LATERAL (
-                        SELECT id FROM events WHERE series_id = s.id AND time < \(cutoff) LIMIT \(Int64(limit))) e
-                    WHERE s.kind = 0 LIMIT \(Int64(limit))),
-                deleted AS (DELETE FROM events WHERE id IN (SELECT id FROM doomed) RETURNING 1)
-                SELECT COUNT(*) FROM deleted
-                """
-        case .eventBuckets(let level):
-            query = """
-                WITH deleted AS (
-                    DELETE FROM event_buckets WHERE (level, series_id, start) IN (
-                        SELECT level, series_id, start FROM event_buckets
-                        WHERE level = \(Int16(level.rawValue)) AND start < \(cutoff) LIMIT \(Int64(limit)))
-                    RETURNING 1)
-                SELECT COUNT(*) FROM deleted
-                """
-        case .gaugeBuckets(let level):
-            query = """
-                WITH deleted AS (
-                    DELETE FROM gauge_buckets WHERE (level, series_id, start) IN (
-                        SELECT level, series_id, start FROM gauge_buckets
-                        WHERE level = \(Int16(level.rawValue)) AND start < \(cutoff) LIMIT \(Int64(limit)))
-                    RETURNING 1)
-                SELECT COUNT(*) FROM deleted
-                """
-        }
-        return try await failing("deleting expired data") {
-            let rows = try await client.query(query, logger: logger)
-            for try await (count) in rows.decode(Int64.self) { return Int(count) }
-            return 0
+            return try await failing("deleting expired events") {
+                try await client.withTransaction(logger: logger) { connection in
+                    // One span per chunk: its expired events go by id range; the span once all of it has expired.
+                    let spans = try await connection.query(
+                        """
+                        SELECT first_id, last_id, max_time FROM event_spans WHERE min_time < \(cutoff)
+                        ORDER BY first_id LIMIT 1 FOR UPDATE SKIP LOCKED
+                        """,
+                        logger: logger
+                    )
+                    var found: (Int64, Int64, Int64)?
+                    for try await span in spans.decode((Int64, Int64, Int64).self) { found = span }
+                    guard let (first, last, maxTime) = found else { return (0, true) }
+                    let rows = try await connection.query(
+                        """
+                        WITH deleted AS (
+                            DELETE FROM events WHERE id BETWEEN \(first) AND \(last) AND time < \(cutoff) RETURNING 1)
+                        SELECT COUNT(*) FROM deleted
+                        """,
+                        logger: logger
+                    )
+                    var deleted = 0
+                    for try await (count) in rows.decode(Int64.self) { deleted = Int(count) }
+                    if maxTime < cutoff {
+                        try await connection.query("DELETE FROM event_spans WHERE first_id = \(first)", logger: logger)
+                    } else {
+                        try await connection.query(
+                            "UPDATE event_spans SET min_time = \(cutoff) WHERE first_id = \(first)",
+                            logger: logger
+                        )
+                    }
+                    return (deleted, false)
+                }
+            }
+        case .eventBuckets(let level), .gaugeBuckets(let level):
+            let table = if case .eventBuckets = target { "event_buckets" } else { "gauge_buckets" }
+            var bindings = PostgresBindings()
+            bindings.append(Int16(level.rawValue))
+            bindings.append(cutoff)
+            bindings.append(Int64(limit))
+            let query = PostgresQuery(
+                unsafeSQL: """
+                    WITH deleted AS (
+                        DELETE FROM \(table) WHERE (level, series_id, start) IN (
+                            SELECT level, series_id, start FROM \(table) WHERE level = $1 AND start < $2 LIMIT $3)
+                        RETURNING 1)
+                    SELECT COUNT(*) FROM deleted
+                    """,
+                binds: bindings
+            )
+            return try await failing("deleting expired buckets") {
+                let rows = try await client.query(query, logger: logger)
+                var deleted = 0
+                for try await (count) in rows.decode(Int64.self) { deleted = Int(count) }
+                return (deleted, deleted < limit)
+            }
         }
     }
 

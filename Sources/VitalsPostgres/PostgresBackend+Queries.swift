@@ -41,9 +41,11 @@ extension PostgresBackend {
         try await failing("reading event buckets") {
             let rows = try await client.query(
                 """
-                SELECT series_id, start, count, errors, timeouts, sketch, sums FROM event_buckets
-                WHERE level = \(Int16(level.rawValue)) AND start >= \(from) AND start < \(to)
-                  AND series_id = ANY(\(seriesIDs)::bigint[])
+                SELECT b.series_id, b.start, b.count, b.errors, b.timeouts, b.sketch, b.sums
+                FROM unnest(\(seriesIDs)::bigint[]) AS s(sid) CROSS JOIN LATERAL (
+                    SELECT * FROM event_buckets
+                    WHERE level = \(Int16(level.rawValue)) AND series_id = s.sid AND start >= \(from) AND start < \(to)
+                ) b
                 """,
                 logger: logger
             )
@@ -71,9 +73,11 @@ extension PostgresBackend {
         try await failing("reading gauge buckets") {
             let rows = try await client.query(
                 """
-                SELECT series_id, start, count, sum, min, max, last, last_time FROM gauge_buckets
-                WHERE level = \(Int16(level.rawValue)) AND start >= \(from) AND start < \(to)
-                  AND series_id = ANY(\(seriesIDs)::bigint[])
+                SELECT b.series_id, b.start, b.count, b.sum, b.min, b.max, b.last, b.last_time
+                FROM unnest(\(seriesIDs)::bigint[]) AS s(sid) CROSS JOIN LATERAL (
+                    SELECT * FROM gauge_buckets
+                    WHERE level = \(Int16(level.rawValue)) AND series_id = s.sid AND start >= \(from) AND start < \(to)
+                ) b
                 """,
                 logger: logger
             )
@@ -93,24 +97,63 @@ extension PostgresBackend {
         }
     }
 
-    func rawEvents(_ filter: RawEventFilter) async throws -> [StoredRawEvent] {
-        try await failing("reading events") {
-            var query: PostgresQuery = """
-                SELECT id, series_id, time, duration_ms, status, detail FROM events
-                WHERE time >= \(filter.from) AND time < \(filter.to) AND series_id = ANY(\(filter.seriesIDs)::bigint[])
+    func eventSpans(from: Int64, to: Int64, failedOnly: Bool) async throws -> [EventSpan] {
+        try await failing("reading event spans") {
+            let rows = try await client.query(
                 """
-            var bindings = query.binds
-            var sql = query.sql
-            if filter.failedOnly { sql += " AND status <> 0" }
+                SELECT first_id, last_id, min_time, max_time, max_duration, failures FROM event_spans
+                WHERE max_time >= \(from) AND min_time < \(to) AND (NOT \(failedOnly) OR failures > 0)
+                """,
+                logger: logger
+            )
+            var spans: [EventSpan] = []
+            for try await (first, last, minTime, maxTime, maxDuration, failures) in rows.decode(
+                (Int64, Int64, Int64, Int64, Double, Int64).self
+            ) {
+                spans.append(
+                    EventSpan(
+                        firstID: first,
+                        lastID: last,
+                        minTime: minTime,
+                        maxTime: maxTime,
+                        maxDuration: maxDuration,
+                        failures: failures
+                    )
+                )
+            }
+            return spans
+        }
+    }
+
+    func rawEvents(in spans: [EventSpan], _ filter: RawEventFilter) async throws -> [StoredRawEvent] {
+        guard !spans.isEmpty else { return [] }
+        return try await failing("reading events") {
+            var bindings = PostgresBindings()
+            bindings.append(spans.map(\.firstID))
+            bindings.append(spans.map(\.lastID))
+            bindings.append(filter.from)
+            bindings.append(filter.to)
+            // The id ranges as a join on unnest, so PostgreSQL walks the primary key range of each span.
+            var conditions = "e.time >= $3 AND e.time < $4"
+            if !filter.allSeries {
+                bindings.append(filter.seriesIDs)
+                conditions += " AND e.series_id = ANY($\(bindings.count)::bigint[])"
+            }
+            if filter.failedOnly { conditions += " AND e.status <> 0" }
             if let after = filter.after {
                 bindings.append(after.time.nanosecondsSinceEpoch)
                 bindings.append(after.id)
-                sql += " AND (time, id) > ($\(bindings.count - 1), $\(bindings.count))"
+                conditions += " AND (e.time, e.id) > ($\(bindings.count - 1), $\(bindings.count))"
             }
             bindings.append(Int64(filter.limit))
-            sql += " ORDER BY \(Self.orderClause(filter.order)) LIMIT $\(bindings.count)"
-            query = PostgresQuery(unsafeSQL: sql, binds: bindings)
-            let rows = try await client.query(query, logger: logger)
+            let sql = """
+                SELECT e.id, e.series_id, e.time, e.duration_ms, e.status, e.detail
+                FROM unnest($1::bigint[], $2::bigint[]) AS r(first_id, last_id)
+                JOIN events e ON e.id BETWEEN r.first_id AND r.last_id
+                WHERE \(conditions)
+                ORDER BY \(Self.orderClause(filter.order, alias: "e")) LIMIT $\(bindings.count)
+                """
+            let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
             var events: [StoredRawEvent] = []
             for try await (id, series, time, duration, status, detail) in rows.decode(
                 (Int64, Int64, Int64, Double, Int16, ByteBuffer).self
@@ -127,11 +170,11 @@ extension PostgresBackend {
         }
     }
 
-    static func orderClause(_ order: EventQuery.Order) -> String {
+    static func orderClause(_ order: EventQuery.Order, alias: String) -> String {
         switch order {
-        case .newestFirst: return "time DESC, id DESC"
-        case .oldestFirst: return "time ASC, id ASC"
-        case .slowestFirst: return "duration_ms DESC, id ASC"
+        case .newestFirst: return "\(alias).time DESC, \(alias).id DESC"
+        case .oldestFirst: return "\(alias).time ASC, \(alias).id ASC"
+        case .slowestFirst: return "\(alias).duration_ms DESC, \(alias).id ASC"
         }
     }
 }

@@ -22,11 +22,17 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
         case require
     }
 
+    /// The server's host name or address.
     public var host: String
+    /// The server's port; 5432 unless the URL says otherwise.
     public var port: Int
+    /// The user to log in as.
     public var username: String
+    /// The password, percent-decoded; `nil` for trust or peer authentication.
     public var password: String?
+    /// The database name.
     public var database: String
+    /// TLS use, from `sslmode`.
     public var tls: TLSMode
     /// The schema the store's tables live in, when not the server's default.
     public var schema: String?

@@ -1,6 +1,7 @@
 import VitalsStore
 
-/// The PostgreSQL schema, as append-only migrations with the same versions and meaning as SQLite's.
+/// The PostgreSQL schema, as append-only migrations with the same versions and meaning as SQLite's: raw events
+/// without a per-event index, found through the id and time ranges of `event_spans`.
 enum PostgresSchema {
     static let migrations: [SchemaMigration] = [
         SchemaMigration(
@@ -60,7 +61,17 @@ enum PostgresSchema {
                     detail BYTEA NOT NULL
                 )
                 """,
-                "CREATE INDEX events_by_series_time ON events (series_id, time)",
+                """
+                CREATE TABLE event_spans (
+                    first_id BIGINT PRIMARY KEY,
+                    last_id BIGINT NOT NULL,
+                    min_time BIGINT NOT NULL,
+                    max_time BIGINT NOT NULL,
+                    max_duration DOUBLE PRECISION NOT NULL,
+                    failures BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX event_spans_by_max_time ON event_spans (max_time)",
                 """
                 CREATE TABLE store_state (
                     level SMALLINT PRIMARY KEY,

@@ -67,35 +67,53 @@ extension SQLiteBackend {
         }
     }
 
-    func deleteChunk(of target: RetentionTarget, before cutoff: Int64, limit: Int) async throws -> Int {
-        let sql: String
-        var arguments: StatementArguments
+    func deleteChunk(
+        of target: RetentionTarget,
+        before cutoff: Int64,
+        limit: Int
+    ) async throws -> (deleted: Int, finished: Bool) {
         switch target {
         case .rawEvents:
-            // Walks the (series_id, time) index series by series instead of scanning the table.
-            sql = """
-                DELETE FROM events WHERE id IN (
-                    SELECT e.id FROM series s JOIN events e ON e.series_id = s.id AND e.time < ?
-                    WHERE s.kind = 0 LIMIT ?)
+            return try await writing("deleting expired events") { db in
+                // One span per chunk: its expired events go by id range; the span goes once all of it has expired.
+                guard
+                    let span = try Row.fetchOne(
+                        db,
+                        sql:
+                            "SELECT first_id, last_id, max_time FROM event_spans WHERE min_time < ? ORDER BY first_id LIMIT 1",
+                        arguments: [cutoff]
+                    )
+                else { return (0, true) }
+                let first: Int64 = span[0]
+                let last: Int64 = span[1]
+                let maxTime: Int64 = span[2]
+                try db.execute(
+                    sql: "DELETE FROM events WHERE id BETWEEN ? AND ? AND time < ?",
+                    arguments: [first, last, cutoff]
+                )
+                let deleted = db.changesCount
+                if maxTime < cutoff {
+                    try db.execute(sql: "DELETE FROM event_spans WHERE first_id = ?", arguments: [first])
+                } else {
+                    try db.execute(
+                        sql: "UPDATE event_spans SET min_time = ? WHERE first_id = ?",
+                        arguments: [cutoff, first]
+                    )
+                }
+                return (deleted, false)
+            }
+        case .eventBuckets(let level), .gaugeBuckets(let level):
+            let table = if case .eventBuckets = target { "event_buckets" } else { "gauge_buckets" }
+            let sql = """
+                DELETE FROM \(table) WHERE (level, series_id, start) IN (
+                    SELECT level, series_id, start FROM \(table) WHERE level = ? AND start < ? LIMIT ?)
                 """
-            arguments = [cutoff, limit]
-        case .eventBuckets(let level):
-            sql = """
-                DELETE FROM event_buckets WHERE (level, series_id, start) IN (
-                    SELECT level, series_id, start FROM event_buckets WHERE level = ? AND start < ? LIMIT ?)
-                """
-            arguments = [level.rawValue, cutoff, limit]
-        case .gaugeBuckets(let level):
-            sql = """
-                DELETE FROM gauge_buckets WHERE (level, series_id, start) IN (
-                    SELECT level, series_id, start FROM gauge_buckets WHERE level = ? AND start < ? LIMIT ?)
-                """
-            arguments = [level.rawValue, cutoff, limit]
-        }
-        let statementArguments = arguments
-        return try await writing("deleting expired data") { db in
-            try db.execute(sql: sql, arguments: statementArguments)
-            return db.changesCount
+            let arguments: StatementArguments = [level.rawValue, cutoff, limit]
+            return try await writing("deleting expired buckets") { db in
+                try db.execute(sql: sql, arguments: arguments)
+                let deleted = db.changesCount
+                return (deleted, deleted < limit)
+            }
         }
     }
 

@@ -88,41 +88,60 @@ extension SQLiteBackend {
         }
     }
 
-    func rawEvents(_ filter: RawEventFilter) async throws -> [StoredRawEvent] {
-        try await reading("reading events") { db in
-            var events: [StoredRawEvent] = []
-            // Each chunk is sorted and limited on its own; the merged result is sorted and limited again.
-            for chunk in filter.seriesIDs.chunked(SQLiteRows.idsPerStatement) {
-                var sql = """
-                    SELECT id, series_id, time, duration_ms, status, detail FROM events
-                    WHERE time >= ? AND time < ? AND series_id IN \(SQLiteRows.placeholders(chunk.count))
-                    """
-                var arguments = StatementArguments([filter.from, filter.to]) + StatementArguments(chunk)
-                if filter.failedOnly { sql += " AND status <> 0" }
-                if let after = filter.after {
-                    sql += " AND (time > ? OR (time = ? AND id > ?))"
-                    arguments += [after.time.nanosecondsSinceEpoch, after.time.nanosecondsSinceEpoch, after.id]
-                }
-                sql += " ORDER BY " + Self.orderClause(filter.order) + " LIMIT ?"
-                arguments += [filter.limit]
-                for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
-                    let detail: Data = row[5]
-                    events.append(
-                        StoredRawEvent(
-                            id: row[0],
-                            seriesID: row[1],
-                            row: RawEventRow(
-                                time: row[2],
-                                durationMilliseconds: row[3],
-                                status: EventStatus(storedCode: row[4]),
-                                detail: [UInt8](detail)
-                            )
-                        )
-                    )
-                }
+    func eventSpans(from: Int64, to: Int64, failedOnly: Bool) async throws -> [EventSpan] {
+        try await reading("reading event spans") { db in
+            let sql = """
+                SELECT first_id, last_id, min_time, max_time, max_duration, failures FROM event_spans
+                WHERE max_time >= ? AND min_time < ?
+                """ + (failedOnly ? " AND failures > 0" : "")
+            return try Row.fetchAll(db, sql: sql, arguments: [from, to]).map { row in
+                EventSpan(
+                    firstID: row[0],
+                    lastID: row[1],
+                    minTime: row[2],
+                    maxTime: row[3],
+                    maxDuration: row[4],
+                    failures: row[5]
+                )
             }
-            guard filter.seriesIDs.count > SQLiteRows.idsPerStatement else { return events }
-            return Array(events.sorted(by: RawEventOrdering.precedes(filter.order)).prefix(filter.limit))
+        }
+    }
+
+    func rawEvents(in spans: [EventSpan], _ filter: RawEventFilter) async throws -> [StoredRawEvent] {
+        guard !spans.isEmpty else { return [] }
+        return try await reading("reading events") { db in
+            let ranges = spans.map { _ in "id BETWEEN ? AND ?" }.joined(separator: " OR ")
+            var sql = """
+                SELECT id, series_id, time, duration_ms, status, detail FROM events
+                WHERE (\(ranges)) AND time >= ? AND time < ?
+                """
+            var arguments = StatementArguments(spans.flatMap { [$0.firstID, $0.lastID] })
+            arguments += [filter.from, filter.to]
+            if !filter.allSeries {
+                // One parameter for any number of series.
+                sql += " AND series_id IN (SELECT value FROM json_each(?))"
+                arguments += ["[" + filter.seriesIDs.map(String.init).joined(separator: ",") + "]"]
+            }
+            if filter.failedOnly { sql += " AND status <> 0" }
+            if let after = filter.after {
+                sql += " AND (time > ? OR (time = ? AND id > ?))"
+                arguments += [after.time.nanosecondsSinceEpoch, after.time.nanosecondsSinceEpoch, after.id]
+            }
+            sql += " ORDER BY " + Self.orderClause(filter.order) + " LIMIT ?"
+            arguments += [filter.limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                let detail: Data = row[5]
+                return StoredRawEvent(
+                    id: row[0],
+                    seriesID: row[1],
+                    row: RawEventRow(
+                        time: row[2],
+                        durationMilliseconds: row[3],
+                        status: EventStatus(storedCode: row[4]),
+                        detail: [UInt8](detail)
+                    )
+                )
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Vitals
 import VitalsStore
 
@@ -201,16 +202,43 @@ final class SQLiteBackend: StoreBackend {
         ])
     }
 
+    /// Raw rows go through SQLite's C binding API on GRDB's cached statement: building GRDB argument arrays for
+    /// a thousand rows per batch costs more than SQLite's own insert work. The commit's id range is recorded as
+    /// a span.
     private static func insertRawEvents(_ group: WriteGroup, ids: [Int64], _ db: Database) throws {
-        guard !group.rawEvents.isEmpty else { return }
+        guard let summary = group.rawSummary else { return }
         let insert = try db.cachedStatement(
             sql: "INSERT INTO events (series_id, time, duration_ms, status, detail) VALUES (?, ?, ?, ?, ?)"
         )
+        let handle = insert.sqliteStatement
+        defer { sqlite3_clear_bindings(handle) }
+        var firstID: Int64?
         for (index, row) in group.rawEvents.enumerated() {
-            try insert.execute(arguments: [
-                ids[group.rawSeries[index]], row.time, row.durationMilliseconds, row.status.storedCode,
-                Data(row.detail),
-            ])
+            sqlite3_bind_int64(handle, 1, ids[group.rawSeries[index]])
+            sqlite3_bind_int64(handle, 2, row.time)
+            sqlite3_bind_double(handle, 3, row.durationMilliseconds)
+            sqlite3_bind_int64(handle, 4, Int64(row.status.storedCode))
+            let code = row.detail.withUnsafeBytes { detail in
+                // SQLITE_STATIC: the bytes stay valid until the step below has copied them into the page.
+                sqlite3_bind_blob(handle, 5, detail.baseAddress, Int32(detail.count), nil)
+                return sqlite3_step(handle)
+            }
+            sqlite3_reset(handle)
+            guard code == SQLITE_DONE else {
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code),
+                    message: String(cString: sqlite3_errmsg(db.sqliteConnection))
+                )
+            }
+            if firstID == nil { firstID = db.lastInsertedRowID }
         }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO event_spans (first_id, last_id, min_time, max_time, max_duration, failures)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            firstID, db.lastInsertedRowID, summary.minTime, summary.maxTime, summary.maxDuration, summary.failures,
+        ])
     }
 }

@@ -59,6 +59,15 @@ public struct EventStatistics: Sendable, Hashable {
         durations.add(durationMilliseconds)
     }
 
+    /// Adds one event: its outcome, its duration, and its numeric attributes named in `additiveAttributes`.
+    @inline(__always)
+    public mutating func add(_ event: Event, additiveAttributes: Set<String>) {
+        add(durationMilliseconds: event.durationMilliseconds, status: event.status)
+        for attribute in event.attributes.elements where additiveAttributes.contains(attribute.key) {
+            if let value = attribute.value.doubleValue, value.isFinite { addToSum(attribute.key, value) }
+        }
+    }
+
     /// Adds `value` to the sum of `attribute`.
     @inline(__always)
     public mutating func addToSum(_ attribute: String, _ value: Double) {

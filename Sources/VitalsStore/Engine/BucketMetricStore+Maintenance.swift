@@ -72,9 +72,9 @@ extension BucketMetricStore {
         var total = 0
         while true {
             try checkOpen()
-            let deleted = try await backend.deleteChunk(of: target, before: cutoff, limit: chunk)
+            let (deleted, finished) = try await backend.deleteChunk(of: target, before: cutoff, limit: chunk)
             total += deleted
-            if deleted < chunk { return total }
+            if finished { return total }
             // Each chunk is its own transaction; yielding lets waiting ingest commits run between them.
             await Task.yield()
         }

@@ -56,9 +56,10 @@ extension BucketMetricStore {
             failedOnly: query.failedOnly,
             order: query.order,
             limit: query.limit,
-            after: query.order == .oldestFirst ? query.after : nil
+            after: query.order == .oldestFirst ? query.after : nil,
+            allSeries: query.name == nil && query.matchers.isEmpty
         )
-        return try await backend.rawEvents(filter).map { stored in
+        return try await rawEvents(filter).map { stored in
             guard let key = keys[stored.seriesID] else {
                 throw StoreError(code: .corruptDatabase, message: "\(displayName): event \(stored.id) has no series")
             }

@@ -55,6 +55,33 @@ package struct RawEventFilter: Sendable {
     package var order: EventQuery.Order
     package var limit: Int
     package var after: StoredEvent.Cursor?
+    /// Whether the series ids are every event series (no condition on series needed).
+    package var allSeries: Bool
+}
+
+/// The raw events one commit wrote: a range of event ids and what they hold, so that drill-down finds events
+/// by time without a per-event index (which would cost more than the insert itself) and skips spans that
+/// cannot hold an answer (no failure, nothing slower than what was found).
+package struct EventSpan: Sendable, Hashable {
+    /// The first and last event id written by the commit (other writers' ids may lie in between).
+    package var firstID: Int64
+    package var lastID: Int64
+    /// Earliest and latest event time in the span.
+    package var minTime: Int64
+    package var maxTime: Int64
+    /// The longest duration in the span.
+    package var maxDuration: Double
+    /// Failed events in the span.
+    package var failures: Int64
+
+    package init(firstID: Int64, lastID: Int64, minTime: Int64, maxTime: Int64, maxDuration: Double, failures: Int64) {
+        self.firstID = firstID
+        self.lastID = lastID
+        self.minTime = minTime
+        self.maxTime = maxTime
+        self.maxDuration = maxDuration
+        self.failures = failures
+    }
 }
 
 /// The storage primitives a database provides; ``BucketMetricStore`` builds the whole ``MetricStore`` on them,
@@ -90,8 +117,11 @@ package protocol StoreBackend: Sendable {
         to: Int64
     ) async throws -> [StoredBucket<GaugeStatistics>]
 
-    /// Raw events matching a filter, in its order, at most its limit.
-    func rawEvents(_ filter: RawEventFilter) async throws -> [StoredRawEvent]
+    /// The spans whose time range overlaps `[from, to)` (with failures only, when asked).
+    func eventSpans(from: Int64, to: Int64, failedOnly: Bool) async throws -> [EventSpan]
+
+    /// Raw events with ids in one of `spans`' ranges that match the filter, in its order, at most its limit.
+    func rawEvents(in spans: [EventSpan], _ filter: RawEventFilter) async throws -> [StoredRawEvent]
 
     /// The earliest start of a `level` bucket (events or gauges) at or after `time`, if any.
     func earliestBucketStart(level: BucketLevel, atOrAfter time: Int64) async throws -> Int64?
@@ -102,8 +132,13 @@ package protocol StoreBackend: Sendable {
     /// - Returns: The number of target buckets written.
     func rollUp(into target: BucketLevel, from: Int64, to: Int64) async throws -> Int
 
-    /// Deletes at most `limit` rows of `target` older than `cutoff`; returns how many it deleted.
-    func deleteChunk(of target: RetentionTarget, before cutoff: Int64, limit: Int) async throws -> Int
+    /// Deletes a bounded chunk of `target` older than `cutoff` (at most `limit` buckets, or the expired events
+    /// of one span) and returns how many rows it deleted, and whether nothing is left to delete.
+    func deleteChunk(
+        of target: RetentionTarget,
+        before cutoff: Int64,
+        limit: Int
+    ) async throws -> (deleted: Int, finished: Bool)
 
     /// Records that `level` buckets before `time` may be gone.
     func recordPruned(level: BucketLevel, before time: Int64) async throws

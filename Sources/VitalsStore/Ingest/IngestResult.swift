@@ -10,6 +10,7 @@ public struct IngestResult: Sendable, Hashable {
         /// What was wrong, naming the field (`duration_ms is NaN; expected a finite number >= 0`).
         public var reason: String
 
+        /// Creates a rejection.
         public init(index: Int, reason: String) {
             self.index = index
             self.reason = reason

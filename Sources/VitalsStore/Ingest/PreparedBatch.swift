@@ -39,16 +39,35 @@ package struct PreparedBatch: Sendable {
         keepsRawEvents: Bool
     ) {
         var positions: [SeriesKey: Int] = [:]
+        // Events are matched to series by name and label values; the series key (a label list, costly to
+        // build and hash) is built once per distinct series of the batch.
+        var eventPositions: [EventSeriesValues: Int] = [:]
+        var values = Array(repeating: String?.none, count: identity.labelKeys.count)
         func position(of key: SeriesKey, at time: Int64) -> Int {
-            if let index = positions[key] {
+            let index: Int
+            if let known = positions[key] {
+                index = known
+            } else {
+                index = keys.count
+                positions[key] = index
+                keys.append(key)
+                seen.append((time, time))
+            }
+            if time < seen[index].first { seen[index].first = time }
+            if time > seen[index].last { seen[index].last = time }
+            return index
+        }
+        func position(of event: Event, at time: Int64) -> Int {
+            identity.fill(&values, from: event)
+            let fingerprint = EventSeriesValues(name: event.name, values: values)
+            if let index = eventPositions[fingerprint] {
                 if time < seen[index].first { seen[index].first = time }
                 if time > seen[index].last { seen[index].last = time }
                 return index
             }
-            positions[key] = keys.count
-            keys.append(key)
-            seen.append((time, time))
-            return keys.count - 1
+            let index = position(of: identity.key(name: event.name, values: values), at: time)
+            eventPositions[fingerprint] = index
+            return index
         }
         if keepsRawEvents {
             rawEvents.reserveCapacity(records.count)
@@ -63,16 +82,10 @@ package struct PreparedBatch: Sendable {
                     continue
                 }
                 let time = Self.time(of: event, receivedAt: receivedAt)
-                let series = position(of: identity.key(for: event), at: time)
+                let series = position(of: event, at: time)
                 let slot = BucketSlot(series: series, start: BucketLevel.minute.start(of: time))
-                var statistics = eventBuckets[slot] ?? EventStatistics()
-                statistics.add(durationMilliseconds: event.durationMilliseconds, status: event.status)
-                for attribute in event.attributes where additiveAttributes.contains(attribute.key) {
-                    if let value = attribute.value.doubleValue, value.isFinite {
-                        statistics.addToSum(attribute.key, value)
-                    }
-                }
-                eventBuckets[slot] = statistics
+                // Mutated in place through the dictionary, so the bucket's sketch is never copied per event.
+                eventBuckets[slot, default: EventStatistics()].add(event, additiveAttributes: additiveAttributes)
                 if keepsRawEvents {
                     rawEvents.append(
                         RawEventRow(
@@ -125,4 +138,10 @@ package struct PreparedBatch: Sendable {
         if !sample.value.isFinite { return "value is \(sample.value); expected a finite number" }
         return nil
     }
+}
+
+/// An event's name and label values: what decides its series, cheap to hash.
+private struct EventSeriesValues: Hashable {
+    var name: String
+    var values: [String?]
 }

@@ -97,16 +97,34 @@ package enum RawEventCodec {
         if let spanID = event.spanID { writer.write(spanID) }
         if let parentSpanID = event.parentSpanID { writer.write(parentSpanID) }
 
-        var kept = 0
-        for label in event.labels where !(omitted?.labels.contains(label.key) ?? false) { kept += 1 }
-        for attribute in event.attributes where !isOmitted(attribute, of: event, omitted) { kept += 1 }
-        writer.writeVarint(UInt64(kept))
-        for label in event.labels where !(omitted?.labels.contains(label.key) ?? false) {
+        // The label and attribute arrays are read directly: going through the list's generic accessors per key
+        // costs more than the rest of the encoding.
+        let labels = event.labels.elements
+        let attributes = event.attributes.elements
+        var keptLabels = labels.count
+        var keepsLabel = Array(repeating: true, count: labels.count)
+        var keepsAttribute = Array(repeating: true, count: attributes.count)
+        var kept = attributes.count
+        if let omitted {
+            for (index, label) in labels.enumerated() where omitted.labels.contains(label.key) {
+                keepsLabel[index] = false
+                keptLabels -= 1
+            }
+            for (index, attribute) in attributes.enumerated() {
+                guard case .string = attribute.value, omitted.attributes.contains(attribute.key),
+                    !labels.contains(where: { $0.key == attribute.key })
+                else { continue }
+                keepsAttribute[index] = false
+                kept -= 1
+            }
+        }
+        writer.writeVarint(UInt64(kept + keptLabels))
+        for (index, label) in labels.enumerated() where keepsLabel[index] {
             writer.write(Tag.label)
             writer.write(label.key)
             writer.write(label.value)
         }
-        for attribute in event.attributes where !isOmitted(attribute, of: event, omitted) {
+        for (index, attribute) in attributes.enumerated() where keepsAttribute[index] {
             switch attribute.value {
             case .string(let text):
                 writer.write(Tag.string)
@@ -127,12 +145,6 @@ package enum RawEventCodec {
             }
         }
         return writer.bytes
-    }
-
-    @inline(__always)
-    private static func isOmitted(_ attribute: Attributes.Element, of event: Event, _ omitted: OmittedKeys?) -> Bool {
-        guard let omitted, case .string = attribute.value else { return false }
-        return event.labels[attribute.key] == nil && omitted.attributes.contains(attribute.key)
     }
 
     /// The event of a stored row: its detail plus the labels of its series.

@@ -76,6 +76,21 @@ package struct WriteGroup: Sendable {
         return series.count - 1
     }
 
+    /// Earliest and latest time, longest duration and failures of the raw rows, for their span.
+    package var rawSummary: (minTime: Int64, maxTime: Int64, maxDuration: Double, failures: Int64)? {
+        guard let first = rawEvents.first else { return nil }
+        var summary = (
+            minTime: first.time, maxTime: first.time, maxDuration: first.durationMilliseconds, failures: Int64(0)
+        )
+        for row in rawEvents {
+            summary.minTime = min(summary.minTime, row.time)
+            summary.maxTime = max(summary.maxTime, row.time)
+            summary.maxDuration = max(summary.maxDuration, row.durationMilliseconds)
+            if row.status.isFailure { summary.failures += 1 }
+        }
+        return summary
+    }
+
     /// The event buckets to merge at `level`: the minute buckets as they are, or re-bucketed to hours or days
     /// for the buckets that start before `watermark` (levels already rolled up there must see late data).
     package func eventBuckets(at level: BucketLevel, before watermark: Int64?) -> [BucketSlot: EventStatistics] {

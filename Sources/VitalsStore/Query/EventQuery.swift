@@ -58,9 +58,12 @@ public struct EventQuery: Sendable, Hashable {
 public struct StoredEvent: Sendable, Hashable {
     /// A position in the oldest-first order, to fetch the next page.
     public struct Cursor: Sendable, Hashable {
+        /// The event's time.
         public var time: Timestamp
+        /// The event's id (ties on time are ordered by id).
         public var id: Int64
 
+        /// Creates a cursor.
         public init(time: Timestamp, id: Int64) {
             self.time = time
             self.id = id
@@ -76,6 +79,7 @@ public struct StoredEvent: Sendable, Hashable {
     /// The event, with its labels and attributes.
     public var event: Event
 
+    /// Creates a stored event.
     public init(id: Int64, series: SeriesKey, time: Timestamp, event: Event) {
         self.id = id
         self.series = series
@@ -96,6 +100,7 @@ public struct SeriesQuery: Sendable, Hashable {
     /// Conditions on the labels.
     public var matchers: [LabelMatcher]
 
+    /// Creates a query; with no arguments it lists every series.
     public init(kind: SeriesKind? = nil, name: String? = nil, matchers: [LabelMatcher] = []) {
         self.kind = kind
         self.name = name
@@ -114,6 +119,7 @@ public struct SeriesInfo: Sendable, Hashable {
     /// The latest event or sample time seen in it.
     public var lastSeen: Timestamp
 
+    /// Creates a series description.
     public init(id: Int64, key: SeriesKey, firstSeen: Timestamp, lastSeen: Timestamp) {
         self.id = id
         self.key = key

@@ -98,9 +98,12 @@ public struct GaugeStatsGroup: Sendable, Hashable {
 public struct TimeSeries<Statistics: Sendable & Hashable>: Sendable, Hashable {
     /// One step: its start and what happened in it. Steps without data are left out.
     public struct Point: Sendable, Hashable {
+        /// The step's start.
         public var start: Timestamp
+        /// What happened in the step.
         public var statistics: Statistics
 
+        /// Creates a point.
         public init(start: Timestamp, statistics: Statistics) {
             self.start = start
             self.statistics = statistics
@@ -112,6 +115,7 @@ public struct TimeSeries<Statistics: Sendable & Hashable>: Sendable, Hashable {
     /// The steps with data, oldest first.
     public var points: [Point]
 
+    /// Creates a time series.
     public init(labels: Labels, points: [Point]) {
         self.labels = labels
         self.points = points

@@ -2,9 +2,9 @@ public import Vitals
 
 /// Picks the labels that make an event's or a sample's series, following ``StoreConfiguration/labelKeys``.
 ///
-/// For events, each configured key is looked up in the event's labels, then in its string attributes; the
-/// `status` key takes the event's outcome. Numeric and boolean attributes are never labels, so a token count
-/// never creates a series. Gauge samples keep all their labels: a sample's labels are labels by definition.
+/// For events, each configured key is looked up in the event's labels, then (for `status`) in its outcome,
+/// then in its string attributes. Numeric and boolean attributes are never labels, so a token count never
+/// creates a series. Gauge samples keep all their labels: a sample's labels are labels by definition.
 ///
 /// ```swift
 /// let identity = SeriesIdentity(labelKeys: StoreConfiguration.defaultLabelKeys)
@@ -13,22 +13,25 @@ public import Vitals
 public struct SeriesIdentity: Sendable, Hashable {
     /// The configured keys, sorted, so that extracted labels come out in key order.
     public let labelKeys: [String]
+    /// The position of each key in ``labelKeys``.
+    private let slots: [String: Int]
+    private let statusSlot: Int?
 
     /// Creates an identity over the given label keys (duplicates are ignored).
     public init(labelKeys: [String]) {
-        self.labelKeys = Array(Set(labelKeys)).sorted()
+        let sorted = Array(Set(labelKeys)).sorted()
+        self.labelKeys = sorted
+        var slots: [String: Int] = [:]
+        for (index, key) in sorted.enumerated() { slots[key] = index }
+        self.slots = slots
+        self.statusSlot = slots[WireKey.status]
     }
 
     /// The series an event belongs to.
     public func key(for event: Event) -> SeriesKey {
-        var labels = Labels()
-        labels.reserveCapacity(labelKeys.count)
-        for key in labelKeys {
-            if let value = value(of: key, in: event) {
-                labels.appendUnchecked(key: key, value: value)
-            }
-        }
-        return SeriesKey(kind: .event, name: event.name, sortedLabels: labels)
+        var values = Array(repeating: String?.none, count: labelKeys.count)
+        fill(&values, from: event)
+        return key(name: event.name, values: values)
     }
 
     /// The series a gauge sample belongs to.
@@ -36,12 +39,30 @@ public struct SeriesIdentity: Sendable, Hashable {
         SeriesKey(kind: .gauge, name: sample.name, labels: sample.labels)
     }
 
-    /// The label value an event has for `key`, or `nil` when it has none that can be a label.
-    @inline(__always)
-    package func value(of key: String, in event: Event) -> String? {
-        if let label = event.labels[key] { return label }
-        if key == WireKey.status { return event.status.rawValue }
-        if case .string(let text) = event.attributes[key] { return text }
-        return nil
+    /// Writes the label value of each configured key into `values` (one slot per key of ``labelKeys``).
+    ///
+    /// Reads the event's label and attribute arrays once each instead of looking every key up, which is what
+    /// makes series resolution cheap on the ingest path.
+    package func fill(_ values: inout [String?], from event: Event) {
+        for index in values.indices { values[index] = nil }
+        for label in event.labels.elements {
+            if let slot = slots[label.key] { values[slot] = label.value }
+        }
+        if let statusSlot, values[statusSlot] == nil { values[statusSlot] = event.status.rawValue }
+        for attribute in event.attributes.elements {
+            guard case .string(let text) = attribute.value, let slot = slots[attribute.key], values[slot] == nil
+            else { continue }
+            values[slot] = text
+        }
+    }
+
+    /// The event series key of `name` with the values ``fill(_:from:)`` produced.
+    package func key(name: String, values: [String?]) -> SeriesKey {
+        var pairs: [(String, String)] = []
+        pairs.reserveCapacity(values.count)
+        for (index, value) in values.enumerated() {
+            if let value { pairs.append((labelKeys[index], value)) }
+        }
+        return SeriesKey(kind: .event, name: name, sortedLabels: Labels(pairs))
     }
 }

@@ -70,6 +70,7 @@ public struct RollupReport: Sendable, Hashable {
     /// Day buckets written.
     public var dayBuckets: Int
 
+    /// Creates a report.
     public init(hourBuckets: Int = 0, dayBuckets: Int = 0) {
         self.hourBuckets = hourBuckets
         self.dayBuckets = dayBuckets
@@ -83,6 +84,7 @@ public struct RetentionReport: Sendable, Hashable {
     /// Buckets deleted (events and gauges), per level.
     public var buckets: [BucketLevel: Int]
 
+    /// Creates a report.
     public init(rawEvents: Int = 0, buckets: [BucketLevel: Int] = [:]) {
         self.rawEvents = rawEvents
         self.buckets = buckets
