@@ -22,8 +22,14 @@ enum IngestBenchmarks {
         }
     }
 
-    /// Ingests the batches from `writers` concurrent tasks; returns events per second of wall-clock time.
-    static func ingest(_ batches: [[Vitals.Record]], into store: any MetricStore, writers: Int) async throws -> Double {
+    /// Ingests the batches from `writers` concurrent tasks; returns events per second of wall-clock time and
+    /// microseconds of CPU (all threads, user and system) per event.
+    static func ingest(
+        _ batches: [[Vitals.Record]],
+        into store: any MetricStore,
+        writers: Int
+    ) async throws -> (rate: Double, cpuMicroseconds: Double) {
+        let cpu = Measure.cpuSeconds()
         let seconds = try await Measure.seconds {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for writer in 0..<writers {
@@ -36,7 +42,8 @@ enum IngestBenchmarks {
                 try await group.waitForAll()
             }
         }
-        return Double(batches.count * batchSize) / seconds
+        let events = Double(batches.count * batchSize)
+        return (events / seconds, (Measure.cpuSeconds() - cpu) * 1e6 / events)
     }
 
     /// The SQLite figures: store ingest (both durabilities) and the raw-insert floor.
@@ -51,9 +58,12 @@ enum IngestBenchmarks {
             for writers in [1, 4] {
                 let path = directory + "/ingest-\(durability)-\(writers).db"
                 let store = try await SQLiteStore.open(path: path, sqlite: SQLiteConfiguration(durability: durability))
-                let rate = try await ingest(batches, into: store, writers: writers)
+                let (rate, cpu) = try await ingest(batches, into: store, writers: writers)
                 try await store.close()
-                lines.append("SQLite store ingest, \(name), \(writers) writer(s): \(Measure.grouped(rate)) events/s")
+                lines.append(
+                    "SQLite store ingest, \(name), \(writers) writer(s): \(Measure.grouped(rate)) events/s, "
+                        + String(format: "%.2f", cpu) + " µs CPU per event"
+                )
                 if durability == .powerLoss, writers == 1 { floorSource = path }
             }
         }
@@ -116,11 +126,14 @@ enum IngestBenchmarks {
             let schema = "bench_ingest_\(writers)"
             let schemaURL = url + (url.contains("?") ? "&" : "?") + "schema=\(schema)"
             try await PostgresStore.dropSchema(url: schemaURL)
-            let rate = try await PostgresStore.withStore(url: schemaURL) { store in
+            let (rate, cpu) = try await PostgresStore.withStore(url: schemaURL) { store in
                 try await ingest(batches, into: store, writers: writers)
             }
             try await PostgresStore.dropSchema(url: schemaURL)
-            lines.append("PostgreSQL store ingest, \(writers) writer(s): \(Measure.grouped(rate)) events/s")
+            lines.append(
+                "PostgreSQL store ingest, \(writers) writer(s): \(Measure.grouped(rate)) events/s, "
+                    + String(format: "%.2f", cpu) + " µs CPU per event in this process (the server's not counted)"
+            )
         }
         return lines
     }

@@ -22,7 +22,6 @@ func report(_ lines: [String]) {
     for line in lines { print(line) }
 }
 
-if mode == "probe" { try await PhaseProbe.run(directory: directory) }
 if mode == "ingest" || mode == "all" {
     report(try await IngestBenchmarks.sqlite(events: ingestEvents, directory: directory))
     if let postgresURL { report(try await IngestBenchmarks.postgres(events: ingestEvents, url: postgresURL)) }

@@ -14,8 +14,7 @@ public final class BucketMetricStore: MetricStore, Sendable {
 
     package let backend: any StoreBackend
     private let identity: SeriesIdentity
-    private let additiveAttributes: Set<String>
-    private let omitted: RawEventCodec.OmittedKeys
+    private let roles: EventKeyRoles
     private let registry: LockedRegistry
     private let closed = Atomic<Bool>(false)
     private let queue: GroupCommitQueue<PreparedBatch, IngestResult>
@@ -30,9 +29,13 @@ public final class BucketMetricStore: MetricStore, Sendable {
         self.backend = backend
         self.configuration = configuration
         self.displayName = displayName
-        self.identity = SeriesIdentity(labelKeys: configuration.labelKeys)
-        self.additiveAttributes = Set(configuration.additiveAttributes)
-        self.omitted = RawEventCodec.OmittedKeys(seriesLabelKeys: configuration.labelKeys)
+        let identity = SeriesIdentity(labelKeys: configuration.labelKeys)
+        self.identity = identity
+        self.roles = EventKeyRoles(
+            identity: identity,
+            omitted: RawEventCodec.OmittedKeys(seriesLabelKeys: configuration.labelKeys),
+            additiveAttributes: Set(configuration.additiveAttributes)
+        )
         let registry = LockedRegistry(SeriesRegistry(limit: configuration.seriesLimitPerName))
         self.registry = registry
         self.queue = GroupCommitQueue(recordsRounds: recordsCommitRounds) { batches in
@@ -51,8 +54,7 @@ public final class BucketMetricStore: MetricStore, Sendable {
             records,
             receivedAt: receivedAt,
             identity: identity,
-            additiveAttributes: additiveAttributes,
-            omitted: omitted,
+            roles: roles,
             keepsRawEvents: configuration.keepsRawEvents
         )
         if batch.keys.isEmpty { return batch.result }

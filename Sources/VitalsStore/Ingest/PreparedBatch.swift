@@ -21,11 +21,9 @@ package struct PreparedBatch: Sendable {
     package var seen: [(first: Int64, last: Int64)] = []
     package var eventBuckets: [BucketSlot: EventStatistics] = [:]
     package var gaugeBuckets: [BucketSlot: GaugeStatistics] = [:]
-    /// Raw rows, with the series position of each and the event it came from (re-encoded in full if its
-    /// series overflows).
+    /// Raw rows, with the series position of each.
     package var rawEvents: [RawEventRow] = []
     package var rawSeries: [Int] = []
-    package var rawSources: [Event] = []
     /// Accepted and rejected counts; overflow and new series are filled in by the writer.
     package var result = IngestResult()
 
@@ -34,8 +32,7 @@ package struct PreparedBatch: Sendable {
         _ records: [Record],
         receivedAt: Timestamp,
         identity: SeriesIdentity,
-        additiveAttributes: Set<String>,
-        omitted: RawEventCodec.OmittedKeys,
+        roles: EventKeyRoles,
         keepsRawEvents: Bool
     ) {
         var positions: [SeriesKey: Int] = [:]
@@ -57,22 +54,25 @@ package struct PreparedBatch: Sendable {
             if time > seen[index].last { seen[index].last = time }
             return index
         }
-        func position(of event: Event, at time: Int64) -> Int {
-            identity.fill(&values, from: event)
-            let fingerprint = EventSeriesValues(name: event.name, values: values)
+        func position(ofEvent name: String, at time: Int64) -> Int {
+            let fingerprint = EventSeriesValues(name: name, values: values)
             if let index = eventPositions[fingerprint] {
                 if time < seen[index].first { seen[index].first = time }
                 if time > seen[index].last { seen[index].last = time }
                 return index
             }
-            let index = position(of: identity.key(name: event.name, values: values), at: time)
+            let index = position(of: identity.key(name: name, values: values), at: time)
             eventPositions[fingerprint] = index
             return index
         }
+        // Attribute sums per bucket as plain arrays (by additive key position), folded into the buckets' named
+        // sums once at the end instead of one dictionary update per attribute per event.
+        var slotSums: [BucketSlot: AttributeSumSlots] = [:]
+        var sums = AttributeSumSlots(count: roles.additiveKeys.count)
+        var hasSums = false
         if keepsRawEvents {
             rawEvents.reserveCapacity(records.count)
             rawSeries.reserveCapacity(records.count)
-            rawSources.reserveCapacity(records.count)
         }
         for (index, record) in records.enumerated() {
             switch record {
@@ -82,21 +82,68 @@ package struct PreparedBatch: Sendable {
                     continue
                 }
                 let time = Self.time(of: event, receivedAt: receivedAt)
-                let series = position(of: event, at: time)
+                // One pass over the labels and one over the attributes, one key lookup each, feeds the series
+                // label slots, the attribute sums and the raw detail's omissions.
+                let labels = event.labels.elements
+                let attributes = event.attributes.elements
+                for slot in values.indices { values[slot] = nil }
+                if hasSums {
+                    sums.reset()
+                    hasSums = false
+                }
+                var omittedLabels: UInt64 = 0
+                var omittedAttributes: UInt64 = 0
+                let masks = labels.count <= 64 && attributes.count <= 64
+                for (position, label) in labels.enumerated() {
+                    guard let role = roles.role(of: label.key) else { continue }
+                    if role.slot >= 0 { values[role.slot] = label.value }
+                    if role.omittedAsLabel, masks { omittedLabels |= 1 << UInt64(position) }
+                }
+                if let statusSlot = identity.statusSlot, values[statusSlot] == nil {
+                    values[statusSlot] = event.status.rawValue
+                }
+                for (position, attribute) in attributes.enumerated() {
+                    guard let role = roles.role(of: attribute.key) else { continue }
+                    switch attribute.value {
+                    case .string(let text):
+                        if role.slot >= 0, values[role.slot] == nil { values[role.slot] = text }
+                        if role.omittedAsAttribute, masks, !labels.contains(where: { $0.key == attribute.key }) {
+                            omittedAttributes |= 1 << UInt64(position)
+                        }
+                    case .int, .double:
+                        if role.additiveIndex >= 0, let value = attribute.value.doubleValue, value.isFinite {
+                            sums.add(value, at: role.additiveIndex)
+                            hasSums = true
+                        }
+                    case .bool:
+                        break
+                    }
+                }
+                let series = position(ofEvent: event.name, at: time)
                 let slot = BucketSlot(series: series, start: BucketLevel.minute.start(of: time))
                 // Mutated in place through the dictionary, so the bucket's sketch is never copied per event.
-                eventBuckets[slot, default: EventStatistics()].add(event, additiveAttributes: additiveAttributes)
+                eventBuckets[slot, default: EventStatistics()].add(
+                    durationMilliseconds: event.durationMilliseconds,
+                    status: event.status
+                )
+                if hasSums { slotSums[slot, default: AttributeSumSlots(count: sums.values.count)].add(sums) }
                 if keepsRawEvents {
+                    let detail = RawEventCodec.encode(
+                        event,
+                        labels: labels,
+                        attributes: attributes,
+                        omittedLabels: omittedLabels,
+                        omittedAttributes: omittedAttributes
+                    )
                     rawEvents.append(
                         RawEventRow(
                             time: time,
                             durationMilliseconds: event.durationMilliseconds,
                             status: event.status,
-                            detail: RawEventCodec.encode(event, omitting: omitted)
+                            detail: detail
                         )
                     )
                     rawSeries.append(series)
-                    rawSources.append(event)
                 }
                 result.acceptedEvents += 1
             case .sample(let sample):
@@ -112,6 +159,11 @@ package struct PreparedBatch: Sendable {
                     at: Timestamp(nanosecondsSinceEpoch: time)
                 )
                 result.acceptedSamples += 1
+            }
+        }
+        for (slot, slots) in slotSums {
+            for index in slots.values.indices where slots.present[index] {
+                eventBuckets[slot]?.addToSum(roles.additiveKeys[index], slots.values[index])
             }
         }
     }
@@ -144,4 +196,34 @@ package struct PreparedBatch: Sendable {
 private struct EventSeriesValues: Hashable {
     var name: String
     var values: [String?]
+}
+
+/// Sums of the additive attributes by key position, and which keys were seen at all (a seen sum of 0 is kept).
+private struct AttributeSumSlots {
+    var values: [Double]
+    var present: [Bool]
+
+    init(count: Int) {
+        values = Array(repeating: 0, count: count)
+        present = Array(repeating: false, count: count)
+    }
+
+    mutating func add(_ value: Double, at index: Int) {
+        values[index] += value
+        present[index] = true
+    }
+
+    mutating func add(_ other: AttributeSumSlots) {
+        for index in values.indices where other.present[index] {
+            values[index] += other.values[index]
+            present[index] = true
+        }
+    }
+
+    mutating func reset() {
+        for index in values.indices {
+            values[index] = 0
+            present[index] = false
+        }
+    }
 }

@@ -81,7 +81,43 @@ package enum RawEventCodec {
     /// The detail of `event`. With `omitting` set, series label values are left out (the series holds them);
     /// pass `nil` for events whose series does not carry their labels (the overflow series).
     package static func encode(_ event: Event, omitting omitted: OmittedKeys?) -> [UInt8] {
-        var writer = ByteWriter(capacity: 96)
+        let labels = event.labels.elements
+        let attributes = event.attributes.elements
+        var omittedLabels: UInt64 = 0
+        var omittedAttributes: UInt64 = 0
+        if let omitted, labels.count <= 64, attributes.count <= 64 {
+            for (index, label) in labels.enumerated() where omitted.labels.contains(label.key) {
+                omittedLabels |= 1 << UInt64(index)
+            }
+            for (index, attribute) in attributes.enumerated() {
+                guard case .string = attribute.value, omitted.attributes.contains(attribute.key),
+                    !labels.contains(where: { $0.key == attribute.key })
+                else { continue }
+                omittedAttributes |= 1 << UInt64(index)
+            }
+        }
+        return encode(
+            event,
+            labels: labels,
+            attributes: attributes,
+            omittedLabels: omittedLabels,
+            omittedAttributes: omittedAttributes
+        )
+    }
+
+    /// The detail of `event`, leaving out the labels and attributes whose bit is set in the masks (bit `i` for
+    /// element `i`; lists longer than 64 entries must pass 0).
+    ///
+    /// Takes the label and attribute arrays read once by the caller: going through the list's generic
+    /// accessors per key costs more than the rest of the encoding.
+    package static func encode(
+        _ event: Event,
+        labels: [Labels.Element],
+        attributes: [Attributes.Element],
+        omittedLabels: UInt64,
+        omittedAttributes: UInt64
+    ) -> [UInt8] {
+        var writer = ByteWriter(capacity: 128)
         writer.write(version)
         var flags: UInt8 = 0
         if event.start != nil { flags |= Flag.start }
@@ -96,35 +132,14 @@ package enum RawEventCodec {
         if let traceID = event.traceID { writer.write(traceID) }
         if let spanID = event.spanID { writer.write(spanID) }
         if let parentSpanID = event.parentSpanID { writer.write(parentSpanID) }
-
-        // The label and attribute arrays are read directly: going through the list's generic accessors per key
-        // costs more than the rest of the encoding.
-        let labels = event.labels.elements
-        let attributes = event.attributes.elements
-        var keptLabels = labels.count
-        var keepsLabel = Array(repeating: true, count: labels.count)
-        var keepsAttribute = Array(repeating: true, count: attributes.count)
-        var kept = attributes.count
-        if let omitted {
-            for (index, label) in labels.enumerated() where omitted.labels.contains(label.key) {
-                keepsLabel[index] = false
-                keptLabels -= 1
-            }
-            for (index, attribute) in attributes.enumerated() {
-                guard case .string = attribute.value, omitted.attributes.contains(attribute.key),
-                    !labels.contains(where: { $0.key == attribute.key })
-                else { continue }
-                keepsAttribute[index] = false
-                kept -= 1
-            }
-        }
-        writer.writeVarint(UInt64(kept + keptLabels))
-        for (index, label) in labels.enumerated() where keepsLabel[index] {
+        let kept = labels.count - omittedLabels.nonzeroBitCount + attributes.count - omittedAttributes.nonzeroBitCount
+        writer.writeVarint(UInt64(kept))
+        for (index, label) in labels.enumerated() where omittedLabels & (1 << UInt64(index & 63)) == 0 {
             writer.write(Tag.label)
             writer.write(label.key)
             writer.write(label.value)
         }
-        for (index, attribute) in attributes.enumerated() where keepsAttribute[index] {
+        for (index, attribute) in attributes.enumerated() where omittedAttributes & (1 << UInt64(index & 63)) == 0 {
             switch attribute.value {
             case .string(let text):
                 writer.write(Tag.string)

@@ -59,7 +59,10 @@ package struct WriteGroup: Sendable {
         for (index, var row) in batch.rawEvents.enumerated() {
             let series = batch.rawSeries[index]
             if overflowing[series] {
-                row.detail = RawEventCodec.encode(batch.rawSources[index], omitting: nil)
+                // The overflow series does not carry the event's labels: its detail must hold them all, so it is
+                // read back with its original series and written again in full.
+                let event = try? RawEventCodec.decode(row, series: batch.keys[series])
+                if let event { row.detail = RawEventCodec.encode(event, omitting: nil) }
             }
             rawEvents.append(row)
             rawSeries.append(mapped[series])

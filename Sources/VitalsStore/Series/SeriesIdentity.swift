@@ -15,7 +15,8 @@ public struct SeriesIdentity: Sendable, Hashable {
     public let labelKeys: [String]
     /// The position of each key in ``labelKeys``.
     private let slots: [String: Int]
-    private let statusSlot: Int?
+    /// The slot of `status`, when it is a label key.
+    package let statusSlot: Int?
 
     /// Creates an identity over the given label keys (duplicates are ignored).
     public init(labelKeys: [String]) {
