@@ -4,7 +4,9 @@ extension EventSummary {
     public func renderText() -> String {
         var output = ""
         let groupColumns = options.groupBy.map { $0.uppercased() }
-        var rows: [[String]] = [["OPERATION"] + groupColumns + ["COUNT", "ERRORS", "TOTAL", "AVG", "MIN", "MAX", "P50", "P95", "P99"]]
+        var rows: [[String]] = [
+            ["OPERATION"] + groupColumns + ["COUNT", "ERRORS", "TOTAL", "AVG", "MIN", "MAX", "P50", "P95", "P99"]
+        ]
         for (key, aggregate) in sortedOperations {
             let sketch = aggregate.durations
             rows.append(
@@ -29,8 +31,10 @@ extension EventSummary {
             output += "\nSlowest events:\n"
             output += TextFormatting.table(
                 slowest.map { reference in
-                    [TextFormatting.milliseconds(reference.durationMilliseconds), reference.name, reference.detail,
-                        "\(reference.file):\(reference.line)"]
+                    [
+                        TextFormatting.milliseconds(reference.durationMilliseconds), reference.name, reference.detail,
+                        "\(reference.file):\(reference.line)",
+                    ]
                 },
                 rightAligned: [0],
                 indent: "  "
@@ -41,8 +45,10 @@ extension EventSummary {
             output += "\nFailed events: \(failedCount)\(shown)\n"
             output += TextFormatting.table(
                 failed.map { reference in
-                    [reference.status.rawValue, reference.name, reference.error ?? "", reference.detail,
-                        "\(reference.file):\(reference.line)"]
+                    [
+                        reference.status.rawValue, reference.name, reference.error ?? "", reference.detail,
+                        "\(reference.file):\(reference.line)",
+                    ]
                 },
                 rightAligned: [],
                 indent: "  "
@@ -50,10 +56,13 @@ extension EventSummary {
         }
         if !models.isEmpty {
             output += "\nBy model:\n"
-            var modelRows = [["MODEL", "CALLS", "ERRORS", "PROMPT_TOKENS", "COMPLETION_TOKENS", "TOTAL_TOKENS", "COST_USD"]]
+            var modelRows = [
+                ["MODEL", "CALLS", "ERRORS", "PROMPT_TOKENS", "COMPLETION_TOKENS", "TOTAL_TOKENS", "COST_USD"]
+            ]
             for (model, totals) in models.sorted(by: { $0.key < $1.key }) {
                 modelRows.append([
-                    model, String(totals.calls), String(totals.errors), TextFormatting.fixed(totals.promptTokens, decimals: 0),
+                    model, String(totals.calls), String(totals.errors),
+                    TextFormatting.fixed(totals.promptTokens, decimals: 0),
                     TextFormatting.fixed(totals.completionTokens, decimals: 0),
                     TextFormatting.fixed(totals.totalTokens, decimals: 0),
                     totals.hasCost ? TextFormatting.fixed(totals.costUSD, decimals: 4) : "-",
@@ -66,7 +75,8 @@ extension EventSummary {
             var toolRows = [["TOOL", "CALLS", "ERRORS", "TOTAL", "AVG"]]
             for (tool, totals) in tools.sorted(by: { $0.key < $1.key }) {
                 toolRows.append([
-                    tool, String(totals.calls), String(totals.errors), TextFormatting.milliseconds(totals.totalMilliseconds),
+                    tool, String(totals.calls), String(totals.errors),
+                    TextFormatting.milliseconds(totals.totalMilliseconds),
                     TextFormatting.milliseconds(totals.totalMilliseconds / Double(max(totals.calls, 1))),
                 ])
             }
@@ -113,7 +123,9 @@ extension EventSummary {
             let sketch = aggregate.durations
             var fields = ["\"name\":\(JSONText.quoted(key.name))"]
             if !options.groupBy.isEmpty {
-                let labels = zip(options.groupBy, key.labelValues).map { "\(JSONText.quoted($0)):\(JSONText.quoted($1))" }
+                let labels = zip(options.groupBy, key.labelValues).map {
+                    "\(JSONText.quoted($0)):\(JSONText.quoted($1))"
+                }
                 fields.append("\"labels\":{" + labels.joined(separator: ",") + "}")
             }
             fields += [

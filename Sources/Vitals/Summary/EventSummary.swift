@@ -202,9 +202,10 @@ public struct EventSummary: Sendable {
         }
     }
 
-    private static let detailKeys = WireKey.identityLabels + [
-        WireKey.model, WireKey.provider, WireKey.tool, WireKey.phase, WireKey.route,
-    ]
+    private static let detailKeys =
+        WireKey.identityLabels + [
+            WireKey.model, WireKey.provider, WireKey.tool, WireKey.phase, WireKey.route,
+        ]
 
     private static func reference(to event: Event, file: String, line: Int, fileIndex: Int) -> EventReference {
         var words: [String] = []

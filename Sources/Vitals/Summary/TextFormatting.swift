@@ -11,7 +11,8 @@ package enum TextFormatting {
         let digits = String(UInt64(scaled))
         let sign = value < 0 && scaled != 0 ? "-" : ""
         guard decimals > 0 else { return sign + digits }
-        let padded = digits.count <= decimals ? String(repeating: "0", count: decimals - digits.count + 1) + digits : digits
+        let padded =
+            digits.count <= decimals ? String(repeating: "0", count: decimals - digits.count + 1) + digits : digits
         let split = padded.index(padded.endIndex, offsetBy: -decimals)
         return sign + padded[..<split] + "." + padded[split...]
     }
