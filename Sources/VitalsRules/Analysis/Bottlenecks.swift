@@ -63,7 +63,10 @@ public enum BottleneckAnalysis {
         var items: [Bottleneck] = []
         for violation in violations {
             let operation = violation.rule.source == .event ? violation.rule.nameMatcher.exactValue : nil
-            let aggregate = operation.flatMap { name in operations.first { $0.key.name == name }?.value }
+            // A grouped violation (per agent, per tool) is about part of the operation: its share is unknown.
+            let aggregate =
+                violation.group.isEmpty
+                ? operation.flatMap { name in operations.first { $0.key.name == name }?.value } : nil
             let subject = violation.rule.name + (violation.group.isEmpty ? "" : " [\(violation.groupText)]")
             items.append(
                 Bottleneck(
@@ -120,8 +123,10 @@ public enum BottleneckAnalysis {
         for (key, aggregate) in operations {
             let gain = tailTime(aggregate)
             guard gain > 0 else { continue }
+            // Only duration rules say something about where the time goes.
             let violated = results.filter {
                 $0.status == .violated && $0.rule.source == .event && $0.rule.nameMatcher.exactValue == key.name
+                    && $0.rule.valueKind == .duration
             }
             let worst = violated.max { ($0.severity?.rank ?? -1) < ($1.severity?.rank ?? -1) }
             let share = aggregate.totalMilliseconds / total

@@ -45,7 +45,9 @@ extension PerformanceReport {
         var html = "<section class=\"charts\">"
         let total = operations.values.map(\.totalMilliseconds).reduce(0, +)
         if total > 0 {
-            let violated = Set(check.violations.compactMap { $0.rule.nameMatcher.exactValue })
+            let violated = Set(
+                check.violations.filter { $0.rule.valueKind == .duration }.compactMap { $0.rule.nameMatcher.exactValue }
+            )
             let bars = operationsByTime.prefix(10).map { key, value in
                 SVGChart.Bar(
                     label: key.name,
@@ -56,7 +58,7 @@ extension PerformanceReport {
                 )
             }
             html += figure(
-                "Share of time by operation (red: violates a rule)",
+                "Share of time by operation, with p95 (red: a duration rule about it is violated)",
                 SVGChart.bars(Array(bars), maximum: 100)
             )
         }
@@ -67,18 +69,18 @@ extension PerformanceReport {
                     label: agent.displayName,
                     value: agent.health.score,
                     text: "\(NumberText.format(agent.health.score, decimals: 1)) \(agent.status.rawValue)",
-                    color: healthColor(agent.health.score)
+                    color: statusColor(agent.status)
                 )
             }
-            html += figure("Agent health, lowest first", SVGChart.bars(Array(bars), maximum: 100))
+            html += figure("Agent health, lowest first (colour: status)", SVGChart.bars(Array(bars), maximum: 100))
         }
         if let memory, memorySeries.count >= 3 {
             let origin = memorySeries.map(\.seconds).min() ?? 0
             let chart = SVGChart.line(
                 memorySeries.map { ($0.seconds - origin, $0.value) },
                 slope: memory.slopeMegabytesPerSecond,
-                limit: 100,
-                unit: "MB over time"
+                limit: memoryLimitMegabytes,
+                unit: "time since the first sample"
             )
             html += figure(
                 "Memory (MB) with Theil–Sen trend: \(NumberText.format(memory.slopeMegabytesPerSecond, decimals: 4)) MB/s",
@@ -120,6 +122,14 @@ extension PerformanceReport {
         }
     }
 
+    private func statusColor(_ status: AgentReport.Status) -> String {
+        switch status {
+        case .healthy, .busy: return "#2e7d32"
+        case .degraded, .overloaded: return "#f9a825"
+        case .failing: return "#c62828"
+        }
+    }
+
     private func healthColor(_ score: Double) -> String {
         score >= 80 ? "#2e7d32" : score >= 60 ? "#f9a825" : "#c62828"
     }
@@ -135,7 +145,7 @@ extension PerformanceReport {
         .card{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:10px 16px;min-width:130px}
         .card .label{font-size:12px;color:#59636e;text-transform:uppercase;letter-spacing:.04em}
         .card .value{font-size:22px;font-weight:700}
-        .charts{display:flex;flex-wrap:wrap;gap:16px}
+        .charts{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
         figure{background:#fff;border:1px solid #d0d7de;border-radius:8px;margin:0;padding:10px}
         figcaption{font-size:12px;color:#59636e;margin-top:4px}
         .chart{max-width:100%;height:auto;font-size:11px;fill:#1f2328}

@@ -26,6 +26,8 @@ public struct PerformanceReport: Sendable {
     public var memory: MemoryTrend?
     /// The (thinned) memory samples, for charts.
     public var memorySeries: [ThinningSeries.Point]
+    /// The memory limit drawn on the memory chart, in MB.
+    public var memoryLimitMegabytes: Double?
 
     /// The pipeline light from the rule results.
     public var pipelineHealth: PipelineHealth { PipelineHealth(results: check.results) }

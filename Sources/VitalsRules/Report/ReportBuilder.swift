@@ -99,7 +99,8 @@ public struct ReportBuilder: Sendable {
             plan: BottleneckAnalysis.plan(operations: operations, results: results),
             comparison: comparison,
             memory: trend,
-            memorySeries: memoryPoints
+            memorySeries: memoryPoints,
+            memoryLimitMegabytes: options.memoryLimitMegabytes
         )
     }
 }

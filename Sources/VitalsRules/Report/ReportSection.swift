@@ -55,7 +55,7 @@ extension PerformanceReport {
                 ReportSection(
                     id: "plan",
                     title: "Optimization plan",
-                    header: ["step", "operation", "estimated gain", "share of time", "action"],
+                    header: ["step", "operation", "estimated gain", "gain in % of all time", "action"],
                     rows: plan.map { step in
                         [
                             String(step.rank), step.subject,

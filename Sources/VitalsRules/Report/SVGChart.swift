@@ -9,11 +9,17 @@ enum SVGChart {
     }
 
     /// Horizontal bars, one per item, scaled to `maximum` (the largest value when `nil`).
-    static func bars(_ bars: [Bar], maximum: Double? = nil, width: Int = 560, labelWidth: Int = 190) -> String {
+    static func bars(
+        _ bars: [Bar],
+        maximum: Double? = nil,
+        width: Int = 560,
+        labelWidth: Int = 170,
+        textWidth: Int = 150
+    ) -> String {
         let rowHeight = 22
         let height = max(rowHeight, bars.count * rowHeight) + 4
         let largest = maximum ?? bars.map(\.value).max() ?? 1
-        let scale = largest > 0 ? Double(width - labelWidth - 70) / largest : 0
+        let scale = largest > 0 ? Double(width - labelWidth - textWidth) / largest : 0
         var svg = "<svg class=\"chart\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\""
         svg += " role=\"img\" xmlns=\"http://www.w3.org/2000/svg\">"
         for (index, bar) in bars.enumerated() {
@@ -67,8 +73,10 @@ enum SVGChart {
             svg += "\(NumberText.format(value, decimals: 1))</text>"
         }
         svg += "<text x=\"\(number(left))\" y=\"\(height - 6)\">0 s</text>"
+        svg +=
+            "<text x=\"\(number((left + right) / 2))\" y=\"\(height - 6)\" text-anchor=\"middle\">\(Markup.escape(unit))</text>"
         svg += "<text x=\"\(number(right))\" y=\"\(height - 6)\" text-anchor=\"end\">"
-        svg += "\(NumberText.duration(milliseconds: (lastX - firstX) * 1000)) (\(unit))</text>"
+        svg += "\(NumberText.duration(milliseconds: (lastX - firstX) * 1000))</text>"
         if let limit {
             svg += "<line x1=\"\(number(left))\" y1=\"\(number(py(limit)))\" x2=\"\(number(right))\""
             svg += " y2=\"\(number(py(limit)))\" stroke=\"#c62828\" stroke-dasharray=\"6 4\"/>"

@@ -206,3 +206,40 @@ enum NumberText {
         }
     }
 }
+
+/// Command-line quantities: `10%` or `0.1` as a ratio, `1ms` or `0.5` (milliseconds) as a duration, `100MB`
+/// as megabytes.
+package enum QuantityText {
+    /// A ratio: a percentage or a plain fraction.
+    package static func ratio(_ text: String) -> Double? {
+        parse(text).flatMap { number, unit in
+            unit == nil ? number : unit == .percent ? unit!.scale.toCanonical(number) : nil
+        }
+    }
+
+    /// Milliseconds: a duration with a unit, or a plain number of milliseconds.
+    package static func milliseconds(_ text: String) -> Double? {
+        parse(text).flatMap { number, unit in
+            guard let unit else { return number }
+            return unit.kind == .duration ? unit.scale.toCanonical(number) : nil
+        }
+    }
+
+    /// Megabytes (binary): a size with a unit, or a plain number of megabytes.
+    package static func megabytes(_ text: String) -> Double? {
+        parse(text).flatMap { number, unit in
+            guard let unit else { return number }
+            return unit.kind == .bytes ? unit.scale.toCanonical(number) / (1024 * 1024) : nil
+        }
+    }
+
+    private static func parse(_ text: String) -> (Double, ThresholdUnit?)? {
+        let trimmed = text.filter { $0 != " " }
+        let end = trimmed.firstIndex(where: { !($0.isNumber || $0 == ".") }) ?? trimmed.endIndex
+        guard let number = Double(trimmed[..<end]), number >= 0 else { return nil }
+        let unitText = String(trimmed[end...])
+        if unitText.isEmpty { return (number, nil) }
+        guard let unit = ThresholdUnit(spelling: unitText) else { return nil }
+        return (number, unit)
+    }
+}

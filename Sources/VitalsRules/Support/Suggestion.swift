@@ -1,7 +1,7 @@
 /// "Did you mean" hints for unknown keys, metrics and units.
-enum Suggestion {
+package enum Suggestion {
     /// `; did you mean "metric"?` when a candidate is within a small edit distance of `word`, else "".
-    static func didYouMean(_ word: String, among candidates: [String]) -> String {
+    package static func didYouMean(_ word: String, among candidates: [String]) -> String {
         guard let best = closest(to: word, among: candidates) else { return "" }
         return "; did you mean \"\(best)\"?"
     }
