@@ -30,12 +30,18 @@ public struct RuleEvaluator: Sendable {
     private let eventRulesOther: [Int]
     private let gaugeRulesByName: [String: [Int]]
     private let gaugeRulesOther: [Int]
+    /// Results of regular-expression matchers by value, per rule: slot 0 is the name matcher, slot i + 1 the
+    /// i-th label matcher. Label values repeat (workers, models, tools), and a `Regex` match costs far more
+    /// than a dictionary lookup.
+    private var patternCache: [[[String: Bool]]]
+    private static let patternCacheLimit = 4096
 
     /// Creates an evaluator for `rules` (names are assumed unique; see `RuleSet.combined`).
     public init(rules: [Rule]) {
         self.rules = rules
         states = Array(repeating: [:], count: rules.count)
         units = rules.map { $0.metric.unit(gaugeName: $0.gaugeName) }
+        patternCache = rules.map { Array(repeating: [:], count: $0.matchers.count + 1) }
         var eventByName: [String: [Int]] = [:]
         var eventOther: [Int] = []
         var gaugeByName: [String: [Int]] = [:]
@@ -68,7 +74,7 @@ public struct RuleEvaluator: Sendable {
         if let indices = eventRulesByName[event.name] {
             for index in indices { add(event, to: index) }
         }
-        for index in eventRulesOther where rules[index].nameMatcher.matches(event.name) {
+        for index in eventRulesOther where matches(rules[index].nameMatcher, event.name, rule: index, slot: 0) {
             add(event, to: index)
         }
     }
@@ -79,7 +85,7 @@ public struct RuleEvaluator: Sendable {
         if let indices = gaugeRulesByName[sample.name] {
             for index in indices { add(sample, to: index) }
         }
-        for index in gaugeRulesOther where rules[index].nameMatcher.matches(sample.name) {
+        for index in gaugeRulesOther where matches(rules[index].nameMatcher, sample.name, rule: index, slot: 0) {
             add(sample, to: index)
         }
     }
@@ -135,7 +141,10 @@ public struct RuleEvaluator: Sendable {
 
     private mutating func add(_ event: Event, to index: Int) {
         let rule = rules[index]
-        for matcher in rule.matchers where !matcher.matches(event.labelOrAttribute(matcher.key)) { return }
+        for (slot, matcher) in rule.matchers.enumerated()
+        where !matches(matcher, event.labelOrAttribute(matcher.key), rule: index, slot: slot + 1) {
+            return
+        }
         let key = groupKey(rule.groupBy.map { event.labelOrAttribute($0) ?? "" }, rule: index)
         let metric = rule.metric
         let duration = event.durationMilliseconds
@@ -174,7 +183,10 @@ public struct RuleEvaluator: Sendable {
 
     private mutating func add(_ sample: Sample, to index: Int) {
         let rule = rules[index]
-        for matcher in rule.matchers where !matcher.matches(sample.labels[matcher.key]) { return }
+        for (slot, matcher) in rule.matchers.enumerated()
+        where !matches(matcher, sample.labels[matcher.key], rule: index, slot: slot + 1) {
+            return
+        }
         let key = groupKey(rule.groupBy.map { sample.labels[$0] ?? "" }, rule: index)
         let value = sample.value
         let time = sample.timestamp?.nanosecondsSinceEpoch
@@ -206,6 +218,17 @@ public struct RuleEvaluator: Sendable {
             let key = groupKey(rule.groupBy.map { series.labels[$0] ?? "" }, rule: index)
             update(index, key) { state in state.merge(series.state(for: rule.metric)) }
         }
+    }
+
+    /// A matcher's verdict on a value, from the cache when the matcher is a regular expression.
+    @inline(__always)
+    private mutating func matches(_ matcher: LabelMatcher, _ value: String?, rule: Int, slot: Int) -> Bool {
+        guard matcher.isPattern else { return matcher.matches(value) }
+        let text = value ?? ""
+        if let known = patternCache[rule][slot][text] { return known }
+        let result = matcher.matches(text)
+        if patternCache[rule][slot].count < Self.patternCacheLimit { patternCache[rule][slot][text] = result }
+        return result
     }
 
     @inline(__always)

@@ -63,6 +63,9 @@ public struct LabelMatcher: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Whether testing costs a regular expression match (worth caching per value).
+    var isPattern: Bool { compiled != nil }
+
     /// The exact value required, when the matcher is a plain equality (used to index rules by event name).
     var exactValue: String? {
         if case .equal(let value) = operation { return value }
