@@ -36,11 +36,17 @@ public struct HealthInputs: Sendable, Hashable {
 /// error rate 25, duration 20, workload 15, cache hit 10, recency 5); weights need not add up to 100, the
 /// score is normalised by their sum.
 public struct HealthScoreConfiguration: Sendable, Hashable {
+    /// Weight of the success rate. Default 25.
     public var successWeight: Double = 25
+    /// Weight of the error rate. Default 25.
     public var errorRateWeight: Double = 25
+    /// Weight of the average duration. Default 20.
     public var durationWeight: Double = 20
+    /// Weight of the workload. Default 15.
     public var workloadWeight: Double = 15
+    /// Weight of the cache hit rate. Default 10.
     public var cacheHitWeight: Double = 10
+    /// Weight of the recency of activity. Default 5.
     public var recencyWeight: Double = 5
     /// Fraction of its weight a missing input earns. Default 0.8 (the original's 8 of 10 cache points).
     public var neutralScore: Double = 0.8

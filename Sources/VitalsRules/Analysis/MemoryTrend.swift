@@ -37,8 +37,9 @@ public struct MemoryTrend: Sendable, Hashable {
     public var peakMegabytes: Double
     /// Mean of the samples, MB.
     public var meanMegabytes: Double
-    /// The first and last samples, MB.
+    /// The first sample, MB.
     public var firstMegabytes: Double
+    /// The last sample, MB.
     public var lastMegabytes: Double
     /// Seconds between the first and last sample.
     public var spanSeconds: Double
@@ -127,7 +128,9 @@ public struct ThinningSeries: Sendable, Hashable {
 
     /// One (seconds, value) point.
     public struct Point: Sendable, Hashable {
+        /// Seconds since the epoch (or any fixed origin).
         public var seconds: Double
+        /// The value, e.g. megabytes.
         public var value: Double
     }
 

@@ -57,8 +57,9 @@ public struct SeriesAggregate: Sendable {
     public var attributes: [String: AttributeStatistics]
     /// For gauges: the samples' count, sum, min, max and latest value.
     public var gauge: GaugeAggregate
-    /// When the series' first and last events happened (for `rate`).
+    /// When the series' first event started (for `rate`).
     public var firstTime: Timestamp?
+    /// When the series' last event ended (for `rate`).
     public var lastTime: Timestamp?
 
     /// Creates a series aggregate.
@@ -128,9 +129,13 @@ public struct SeriesAggregate: Sendable {
 
 /// Sum, count, min and max of one numeric attribute.
 public struct AttributeStatistics: Sendable, Hashable {
+    /// Values added.
     public var count: UInt64
+    /// Their sum.
     public var sum: Double
+    /// The smallest (+infinity when empty).
     public var minimum: Double
+    /// The largest (-infinity when empty).
     public var maximum: Double
 
     /// Statistics of no values.

@@ -7,8 +7,9 @@ public import Vitals
 public struct PerformanceReport: Sendable {
     /// The heading.
     public var title: String
-    /// The earliest and latest time in the data, when timestamps were present.
+    /// The earliest time in the data, when timestamps were present.
     public var startTime: Timestamp?
+    /// The latest time in the data, when timestamps were present.
     public var endTime: Timestamp?
     /// Statistics per operation (event name).
     public var operations: [EventSummary.GroupKey: OperationAggregate]

@@ -5,24 +5,41 @@
 /// `sum:ATTR`, `avg:ATTR`, `min:ATTR`, `max:ATTR` (numeric attributes), `distinct:ATTR` (distinct values).
 /// Gauge metrics: `last`, `avg`, `min`, `max`, `count`.
 public enum Metric: Sendable, Hashable, CustomStringConvertible {
+    /// `count`: events (or samples).
     case count
+    /// `rate`: events per second over the time the group's events span.
     case rate
+    /// `error_rate`: failed events (status not ok) over all.
     case errorRate
+    /// `timeout_rate`: timed-out events over all.
     case timeoutRate
+    /// `avg`: mean duration.
     case averageDuration
+    /// `min`: shortest duration.
     case minimumDuration
+    /// `max`: longest duration.
     case maximumDuration
+    /// `sum`: total duration.
     case totalDuration
     /// A duration quantile, `q` in (0, 1].
     case quantile(Double)
+    /// `sum:ATTR`: sum of a numeric attribute.
     case attributeSum(String)
+    /// `avg:ATTR`: mean of a numeric attribute over events that have it.
     case attributeAverage(String)
+    /// `min:ATTR`: smallest value of a numeric attribute.
     case attributeMinimum(String)
+    /// `max:ATTR`: largest value of a numeric attribute.
     case attributeMaximum(String)
+    /// `distinct:ATTR`: number of distinct values of a label or attribute.
     case distinct(String)
+    /// Gauge `last`: the latest sample by timestamp.
     case gaugeLast
+    /// Gauge `avg`: mean of the samples.
     case gaugeAverage
+    /// Gauge `min`: smallest sample.
     case gaugeMinimum
+    /// Gauge `max`: largest sample.
     case gaugeMaximum
 
     /// The metric names accepted for events, for messages.

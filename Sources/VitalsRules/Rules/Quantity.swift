@@ -30,16 +30,27 @@ public enum ValueKind: String, Sendable, Hashable, CustomStringConvertible {
 
 /// A unit written after a threshold's number.
 public enum ThresholdUnit: String, Sendable, Hashable, CaseIterable {
+    /// `ns`.
     case nanoseconds = "ns"
+    /// `µs` (also `us`, `μs`).
     case microseconds = "µs"
+    /// `ms`.
     case milliseconds = "ms"
+    /// `s`.
     case seconds = "s"
+    /// `m` (minutes).
     case minutes = "m"
+    /// `h`.
     case hours = "h"
+    /// `%`: hundredths.
     case percent = "%"
+    /// `B`.
     case bytes = "B"
+    /// `KB`: 1024 bytes.
     case kilobytes = "KB"
+    /// `MB`: 1024 KB.
     case megabytes = "MB"
+    /// `GB`: 1024 MB.
     case gigabytes = "GB"
 
     /// The unit for its written form: `µs`, `μs` and `us` are microseconds; sizes ignore case.

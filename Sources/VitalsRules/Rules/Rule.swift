@@ -1,8 +1,12 @@
 /// How serious a crossed threshold is, from least to most: `warn`, `medium`, `high`, `critical`.
 public enum Severity: String, Sendable, Hashable, CaseIterable, Comparable, CustomStringConvertible {
+    /// Worth a look.
     case warn
+    /// Degraded.
     case medium
+    /// Needs attention soon.
     case high
+    /// Needs attention now.
     case critical
 
     public static func < (lhs: Severity, rhs: Severity) -> Bool {
@@ -22,10 +26,14 @@ public enum RuleSource: String, Sendable, Hashable {
 
 /// Where a rule was written: file (or pack name), line and column of its first key.
 public struct RuleLocation: Sendable, Hashable, CustomStringConvertible {
+    /// The file path or pack name.
     public var file: String
+    /// 1-based line.
     public var line: Int
+    /// 1-based column.
     public var column: Int
 
+    /// Creates a location.
     public init(file: String, line: Int, column: Int) {
         self.file = file
         self.line = line

@@ -13,11 +13,17 @@ import Foundation
 public struct Threshold: Sendable, Hashable, CustomStringConvertible {
     /// How the observed value is compared with the limit.
     public enum Comparison: String, Sendable, Hashable, CaseIterable {
+        /// Above the limit violates.
         case greater = ">"
+        /// At or above the limit violates.
         case greaterOrEqual = ">="
+        /// Below the limit violates.
         case less = "<"
+        /// At or below the limit violates.
         case lessOrEqual = "<="
+        /// Exactly the limit violates.
         case equal = "=="
+        /// Anything but the limit violates (invariants: `"!= 6"`).
         case notEqual = "!="
     }
 
