@@ -11,9 +11,13 @@
 /// WorkloadStatus(workload: 0.88)   // .overloaded
 /// ```
 public enum WorkloadStatus: String, Sendable, Hashable, CaseIterable, Comparable {
+    /// Below 70 %.
     case healthy
+    /// 70 % up to 85 %.
     case busy
+    /// 85 % up to 95 %.
     case overloaded
+    /// Above 95 %.
     case failing
 
     /// The band of a workload given as a fraction (0.88 = 88 %).
@@ -51,8 +55,11 @@ public enum WorkloadStatus: String, Sendable, Hashable, CaseIterable, Comparable
 public struct PipelineHealth: Sendable, Hashable {
     /// The light.
     public enum Status: String, Sendable, Hashable {
+        /// Nothing violated.
         case green = "GREEN"
+        /// Only non-blocking, non-critical violations.
         case yellow = "YELLOW"
+        /// A blocking or critical violation.
         case red = "RED"
     }
 

@@ -144,7 +144,10 @@ public struct ComparisonReport: Sendable {
 
 /// An output format of `vitals compare`.
 public enum CompareFormat: String, Sendable, CaseIterable {
+    /// A padded table and the verdict.
     case text
+    /// A Markdown table.
     case markdown
+    /// An object with `operations`.
     case json
 }

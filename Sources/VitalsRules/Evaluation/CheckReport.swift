@@ -78,8 +78,12 @@ public struct CheckReport: Sendable {
 
 /// An output format of `vitals check`.
 public enum CheckFormat: String, Sendable, CaseIterable {
+    /// Violations, counts and the verdict line.
     case text
+    /// A verdict heading and tables.
     case markdown
+    /// `passed`, `violations` and every result.
     case json
+    /// JUnit XML: a test case per rule and group.
     case junit
 }

@@ -7,8 +7,11 @@ public import Vitals
 public struct RuleResult: Sendable, Hashable {
     /// Passed, violated, or nothing to measure.
     public enum Status: String, Sendable, Hashable {
+        /// No threshold crossed.
         case passed
+        /// A threshold crossed (or required data missing).
         case violated
+        /// Nothing matched the rule.
         case noData = "no data"
     }
 

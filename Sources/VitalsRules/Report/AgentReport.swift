@@ -5,10 +5,15 @@ public struct AgentReport: Sendable, Hashable {
     /// failing: workload above 95 % or health below 40; overloaded: workload 85–95 %; degraded: health below
     /// 70; busy: workload 70–85 %; healthy otherwise.
     public enum Status: String, Sendable, Hashable, CaseIterable, Comparable {
+        /// None of the below.
         case healthy
+        /// Workload 70–85 %.
         case busy
+        /// Health below 70.
         case degraded
+        /// Workload 85–95 %.
         case overloaded
+        /// Workload above 95 % or health below 40.
         case failing
 
         public static func < (lhs: Status, rhs: Status) -> Bool {

@@ -127,8 +127,12 @@ public struct PerformanceReport: Sendable {
 
 /// An output format of `vitals report`.
 public enum ReportFormat: String, Sendable, CaseIterable {
+    /// Plain text sections.
     case text
+    /// Markdown sections.
     case markdown
+    /// One JSON object.
     case json
+    /// One self-contained HTML page.
     case html
 }

@@ -18,11 +18,17 @@
 public struct LabelMatcher: Sendable, Hashable, CustomStringConvertible {
     /// How the value is tested.
     public enum Operation: Sendable, Hashable {
+        /// Equals the text.
         case equal(String)
+        /// Differs from the text.
         case notEqual(String)
+        /// Is one of the texts.
         case oneOf([String])
+        /// Is none of the texts.
         case noneOf([String])
+        /// Matches the regular expression (whole value).
         case regex(String)
+        /// Does not match the regular expression.
         case notRegex(String)
     }
 
