@@ -48,13 +48,13 @@ struct CheckCommand: AsyncParsableCommand {
             CommandSupport.printError(error.description)
             throw ExitCode(2)
         }
-        var evaluator = RuleEvaluator(rules: selected)
+        let evaluator: RuleEvaluator
         do {
-            try JSONLInput.read(
+            evaluator = try await JSONLInput.evaluate(
+                selected,
                 paths: data,
                 strict: !skipBadLines,
-                onBadLine: { CommandSupport.printError($0.description) },
-                { evaluator.add($0) }
+                onBadLine: { CommandSupport.printError($0.description) }
             )
         } catch {
             CommandSupport.printError(error.description)

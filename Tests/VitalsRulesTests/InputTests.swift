@@ -109,4 +109,45 @@ struct InputTests {
             #expect(error.description.hasPrefix("/nonexistent/rules.yml: cannot read the rule file"))
         }
     }
+
+    @Test("a large file is evaluated in parallel ranges with the same results and global line numbers")
+    func parallel() async throws {
+        let url = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: url) }
+        var lines: [String] = []
+        for index in 0..<6000 {
+            lines.append(
+                "{\"event\":\"task\",\"agent_id\":\"A\(index % 7)\",\"duration_ms\":\(index % 977),"
+                    + "\"success\":\(index % 13 != 0),\"ts\":\"2025-06-15T12:00:00Z\"}"
+            )
+            if index % 50 == 0 {
+                lines.append("{\"metric\":\"queue_depth\",\"value\":\(index % 120),\"agent_id\":\"A\(index % 7)\"}")
+            }
+        }
+        let badLine = lines.count - 100
+        lines.insert("{\"event\": 42}", at: badLine - 1)
+        let path = url.appendingPathComponent("big.jsonl").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int > 3 << 16)
+        let rules = RulePacks.pack(named: "agents")!.rules
+        var sequential = RuleEvaluator(rules: rules)
+        var sequentialBad: [Int] = []
+        try JSONLInput.read(paths: [path], strict: false, onBadLine: { sequentialBad.append($0.line) }) {
+            sequential.add($0)
+        }
+        var parallelBad: [Int] = []
+        let parallel = try await JSONLInput.evaluate(rules, paths: [path], strict: false) {
+            parallelBad.append($0.line)
+        }
+        #expect(parallel.results() == sequential.results())
+        #expect(parallel.eventCount == 6000)
+        #expect(parallelBad == [badLine])
+        #expect(sequentialBad == [badLine])
+        do {
+            _ = try await JSONLInput.evaluate(rules, paths: [path], strict: true)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.hasPrefix("\(path):\(badLine): "))
+        }
+    }
 }

@@ -35,8 +35,8 @@ public enum JSONLInput {
                 switch result {
                 case .success(let record):
                     body(record)
-                case .failure(let reason):
-                    let error = InputError(code: .badLine, file: path, line: line, message: reason.description)
+                case .failure(let failure):
+                    let error = InputError(code: .badLine, file: path, line: line, message: failure.reason)
                     if strict { throw error }
                     onBadLine(error)
                 }
@@ -120,8 +120,6 @@ public struct JSONLFileSource: RuleDataSource, Sendable {
     }
 
     public func feed(_ evaluator: inout RuleEvaluator) async throws {
-        var target = evaluator
-        try JSONLInput.read(paths: paths, strict: strict) { target.add($0) }
-        evaluator = target
+        evaluator.merge(try await JSONLInput.evaluate(evaluator.rules, paths: paths, strict: strict))
     }
 }
