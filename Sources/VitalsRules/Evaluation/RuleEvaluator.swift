@@ -16,6 +16,8 @@ public import Vitals
 public struct RuleEvaluator: Sendable {
     /// The most groups one rule keeps before folding new ones into `__overflow__`.
     public static let maximumGroups = 10_000
+    /// Event or gauge names whose matching rules are remembered (beyond it they are worked out every time).
+    private static let routeCacheLimit = 4096
 
     /// The rules, in evaluation (and report) order.
     public let rules: [Rule]
@@ -24,24 +26,30 @@ public struct RuleEvaluator: Sendable {
     /// Gauge samples added.
     public private(set) var sampleCount: UInt64 = 0
 
-    private var states: [[[String]: GroupState]]
-    private let units: [SourceUnit]
+    private let compiled: [CompiledRule]
+    /// Groups of rules with `by`, keyed by their label values.
+    private var groupedStates: [[[String]: GroupState]]
+    /// The one group of each rule without `by`.
+    private var ungroupedStates: [GroupState?]
     private let eventRulesByName: [String: [Int]]
     private let eventRulesOther: [Int]
     private let gaugeRulesByName: [String: [Int]]
     private let gaugeRulesOther: [Int]
-    /// Results of regular-expression matchers by value, per rule: slot 0 is the name matcher, slot i + 1 the
-    /// i-th label matcher. Label values repeat (workers, models, tools), and a `Regex` match costs far more
-    /// than a dictionary lookup.
-    private var patternCache: [[[String: Bool]]]
-    private static let patternCacheLimit = 4096
+    /// Rules that apply to an event or gauge name, worked out once per name.
+    private var eventRoutes: [String: [Int]] = [:]
+    private var gaugeRoutes: [String: [Int]] = [:]
+    private var patterns = PatternCache()
 
     /// Creates an evaluator for `rules` (names are assumed unique; see `RuleSet.combined`).
     public init(rules: [Rule]) {
         self.rules = rules
-        states = Array(repeating: [:], count: rules.count)
-        units = rules.map { $0.metric.unit(gaugeName: $0.gaugeName) }
-        patternCache = rules.map { Array(repeating: [:], count: $0.matchers.count + 1) }
+        var patterns = PatternCache()
+        compiled = rules.enumerated().map { index, rule in
+            CompiledRule(rule, index: index) { patterns.slot(for: $0) }
+        }
+        self.patterns = patterns
+        groupedStates = Array(repeating: [:], count: rules.count)
+        ungroupedStates = Array(repeating: nil, count: rules.count)
         var eventByName: [String: [Int]] = [:]
         var eventOther: [Int] = []
         var gaugeByName: [String: [Int]] = [:]
@@ -71,22 +79,33 @@ public struct RuleEvaluator: Sendable {
     /// Adds one event to every rule whose `match` it satisfies.
     public mutating func add(_ event: Event) {
         eventCount &+= 1
-        if let indices = eventRulesByName[event.name] {
-            for index in indices { add(event, to: index) }
-        }
-        for index in eventRulesOther where matches(rules[index].nameMatcher, event.name, rule: index, slot: 0) {
-            add(event, to: index)
-        }
+        let route = eventRoutes[event.name] ?? routeEvent(event.name)
+        for index in route { add(event, to: compiled[index]) }
     }
 
     /// Adds one gauge sample to every rule whose `match` it satisfies.
     public mutating func add(_ sample: Sample) {
         sampleCount &+= 1
-        if let indices = gaugeRulesByName[sample.name] {
-            for index in indices { add(sample, to: index) }
+        let route = gaugeRoutes[sample.name] ?? routeGauge(sample.name)
+        for index in route { add(sample, to: compiled[index]) }
+    }
+
+    /// Adds one pre-aggregated series (from a store) to every rule it matches. Matchers and `by` see only the
+    /// series' labels, so `distinct:ATTR` counts the distinct values of a label `ATTR` across series.
+    public mutating func add(_ series: SeriesAggregate) {
+        let route: [Int]
+        switch series.source {
+        case .event:
+            eventCount &+= series.operation.count
+            route = eventRoutes[series.name] ?? routeEvent(series.name)
+        case .gauge:
+            sampleCount &+= series.gauge.count
+            route = gaugeRoutes[series.name] ?? routeGauge(series.name)
         }
-        for index in gaugeRulesOther where matches(rules[index].nameMatcher, sample.name, rule: index, slot: 0) {
-            add(sample, to: index)
+        for index in route {
+            let rule = compiled[index]
+            guard passes(rule, { series.labels[$0] }) else { continue }
+            update(rule, rule.groupBy.map { series.labels[$0] ?? "" }) { $0.merge(series.state(for: rule.metric)) }
         }
     }
 
@@ -95,11 +114,9 @@ public struct RuleEvaluator: Sendable {
         precondition(other.rules.map(\.name) == rules.map(\.name), "merging evaluators of different rules")
         eventCount &+= other.eventCount
         sampleCount &+= other.sampleCount
-        for index in states.indices {
-            for (key, state) in other.states[index] {
-                let target = groupKey(key, rule: index)
-                states[index][target, default: GroupState(needsSketch: rules[index].metric.needsSketch)].merge(state)
-            }
+        for rule in compiled {
+            if let state = other.ungroupedStates[rule.index] { update(rule, []) { $0.merge(state) } }
+            for (key, state) in other.groupedStates[rule.index] { update(rule, key) { $0.merge(state) } }
         }
     }
 
@@ -107,11 +124,17 @@ public struct RuleEvaluator: Sendable {
     public func results() -> [RuleResult] {
         var results: [RuleResult] = []
         for (index, rule) in rules.enumerated() {
+            var groups = groupedStates[index].sorted { $0.key.lexicographicallyPrecedes($1.key) }
+            if let state = ungroupedStates[index] { groups.insert(([], state), at: 0) }
             var ruleResults: [RuleResult] = []
-            for (key, state) in states[index].sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-                let group = Labels(zip(rule.groupBy, key).map { ($0, $1) })
-                guard let value = state.value(of: rule.metric, unit: units[index]) else { continue }
-                var result = RuleResult(rule: rule, group: group, value: value, status: .passed)
+            for (key, state) in groups {
+                guard let value = state.value(of: rule.metric, unit: compiled[index].unit) else { continue }
+                var result = RuleResult(
+                    rule: rule,
+                    group: Labels(zip(rule.groupBy, key).map { ($0, $1) }),
+                    value: value,
+                    status: .passed
+                )
                 if let (severity, threshold) = rule.crossed(by: value) {
                     result.status = .violated
                     result.severity = severity
@@ -139,58 +162,69 @@ public struct RuleEvaluator: Sendable {
 
     // MARK: Private
 
-    private mutating func add(_ event: Event, to index: Int) {
-        let rule = rules[index]
-        for (slot, matcher) in rule.matchers.enumerated()
-        where !matches(matcher, event.labelOrAttribute(matcher.key), rule: index, slot: slot + 1) {
-            return
+    private mutating func routeEvent(_ name: String) -> [Int] {
+        let route = (eventRulesByName[name] ?? []) + eventRulesOther.filter { rules[$0].nameMatcher.matches(name) }
+        if eventRoutes.count < Self.routeCacheLimit { eventRoutes[name] = route }
+        return route
+    }
+
+    private mutating func routeGauge(_ name: String) -> [Int] {
+        let route = (gaugeRulesByName[name] ?? []) + gaugeRulesOther.filter { rules[$0].nameMatcher.matches(name) }
+        if gaugeRoutes.count < Self.routeCacheLimit { gaugeRoutes[name] = route }
+        return route
+    }
+
+    /// Whether every label matcher of `rule` accepts the values `lookup` gives.
+    @inline(__always)
+    private mutating func passes(_ rule: CompiledRule, _ lookup: (String) -> String?) -> Bool {
+        for slot in rule.matchers.indices {
+            let value = lookup(rule.matchers[slot].key)
+            let pattern = rule.patternSlots[slot]
+            if pattern < 0 {
+                if !rule.matchers[slot].matches(value) { return false }
+            } else if patterns.matches(pattern, value ?? "") == rule.matchers[slot].isNegatedPattern {
+                return false
+            }
         }
-        let key = groupKey(rule.groupBy.map { event.labelOrAttribute($0) ?? "" }, rule: index)
-        let metric = rule.metric
-        let duration = event.durationMilliseconds
+        return true
+    }
+
+    private mutating func add(_ event: Event, to rule: CompiledRule) {
+        guard passes(rule, { event.labelOrAttribute($0) }) else { return }
+        let key = rule.isGrouped ? rule.groupBy.map { event.labelOrAttribute($0) ?? "" } : []
         let status = event.status
         let start = event.start?.nanosecondsSinceEpoch
         let end = event.end?.nanosecondsSinceEpoch
-        var attributeValue: Double?
-        var distinctValue: String?
-        switch metric {
-        case .attributeSum(let name), .attributeAverage(let name), .attributeMinimum(let name),
-            .attributeMaximum(let name):
-            attributeValue = event.number(name)
-        case .distinct(let name):
-            distinctValue = event.labelOrAttribute(name)
-        default:
-            break
+        var value: Double?
+        var text: String?
+        switch rule.contribution {
+        case .duration: value = event.durationMilliseconds
+        case .attribute(let name): value = event.number(name)
+        case .distinct(let name): text = event.labelOrAttribute(name)
         }
-        update(index, key) { state in
+        let isDuration: Bool
+        if case .duration = rule.contribution { isDuration = true } else { isDuration = false }
+        update(rule, key) { state in
             state.count &+= 1
             if status != .ok {
                 state.errors &+= 1
                 if status == .timeout { state.timeouts &+= 1 }
             }
             state.addTime(start: start, end: end)
-            switch metric {
-            case .attributeSum, .attributeAverage, .attributeMinimum, .attributeMaximum:
-                if let attributeValue { state.addValue(attributeValue) }
-            case .distinct:
-                if let distinctValue { state.addDistinct(distinctValue) }
-            default:
-                state.addValue(duration)
-                state.sketch?.add(duration)
+            if let value {
+                state.addValue(value)
+                if isDuration { state.sketch?.add(value) }
             }
+            if let text { state.addDistinct(text) }
         }
     }
 
-    private mutating func add(_ sample: Sample, to index: Int) {
-        let rule = rules[index]
-        for (slot, matcher) in rule.matchers.enumerated()
-        where !matches(matcher, sample.labels[matcher.key], rule: index, slot: slot + 1) {
-            return
-        }
-        let key = groupKey(rule.groupBy.map { sample.labels[$0] ?? "" }, rule: index)
+    private mutating func add(_ sample: Sample, to rule: CompiledRule) {
+        guard passes(rule, { sample.labels[$0] }) else { return }
+        let key = rule.isGrouped ? rule.groupBy.map { sample.labels[$0] ?? "" } : []
         let value = sample.value
         let time = sample.timestamp?.nanosecondsSinceEpoch
-        update(index, key) { state in
+        update(rule, key) { state in
             state.count &+= 1
             state.addValue(value)
             state.addTime(start: time, end: time)
@@ -198,47 +232,19 @@ public struct RuleEvaluator: Sendable {
         }
     }
 
-    /// Adds one pre-aggregated series (from a store) to every rule it matches. Matchers and `by` see only the
-    /// series' labels, so `distinct:ATTR` counts the distinct values of a label `ATTR` across series.
-    public mutating func add(_ series: SeriesAggregate) {
-        let candidates: [Int]
-        switch series.source {
-        case .event:
-            eventCount &+= series.operation.count
-            candidates = (eventRulesByName[series.name] ?? []) + eventRulesOther
-        case .gauge:
-            sampleCount &+= series.gauge.count
-            candidates = (gaugeRulesByName[series.name] ?? []) + gaugeRulesOther
-        }
-        for index in candidates where rules[index].nameMatcher.matches(series.name) {
-            let rule = rules[index]
-            guard rule.source == series.source,
-                rule.matchers.allSatisfy({ $0.matches(series.labels[$0.key]) })
-            else { continue }
-            let key = groupKey(rule.groupBy.map { series.labels[$0] ?? "" }, rule: index)
-            update(index, key) { state in state.merge(series.state(for: rule.metric)) }
-        }
-    }
-
-    /// A matcher's verdict on a value, from the cache when the matcher is a regular expression.
+    /// Applies `body` to the group `key` of `rule`, creating it (or folding it into `__overflow__`) first.
     @inline(__always)
-    private mutating func matches(_ matcher: LabelMatcher, _ value: String?, rule: Int, slot: Int) -> Bool {
-        guard matcher.isPattern else { return matcher.matches(value) }
-        let text = value ?? ""
-        if let known = patternCache[rule][slot][text] { return known }
-        let result = matcher.matches(text)
-        if patternCache[rule][slot].count < Self.patternCacheLimit { patternCache[rule][slot][text] = result }
-        return result
-    }
-
-    @inline(__always)
-    private mutating func update(_ index: Int, _ key: [String], _ body: (inout GroupState) -> Void) {
-        let needsSketch = rules[index].metric.needsSketch
-        body(&states[index][key, default: GroupState(needsSketch: needsSketch)])
-    }
-
-    private func groupKey(_ key: [String], rule index: Int) -> [String] {
-        guard states[index].count >= Self.maximumGroups, states[index][key] == nil else { return key }
-        return Array(repeating: "__overflow__", count: key.count)
+    private mutating func update(_ rule: CompiledRule, _ key: [String], _ body: (inout GroupState) -> Void) {
+        let index = rule.index
+        guard rule.isGrouped else {
+            if ungroupedStates[index] == nil { ungroupedStates[index] = GroupState(needsSketch: rule.needsSketch) }
+            body(&ungroupedStates[index]!)
+            return
+        }
+        var target = key
+        if groupedStates[index].count >= Self.maximumGroups, groupedStates[index][key] == nil {
+            target = Array(repeating: "__overflow__", count: key.count)
+        }
+        body(&groupedStates[index][target, default: GroupState(needsSketch: rule.needsSketch)])
     }
 }

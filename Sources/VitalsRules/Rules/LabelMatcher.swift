@@ -106,9 +106,10 @@ public struct MatcherSyntaxError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// A compiled regular expression. `Regex` is not declared `Sendable`; this one is only ever read (`wholeMatch`
-/// does not mutate it), so sharing it between tasks is safe.
-private struct CompiledPattern: @unchecked Sendable {
+/// A compiled regular expression, boxed so that copying a matcher is one retain rather than a generic copy.
+/// `Regex` is not declared `Sendable`; this one is only ever read (`wholeMatch` does not mutate it), so
+/// sharing it between tasks is safe.
+private final class CompiledPattern: @unchecked Sendable {
     let regex: Regex<AnyRegexOutput>
 
     init(_ regex: Regex<AnyRegexOutput>) { self.regex = regex }
