@@ -5,6 +5,6 @@ struct VitalsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vitals",
         abstract: "Performance tracker and monitor for AI-agent systems.",
-        subcommands: []
+        subcommands: [SummaryCommand.self]
     )
 }
