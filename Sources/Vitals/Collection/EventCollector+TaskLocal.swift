@@ -32,6 +32,7 @@ extension EventCollector {
 ///   - operation: The work whose events to collect.
 /// - Returns: What `operation` returns.
 /// - Throws: What `operation` throws.
+@discardableResult
 public func withEventCollector<Result, Failure: Error>(
     _ collector: EventCollector,
     operation: () throws(Failure) -> Result
@@ -63,6 +64,7 @@ public func withEventCollector<Result, Failure: Error>(
 ///   - operation: The work whose events to collect.
 /// - Returns: What `operation` returns.
 /// - Throws: What `operation` throws.
+@discardableResult
 public nonisolated(nonsending) func withEventCollector<Result, Failure: Error>(
     _ collector: EventCollector,
     operation: nonisolated(nonsending) () async throws(Failure) -> Result

@@ -14,6 +14,7 @@
 ///   - operation: The call to time.
 /// - Returns: What `operation` returns.
 /// - Throws: What `operation` throws.
+@discardableResult
 public func measureToolCall<T, Failure: Error>(
     tool: String,
     operation: () throws(Failure) -> T
@@ -47,6 +48,7 @@ public func measureToolCall<T, Failure: Error>(
 ///   - operation: The call to time.
 /// - Returns: What `operation` returns.
 /// - Throws: What `operation` throws.
+@discardableResult
 public nonisolated(nonsending) func measureToolCall<T, Failure: Error>(
     tool: String,
     operation: nonisolated(nonsending) () async throws(Failure) -> T
@@ -85,6 +87,7 @@ public nonisolated(nonsending) func measureToolCall<T, Failure: Error>(
 ///   - usage: Reads the usage from the reply; `nil` records no token counts.
 /// - Returns: What `operation` returns.
 /// - Throws: What `operation` throws.
+@discardableResult
 public func measureLLMCall<T, Failure: Error>(
     model: String,
     phase: String? = nil,
@@ -127,6 +130,7 @@ public func measureLLMCall<T, Failure: Error>(
 ///   - usage: Reads the usage from the reply; `nil` records no token counts.
 /// - Returns: What `operation` returns.
 /// - Throws: What `operation` throws.
+@discardableResult
 public nonisolated(nonsending) func measureLLMCall<T, Failure: Error>(
     model: String,
     phase: String? = nil,

@@ -21,6 +21,7 @@ public import Logging
 ///   - operation: The block to time.
 /// - Returns: What `operation` returns.
 /// - Throws: What `operation` throws.
+@discardableResult
 public func timed<T, Failure: Error>(
     _ name: String,
     level: Logger.Level = .info,
@@ -59,6 +60,7 @@ public func timed<T, Failure: Error>(
 ///   - operation: The block to time.
 /// - Returns: What `operation` returns.
 /// - Throws: What `operation` throws.
+@discardableResult
 public nonisolated(nonsending) func timed<T, Failure: Error>(
     _ name: String,
     level: Logger.Level = .info,
