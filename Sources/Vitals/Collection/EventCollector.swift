@@ -101,7 +101,8 @@ public final class EventCollector: Sendable {
         for label in labels where event.labels[label.key] == nil {
             event.labels[label.key] = label.value
         }
-        let second = elapsed().components.seconds
+        // The sampling window only matters with a budget; skip the clock read otherwise.
+        let second = configuration.maximumRawEventsPerSecond == nil ? 0 : elapsed().components.seconds
         let retentionLimit = configuration.maximumRetainedEvents
         let kept = state.withLock { state -> Event? in
             if let index = state.aggregateIndex[event.name] {

@@ -27,6 +27,7 @@ public struct PriceTableError: Error, Sendable, Hashable, CustomStringConvertibl
         /// A field is missing, of the wrong type, out of range or unknown.
         public static let invalidField = Code(.invalidField)
 
+        /// The kind in words (`invalid field`).
         public var description: String {
             switch value {
             case .unreadableFile: return "unreadable file"
