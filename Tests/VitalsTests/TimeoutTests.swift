@@ -195,3 +195,31 @@ private final class Gate: Sendable {
         #expect(statuses == ["http:timeout", "tool_call:timeout"])
     }
 }
+
+@Suite struct TimeoutPolicyEnvironmentTests {
+    @Test func readsTheOriginalSessionTimeoutVariables() throws {
+        var policy = TimeoutPolicy(default: .seconds(60), providers: ["openai": .seconds(45)])
+        try policy.apply(environment: [
+            "GLM_SESSION_TIMEOUT": "30",
+            "KIMI_SESSION_TIMEOUT": " 25.5 ",
+            "HOME": "/root",
+            "_SESSION_TIMEOUT": "1",
+        ])
+        #expect(policy.limit(for: "glm") == .seconds(30))
+        #expect(policy.limit(for: "kimi") == .milliseconds(25_500))
+        #expect(policy.limit(for: "openai") == .seconds(45))
+        #expect(policy.providerLimits.count == 3)
+    }
+
+    @Test(arguments: ["thirty", "0", "-5", "", "inf"])
+    func rejectsValuesThatAreNotPositiveSeconds(value: String) {
+        var policy = TimeoutPolicy(default: .seconds(60))
+        let error = #expect(throws: TimeoutPolicyError.self) {
+            try policy.apply(environment: ["GLM_SESSION_TIMEOUT": value])
+        }
+        #expect(error?.variable == "GLM_SESSION_TIMEOUT")
+        #expect(error?.code == .invalidValue)
+        #expect(error?.description == "GLM_SESSION_TIMEOUT: expected a number of seconds > 0, found \"\(value)\"")
+        #expect(policy.limit(for: "glm") == .seconds(60))
+    }
+}
