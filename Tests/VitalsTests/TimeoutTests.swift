@@ -85,7 +85,8 @@ private final class Gate: Sendable {
         #expect(events[0].labels["worker_id"] == "w-1")
     }
 
-    @Test func returnsAtTheDeadlineEvenWhenTheOperationIgnoresCancellation() async throws {
+    // If withTimeout waited for the operation this would hang; the time limit turns that into a failure.
+    @Test(.timeLimit(.minutes(1))) func returnsAtTheDeadlineEvenWhenTheOperationIgnoresCancellation() async throws {
         let gate = Gate()
         let finished = Signal()
         await #expect(throws: TimeoutError.self) {
@@ -134,7 +135,7 @@ private final class Gate: Sendable {
         #expect(collector.events.map(\.name) == ["tool_call"])
     }
 
-    @Test func cancellingTheCallerCancelsAtOnce() async {
+    @Test(.timeLimit(.minutes(1))) func cancellingTheCallerCancelsAtOnce() async {
         let gate = Gate()
         let task = Task {
             try await withTimeout(.seconds(60)) {
