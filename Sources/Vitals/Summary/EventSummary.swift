@@ -1,0 +1,244 @@
+/// What `vitals summary` reports about a set of events: per-operation statistics, the slowest and the
+/// failed events, token and cost totals by model and by tool, and gauge values.
+///
+/// A summary is built by adding events one at a time (memory stays bounded by the number of distinct
+/// operations, models and tools, never by the number of events) and can be merged with the summary of
+/// another part of the data, which is how large files are summarised on every core at once.
+///
+/// ```swift
+/// var summary = EventSummary(options: SummaryOptions(groupBy: ["model"]))
+/// summary.add(event, file: "metrics.jsonl", line: 1)
+/// print(summary.renderText())
+/// ```
+public struct EventSummary: Sendable {
+    /// The operation name plus the values of the `--by` labels (empty string when an event lacks one).
+    public struct GroupKey: Sendable, Hashable, Comparable {
+        public var name: String
+        public var labelValues: [String]
+
+        public init(name: String, labelValues: [String] = []) {
+            self.name = name
+            self.labelValues = labelValues
+        }
+
+        public static func < (lhs: GroupKey, rhs: GroupKey) -> Bool {
+            if lhs.name != rhs.name { return lhs.name < rhs.name }
+            return lhs.labelValues.lexicographicallyPrecedes(rhs.labelValues)
+        }
+    }
+
+    /// Where one notable event came from, and what it was.
+    public struct EventReference: Sendable, Hashable {
+        public var name: String
+        public var durationMilliseconds: Double
+        public var status: EventStatus
+        public var error: String?
+        /// The file the event was read from (`-` for standard input).
+        public var file: String
+        /// The 1-based line number in that file.
+        public var line: Int
+        /// Identity labels and descriptive attributes as `key=value` words (`model=gpt-5-mini phase=initial`).
+        public var detail: String
+        /// Position of `file` in the input list, to order references the way the input was read.
+        var fileIndex: Int
+    }
+
+    /// Options the summary was built with.
+    public let options: SummaryOptions
+    /// Statistics per operation (or per `--by` group).
+    public private(set) var operations: [GroupKey: OperationAggregate] = [:]
+    /// The slowest events, slowest first, at most `options.slowestLimit`.
+    public var slowest: [EventReference] { slowestHeap.sorted(by: Self.slowerFirst) }
+    /// The first failed events in input order, at most `options.failedLimit`.
+    public private(set) var failed: [EventReference] = []
+    /// How many events failed in all (the list above is capped).
+    public private(set) var failedCount: UInt64 = 0
+    /// Token, cost and call totals per `model` attribute.
+    public private(set) var models: [String: UsageTotals] = [:]
+    /// Call totals per `tool` attribute.
+    public private(set) var tools: [String: UsageTotals] = [:]
+    /// Gauge values per metric name.
+    public private(set) var gauges: [String: GaugeAggregate] = [:]
+    /// Events added.
+    public private(set) var eventCount: UInt64 = 0
+    /// Gauge samples added.
+    public private(set) var sampleCount: UInt64 = 0
+
+    /// Min-heap on duration: the root is the fastest of the slowest kept so far.
+    private var slowestHeap: [EventReference] = []
+
+    /// An empty summary.
+    public init(options: SummaryOptions = SummaryOptions()) {
+        self.options = options
+    }
+
+    /// Adds one event read from `file` at `line`.
+    public mutating func add(_ event: Event, file: String, line: Int, fileIndex: Int = 0) {
+        eventCount &+= 1
+        let key: GroupKey
+        if options.groupBy.isEmpty {
+            key = GroupKey(name: event.name)
+        } else {
+            key = GroupKey(name: event.name, labelValues: options.groupBy.map { event.labelOrAttribute($0) ?? "" })
+        }
+        operations[key, default: OperationAggregate()].add(
+            durationMilliseconds: event.durationMilliseconds,
+            status: event.status
+        )
+        if case .string(let model) = event.attributes[WireKey.model] {
+            models[model, default: UsageTotals()].add(event)
+        }
+        if case .string(let tool) = event.attributes[WireKey.tool] {
+            tools[tool, default: UsageTotals()].add(event)
+        }
+        if options.slowestLimit > 0,
+            slowestHeap.count < options.slowestLimit
+                || event.durationMilliseconds > slowestHeap[0].durationMilliseconds
+        {
+            pushSlowest(Self.reference(to: event, file: file, line: line, fileIndex: fileIndex))
+        }
+        if event.status.isFailure {
+            failedCount &+= 1
+            if failed.count < options.failedLimit {
+                failed.append(Self.reference(to: event, file: file, line: line, fileIndex: fileIndex))
+            }
+        }
+    }
+
+    /// Adds one gauge sample.
+    public mutating func add(_ sample: Sample) {
+        sampleCount &+= 1
+        gauges[sample.name, default: GaugeAggregate()].add(sample)
+    }
+
+    /// Adds everything of `other`, which covers input read after this summary's.
+    public mutating func merge(_ other: EventSummary) {
+        eventCount &+= other.eventCount
+        sampleCount &+= other.sampleCount
+        operations.merge(other.operations) { mine, theirs in
+            var merged = mine
+            merged.merge(theirs)
+            return merged
+        }
+        models.merge(other.models) { mine, theirs in
+            var merged = mine
+            merged.merge(theirs)
+            return merged
+        }
+        tools.merge(other.tools) { mine, theirs in
+            var merged = mine
+            merged.merge(theirs)
+            return merged
+        }
+        gauges.merge(other.gauges) { mine, theirs in
+            var merged = mine
+            merged.merge(theirs)
+            return merged
+        }
+        for reference in other.slowestHeap {
+            if slowestHeap.count < options.slowestLimit
+                || reference.durationMilliseconds > slowestHeap[0].durationMilliseconds
+            {
+                pushSlowest(reference)
+            }
+        }
+        failedCount &+= other.failedCount
+        failed.append(contentsOf: other.failed.prefix(max(0, options.failedLimit - failed.count)))
+    }
+
+    /// Moves every line number by `offset`: a file range summarised on its own counts lines from 1.
+    package mutating func shiftLines(by offset: Int) {
+        guard offset != 0 else { return }
+        for index in slowestHeap.indices { slowestHeap[index].line += offset }
+        for index in failed.indices { failed[index].line += offset }
+    }
+
+    /// Operations sorted by name, then by group values.
+    public var sortedOperations: [(key: GroupKey, value: OperationAggregate)] {
+        operations.sorted { $0.key < $1.key }
+    }
+
+    private static func slowerFirst(_ a: EventReference, _ b: EventReference) -> Bool {
+        if a.durationMilliseconds != b.durationMilliseconds { return a.durationMilliseconds > b.durationMilliseconds }
+        if a.fileIndex != b.fileIndex { return a.fileIndex < b.fileIndex }
+        return a.line < b.line
+    }
+
+    private mutating func pushSlowest(_ reference: EventReference) {
+        if slowestHeap.count == options.slowestLimit {
+            slowestHeap[0] = reference
+            siftDown(0)
+            return
+        }
+        slowestHeap.append(reference)
+        var child = slowestHeap.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard slowestHeap[child].durationMilliseconds < slowestHeap[parent].durationMilliseconds else { break }
+            slowestHeap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    private mutating func siftDown(_ start: Int) {
+        var parent = start
+        while true {
+            let left = 2 * parent + 1
+            let right = left + 1
+            var smallest = parent
+            if left < slowestHeap.count,
+                slowestHeap[left].durationMilliseconds < slowestHeap[smallest].durationMilliseconds
+            {
+                smallest = left
+            }
+            if right < slowestHeap.count,
+                slowestHeap[right].durationMilliseconds < slowestHeap[smallest].durationMilliseconds
+            {
+                smallest = right
+            }
+            if smallest == parent { return }
+            slowestHeap.swapAt(parent, smallest)
+            parent = smallest
+        }
+    }
+
+    private static let detailKeys =
+        WireKey.identityLabels + [
+            WireKey.model, WireKey.provider, WireKey.tool, WireKey.phase, WireKey.route,
+        ]
+
+    private static func reference(to event: Event, file: String, line: Int, fileIndex: Int) -> EventReference {
+        var words: [String] = []
+        for key in detailKeys {
+            if let value = event.labels[key] ?? event.attributes[key]?.description {
+                words.append("\(key)=\(value)")
+            }
+        }
+        return EventReference(
+            name: event.name,
+            durationMilliseconds: event.durationMilliseconds,
+            status: event.status,
+            error: event.error,
+            file: file,
+            line: line,
+            detail: words.joined(separator: " "),
+            fileIndex: fileIndex
+        )
+    }
+}
+
+/// How a summary groups and how many notable events it keeps.
+public struct SummaryOptions: Sendable, Hashable {
+    /// Labels (or attributes) to group by within each operation; empty groups by operation name only.
+    public var groupBy: [String]
+    /// How many of the slowest events to keep. Default 10.
+    public var slowestLimit: Int
+    /// How many failed events to list. Default 20.
+    public var failedLimit: Int
+
+    public init(groupBy: [String] = [], slowestLimit: Int = 10, failedLimit: Int = 20) {
+        self.groupBy = groupBy
+        self.slowestLimit = max(0, slowestLimit)
+        self.failedLimit = max(0, failedLimit)
+    }
+}
