@@ -7,7 +7,9 @@ import Testing
     @Test func stripeOctavesCoverEveryNanosecondDuration() {
         #expect(SketchMapping.index(of: 1e-6) >> 6 == SeriesStripe.firstOctave)
         let largest = SketchMapping.index(of: Double(UInt64.max) * 1e-6) >> 6
-        #expect(largest - SeriesStripe.firstOctave == SeriesStripe.octaveCount - 1)
+        #expect(SeriesStripe.chunkSlot(bucketIndex: SketchMapping.index(of: 1e-6)) == 1)
+        #expect(SeriesStripe.chunkSlot(bucketIndex: SeriesStripe.bucketIndex(nanoseconds: 0)) == 0)
+        #expect(largest - SeriesStripe.firstOctave + 1 == SeriesStripe.chunkCount - 1)
         #expect(SeriesStripe.chunkCounters == SketchMapping.bucketsPerOctave)
     }
 

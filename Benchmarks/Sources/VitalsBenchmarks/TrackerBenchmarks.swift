@@ -94,7 +94,11 @@ enum TrackerBenchmarks {
         let handleCost = report.nanoseconds(byHandle)!
         report.check("handle round trip / floor", measured: handleCost / floorCost, atMost: 1.2)
         report.check("by name / floor", measured: report.nanoseconds(byName)! / floorCost, atMost: 2)
-        report.check("swift-prometheus / handle round trip", measured: report.nanoseconds(prometheus)! / handleCost, atLeast: 2)
+        report.check(
+            "swift-prometheus / handle round trip",
+            measured: report.nanoseconds(prometheus)! / handleCost,
+            atLeast: 2
+        )
         report.check("2 threads / 1 thread, per call", measured: two.nanoseconds / one.nanoseconds, atMost: 1.5)
     }
 }

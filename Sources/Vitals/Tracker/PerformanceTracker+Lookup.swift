@@ -38,8 +38,10 @@ extension PerformanceTracker {
         SeriesIndex(address: currentIndex.load(ordering: .acquiring))!
     }
 
+    /// Whether `core` is the operation `name` with `labels`, compared as strings: equal strings usually share
+    /// storage or fit in the string itself, so this is cheaper than re-reading all their bytes.
     static func matches(_ core: SeriesCore, _ name: String, _ labels: Labels) -> Bool {
-        SeriesKey.matches(core.keyBytes, count: core.keyCount, name: name, labels: labels)
+        core.withOwner { $0.name == name && $0.labels == labels }
     }
 
     /// Creates the operation unless another thread just did, growing the table when it gets half full.

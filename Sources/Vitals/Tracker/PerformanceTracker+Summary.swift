@@ -25,33 +25,17 @@ extension PerformanceTracker {
         if !stats.labels.isEmpty {
             title += " {" + stats.labels.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + "}"
         }
+        let quantiles = [("p50", stats.p50), ("p95", stats.p95), ("p99", stats.p99)]
+            .map { "\($0.0): \(TextFormatting.milliseconds($0.1))" }
         return [
             title,
             "  Count: \(stats.count)",
-            "  Total: \(milliseconds(stats.totalMilliseconds))",
-            "  Avg: \(milliseconds(stats.meanMilliseconds))",
-            "  Min: \(milliseconds(stats.minMilliseconds))",
-            "  Max: \(milliseconds(stats.maxMilliseconds))",
-            "  p50: \(milliseconds(stats.p50))  p95: \(milliseconds(stats.p95))  p99: \(milliseconds(stats.p99))",
+            "  Total: \(TextFormatting.milliseconds(stats.totalMilliseconds))",
+            "  Avg: \(TextFormatting.milliseconds(stats.meanMilliseconds))",
+            "  Min: \(TextFormatting.milliseconds(stats.minMilliseconds))",
+            "  Max: \(TextFormatting.milliseconds(stats.maxMilliseconds))",
+            "  " + quantiles.joined(separator: "  "),
             "  Errors: \(stats.errors)",
         ].joined(separator: "\n")
-    }
-
-    /// `523.5ms`, or `0.042ms` below one millisecond.
-    static func milliseconds(_ value: Double) -> String {
-        fixed(value, decimals: abs(value) >= 1 || value == 0 ? 1 : 3) + "ms"
-    }
-
-    /// `value` rounded to `decimals` places, without Foundation's formatter.
-    static func fixed(_ value: Double, decimals: Int) -> String {
-        var scale: Int64 = 1
-        for _ in 0..<decimals { scale *= 10 }
-        let scaled = (abs(value) * Double(scale)).rounded()
-        guard value.isFinite, scaled < 9e15 else { return String(value) }
-        let units = Int64(scaled)
-        let fraction = String(units % scale)
-        let sign = value < 0 && units != 0 ? "-" : ""
-        let padding = String(repeating: "0", count: decimals - fraction.count)
-        return "\(sign)\(units / scale).\(padding)\(fraction)"
     }
 }

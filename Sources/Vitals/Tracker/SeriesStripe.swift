@@ -10,16 +10,17 @@ public import Synchronization
 /// |------|---------|
 /// | 0 | sum of the recorded nanoseconds (wrapping) |
 /// | 1 | failures |
-/// | 2 | measurements of zero nanoseconds (the zero bucket) |
-/// | 3 | smallest nanoseconds seen, `UInt64.max` when none |
-/// | 4 | largest nanoseconds seen |
-/// | 5 ..< 70 | address of the histogram chunk of each octave, 0 until first used |
+/// | 2 | smallest nanoseconds seen, `UInt64.max` when none |
+/// | 3 | largest nanoseconds seen |
+/// | 4 ..< 70 | address of each histogram chunk, 0 until first used |
 ///
-/// A chunk holds the 64 bucket counters of one octave of `SketchMapping` (a power of two of milliseconds),
-/// allocated on first use and published by compare-exchange. A duration of `n` nanoseconds lands in the
-/// bucket `SketchMapping.index(of: Double(n) * 1e-6)`; 1 ns to 2^64 ns spans the 65 octaves
-/// `firstOctave ... firstOctave + 64`, so the chunk table never overflows. The count is the sum of the buckets
-/// and the zero bucket: no separate counter is paid for on the hot path.
+/// A chunk holds 64 counters: chunk `k` ≥ 1 is octave `firstOctave + k - 1` of `SketchMapping` (a power of
+/// two of milliseconds), allocated on first use and published by compare-exchange. A duration of `n`
+/// nanoseconds lands in bucket `SketchMapping.index(of: Double(n) * 1e-6)`; 1 ns to 2^64 ns spans the 65
+/// octaves `firstOctave ... firstOctave + 64`, so the chunk table never overflows. Chunk 0 holds the zero
+/// bucket in its first counter: a zero duration maps to bucket index 0, which a clamp sends to chunk 0, so
+/// zero needs no branch of its own on the hot path. The count is the sum of all counters: no separate counter
+/// is paid for.
 ///
 /// All words are only ever accessed atomically; chunk and stripe addresses are published with release and read
 /// with acquire, so their zero-initialised counters are visible before the first increment.
@@ -36,29 +37,34 @@ struct SeriesStripe {
     // Layout constants are computed properties so that inlined code sees literals, not lazily initialised globals.
     @inlinable static var sumWord: Int { 0 }
     @inlinable static var errorsWord: Int { 1 }
-    @inlinable static var zeroWord: Int { 2 }
-    @inlinable static var minWord: Int { 3 }
-    @inlinable static var maxWord: Int { 4 }
-    @inlinable static var chunkWords: Int { 5 }
-    /// Octaves a chunk table covers: enough for every duration from 1 ns to `UInt64.max` ns.
-    @inlinable static var octaveCount: Int { 65 }
+    @inlinable static var minWord: Int { 2 }
+    @inlinable static var maxWord: Int { 3 }
+    @inlinable static var chunkWords: Int { 4 }
+    /// Chunk slots: the zero bucket plus 65 octaves, enough for every duration from 1 ns to `UInt64.max` ns.
+    @inlinable static var chunkCount: Int { 66 }
     /// The `SketchMapping` octave (index >> 6) of 1 ns expressed in milliseconds; checked by a test.
     @inlinable static var firstOctave: Int { 1003 }
     /// Counters per chunk: one octave of `SketchMapping`.
     @inlinable static var chunkCounters: Int { 64 }
-    static var wordCount: Int { chunkWords + octaveCount }
+    static var wordCount: Int { chunkWords + chunkCount }
     /// Bytes of a stripe, rounded up to whole 128-byte blocks.
     static var byteCount: Int { (wordCount * 8 + 127) & ~127 }
     static var alignment: Int { 128 }
 
     /// `SketchMapping.index(of:)` of a duration in milliseconds, spelled out here so that inlined code can use
-    /// it (a test checks the two agree): the exponent and top 6 mantissa bits of the double.
+    /// it (a test checks the two agree): the exponent and top 6 mantissa bits of the double. 0 for 0 ns.
     @inlinable
     static func bucketIndex(nanoseconds: UInt64) -> Int {
         // Through Int64: one conversion instruction on x86-64, where UInt64 needs a multi-step sequence.
         let signed = Int64(bitPattern: nanoseconds)
         let milliseconds = (signed >= 0 ? Double(signed) : Double(nanoseconds)) * 1e-6
         return Int(truncatingIfNeeded: milliseconds.bitPattern >> 46)
+    }
+
+    /// The chunk slot of a bucket index: 0 for the zero bucket, `1 + octave - firstOctave` otherwise.
+    @inlinable
+    static func chunkSlot(bucketIndex index: Int) -> Int {
+        max((index >> 6) &- (firstOctave - 1), 0)
     }
 
     /// Allocates a zeroed stripe.
@@ -73,31 +79,27 @@ struct SeriesStripe {
 
     /// Frees the stripe and its chunks. Only when no thread can reach it any more.
     func deallocate() {
-        for octave in 0..<Self.octaveCount {
-            if let chunk = chunk(octave: octave) {
+        for slot in 0..<Self.chunkCount {
+            if let chunk = chunk(slot: slot) {
                 UnsafeMutableRawPointer(chunk).deallocate()
             }
         }
         UnsafeMutableRawPointer(words).deallocate()
     }
 
-    /// Records one measurement: a handful of relaxed atomic adds on memory this stripe's threads own.
+    /// Records one measurement: two relaxed atomic adds on memory this stripe's threads own, and loads of the
+    /// extremes, which change rarely once warmed up.
     ///
     /// Ordered for latency: the extremes are loaded before the locked adds (which later loads would wait for),
     /// and the sum, which needs no arithmetic, is added while the bucket index is still being computed.
     @inlinable
     func record(nanoseconds: UInt64, failed: Bool) {
-        // Extremes change rarely once warmed up: a plain load usually settles them without a write.
         let minimum = words[Self.minWord].load(ordering: .relaxed)
         let maximum = words[Self.maxWord].load(ordering: .relaxed)
         words[Self.sumWord].wrappingAdd(nanoseconds, ordering: .relaxed)
-        if nanoseconds == 0 {
-            words[Self.zeroWord].wrappingAdd(1, ordering: .relaxed)
-        } else {
-            let index = Self.bucketIndex(nanoseconds: nanoseconds)
-            let counters = chunkForRecording(octave: (index >> 6) &- Self.firstOctave)
-            counters[index & (Self.chunkCounters - 1)].wrappingAdd(1, ordering: .relaxed)
-        }
+        let index = Self.bucketIndex(nanoseconds: nanoseconds)
+        let counters = chunkForRecording(slot: Self.chunkSlot(bucketIndex: index))
+        counters[index & (Self.chunkCounters - 1)].wrappingAdd(1, ordering: .relaxed)
         if failed {
             words[Self.errorsWord].wrappingAdd(1, ordering: .relaxed)
         }
@@ -139,38 +141,38 @@ struct SeriesStripe {
         }
     }
 
-    /// The counters of `octave`, allocating them when this is the octave's first measurement.
+    /// The counters of chunk `slot`, allocating them when this is the chunk's first measurement.
     @inlinable
-    func chunkForRecording(octave: Int) -> UnsafeMutablePointer<Atomic<UInt64>> {
-        if let chunk = chunk(octave: octave) { return chunk }
-        return installChunk(octave: octave)
+    func chunkForRecording(slot: Int) -> UnsafeMutablePointer<Atomic<UInt64>> {
+        if let chunk = chunk(slot: slot) { return chunk }
+        return installChunk(slot: slot)
     }
 
-    /// The counters of `octave`, or nil when nothing was ever recorded in it.
+    /// The counters of chunk `slot`, or nil when nothing was ever recorded in it.
     @inlinable
-    func chunk(octave: Int) -> UnsafeMutablePointer<Atomic<UInt64>>? {
-        let address = words[Self.chunkWords &+ octave].load(ordering: .acquiring)
+    func chunk(slot: Int) -> UnsafeMutablePointer<Atomic<UInt64>>? {
+        let address = words[Self.chunkWords &+ slot].load(ordering: .acquiring)
         return UnsafeMutablePointer(bitPattern: UInt(truncatingIfNeeded: address))
     }
 
     @usableFromInline
     @inline(never)
-    func installChunk(octave: Int) -> UnsafeMutablePointer<Atomic<UInt64>> {
-        precondition(octave >= 0 && octave < Self.octaveCount, "duration outside the histogram range")
+    func installChunk(slot: Int) -> UnsafeMutablePointer<Atomic<UInt64>> {
+        precondition(slot >= 0 && slot < Self.chunkCount, "duration outside the histogram range")
         let raw = UnsafeMutableRawPointer.allocate(byteCount: Self.chunkCounters * 8, alignment: Self.alignment)
         let counters = raw.bindMemory(to: Atomic<UInt64>.self, capacity: Self.chunkCounters)
         for offset in 0..<Self.chunkCounters {
             (counters + offset).initialize(to: Atomic(0))
         }
         let address = UInt64(UInt(bitPattern: counters))
-        let (exchanged, winner) = words[Self.chunkWords + octave].compareExchange(
+        let (exchanged, winner) = words[Self.chunkWords + slot].compareExchange(
             expected: 0,
             desired: address,
             successOrdering: .acquiringAndReleasing,
             failureOrdering: .acquiring
         )
         if exchanged { return counters }
-        // Another thread of this stripe installed the octave first: use theirs.
+        // Another thread of this stripe installed the chunk first: use theirs.
         raw.deallocate()
         return UnsafeMutablePointer(bitPattern: UInt(truncatingIfNeeded: winner))!
     }
@@ -179,14 +181,60 @@ struct SeriesStripe {
     func reset() {
         words[Self.sumWord].store(0, ordering: .relaxed)
         words[Self.errorsWord].store(0, ordering: .relaxed)
-        words[Self.zeroWord].store(0, ordering: .relaxed)
         words[Self.minWord].store(UInt64.max, ordering: .relaxed)
         words[Self.maxWord].store(0, ordering: .relaxed)
-        for octave in 0..<Self.octaveCount {
-            guard let counters = chunk(octave: octave) else { continue }
+        for slot in 0..<Self.chunkCount {
+            guard let counters = chunk(slot: slot) else { continue }
             for offset in 0..<Self.chunkCounters {
                 counters[offset].store(0, ordering: .relaxed)
             }
         }
+    }
+
+    /// Adds this stripe's counters to `totals`, reading each once with a relaxed load.
+    func accumulate(into totals: inout Totals) {
+        totals.sum &+= words[Self.sumWord].load(ordering: .relaxed)
+        totals.errors &+= words[Self.errorsWord].load(ordering: .relaxed)
+        totals.minimum = min(totals.minimum, words[Self.minWord].load(ordering: .relaxed))
+        totals.maximum = max(totals.maximum, words[Self.maxWord].load(ordering: .relaxed))
+        if let zero = chunk(slot: 0) {
+            totals.zeroCount &+= zero[0].load(ordering: .relaxed)
+        }
+        for slot in 1..<Self.chunkCount {
+            guard let counters = chunk(slot: slot) else { continue }
+            for offset in 0..<Self.chunkCounters {
+                let count = counters[offset].load(ordering: .relaxed)
+                guard count > 0 else { continue }
+                totals.add(count, position: (slot - 1) * Self.chunkCounters + offset)
+            }
+        }
+    }
+
+    /// Counters of several stripes merged; bucket positions count from the first bucket of `firstOctave`.
+    struct Totals {
+        var sum: UInt64 = 0
+        var errors: UInt64 = 0
+        var zeroCount: UInt64 = 0
+        var minimum = UInt64.max
+        var maximum: UInt64 = 0
+        /// Counts by position, sized on first use; `lowest ... highest` is the occupied range.
+        var counts: [UInt64] = []
+        var lowest = Int.max
+        var highest = Int.min
+
+        mutating func add(_ count: UInt64, position: Int) {
+            if counts.isEmpty {
+                counts = [UInt64](repeating: 0, count: (chunkCount - 1) * chunkCounters)
+            }
+            counts[position] &+= count
+            lowest = Swift.min(lowest, position)
+            highest = Swift.max(highest, position)
+        }
+
+        /// The bucket counts between the lowest and highest occupied bucket.
+        var occupied: ArraySlice<UInt64> { lowest <= highest ? counts[lowest...highest] : [] }
+
+        /// The `SketchMapping` index of the lowest occupied bucket.
+        var firstIndex: Int { lowest <= highest ? firstOctave * chunkCounters + lowest : 0 }
     }
 }
