@@ -230,6 +230,19 @@ private final class ConnectionLost: Error, Sendable {}
         #expect(tracker.snapshot().map(\.name) == ["llm_call"])
     }
 
+    @Test func namesAndLabelsCompareByTheirBytes() {
+        let tracker = PerformanceTracker()
+        let composed = "caf\u{E9}"
+        let decomposed = "cafe\u{301}"
+        tracker.record(composed, nanoseconds: 1)
+        tracker.record(decomposed, nanoseconds: 1)
+        tracker.record("tool_call", labels: ["tool": composed], nanoseconds: 1)
+        tracker.record("tool_call", labels: ["tool": decomposed], nanoseconds: 1)
+        #expect(tracker.snapshot().count == 4)
+        #expect(tracker.stats(composed)?.count == 1)
+        #expect(tracker.stats("tool_call", labels: ["tool": decomposed])?.count == 1)
+    }
+
     @Test func handleWithoutMeasurementsHasNoStats() {
         let tracker = PerformanceTracker()
         let handle = tracker.handle("idle", labels: ["tier": "1"])

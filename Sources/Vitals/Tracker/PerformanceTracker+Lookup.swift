@@ -38,10 +38,12 @@ extension PerformanceTracker {
         SeriesIndex(address: currentIndex.load(ordering: .acquiring))!
     }
 
-    /// Whether `core` is the operation `name` with `labels`, compared as strings: equal strings usually share
-    /// storage or fit in the string itself, so this is cheaper than re-reading all their bytes.
+    /// Whether `core` is the operation `name` with `labels`.
+    ///
+    /// Keys compare by their UTF-8 bytes, not by `String`'s canonical equivalence, so that lookups with and
+    /// without labels agree with each other and with the hash: `"é"` composed and decomposed are two operations.
     static func matches(_ core: SeriesCore, _ name: String, _ labels: Labels) -> Bool {
-        core.withOwner { $0.name == name && $0.labels == labels }
+        SeriesKey.matches(core.keyBytes, count: core.keyCount, name: name, labels: labels)
     }
 
     /// Creates the operation unless another thread just did, growing the table when it gets half full.

@@ -76,13 +76,6 @@ struct SeriesCore: @unchecked Sendable {
             .takeUnretainedValue()
     }
 
-    /// Calls `body` with the owning series without retaining it; the caller guarantees it is alive.
-    @inline(__always)
-    func withOwner<R>(_ body: (OperationSeries) -> R) -> R {
-        Unmanaged<OperationSeries>.fromOpaque(base.load(fromByteOffset: 32, as: UnsafeRawPointer.self))
-            ._withUnsafeGuaranteedRef(body)
-    }
-
     /// Records which series owns this storage; called once by the owner's initialiser.
     func setOwner(_ series: OperationSeries) {
         base.storeBytes(

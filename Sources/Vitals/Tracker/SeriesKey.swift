@@ -51,6 +51,42 @@ enum SeriesKey {
         return finish(state)
     }
 
+    /// Whether the encoded key at `key` (of `count` bytes) is `name` with `labels`.
+    static func matches(_ key: UnsafeRawPointer, count: Int, name: String, labels: Labels) -> Bool {
+        var offset = 0
+        guard consume(name, from: key, count: count, at: &offset) else { return false }
+        for label in labels.elements {
+            guard consume(tag: labelKeyTag, from: key, count: count, at: &offset),
+                consume(label.key, from: key, count: count, at: &offset),
+                consume(tag: labelValueTag, from: key, count: count, at: &offset),
+                consume(label.value, from: key, count: count, at: &offset)
+            else { return false }
+        }
+        return offset == count
+    }
+
+    /// Whether the key continues with `string` at `offset`; advances past it when it does.
+    @inline(__always)
+    private static func consume(_ string: String, from key: UnsafeRawPointer, count: Int, at offset: inout Int) -> Bool
+    {
+        let start = offset
+        let length = withUTF8(string) { bytes in
+            count - start >= bytes.count && bytesEqual(key + start, bytes.baseAddress, count: bytes.count)
+                ? bytes.count : -1
+        }
+        guard length >= 0 else { return false }
+        offset += length
+        return true
+    }
+
+    /// Whether the key continues with the byte `tag` at `offset`; advances past it when it does.
+    @inline(__always)
+    private static func consume(tag: UInt8, from key: UnsafeRawPointer, count: Int, at offset: inout Int) -> Bool {
+        guard offset < count, key.load(fromByteOffset: offset, as: UInt8.self) == tag else { return false }
+        offset += 1
+        return true
+    }
+
     /// Whether `count` bytes at `left` and `right` are equal; either may be nil only when `count` is 0.
     @inline(__always)
     static func bytesEqual(_ left: UnsafeRawPointer, _ right: UnsafeRawPointer?, count: Int) -> Bool {
