@@ -29,8 +29,25 @@ struct Harness {
         var body: (_ iterations: Int) -> Void
     }
 
-    /// Median nanoseconds per iteration of each case, in the order given, from interleaved rounds.
-    func nanosecondsPerIteration(_ cases: [Case]) -> [Double] {
+    /// The per-iteration cost of one case in every timed round.
+    struct Measurement {
+        /// Nanoseconds per iteration, one value per round, in round order.
+        var rounds: [Double]
+
+        /// The median round.
+        var median: Double { Harness.median(rounds) }
+
+        /// The median over rounds of this case's cost divided by `other`'s in the same round.
+        ///
+        /// Pairing rounds cancels drift in machine load, which moves both cases of a round alike; it is the
+        /// figure the pass/fail checks use.
+        func ratio(to other: Measurement) -> Double {
+            Harness.median(zip(rounds, other.rounds).map { $0 / $1 })
+        }
+    }
+
+    /// The cost of each case, in the order given, from interleaved rounds.
+    func measure(_ cases: [Case]) -> [Measurement] {
         for _ in 0..<warmupRounds {
             for benchmark in cases { benchmark.body(iterations) }
         }
@@ -43,12 +60,12 @@ struct Harness {
                 perIteration[position].append(Double(elapsed) / Double(iterations))
             }
         }
-        return perIteration.map(Self.median)
+        return perIteration.map(Measurement.init(rounds:))
     }
 
-    /// Median nanoseconds per iteration of one case.
-    func nanosecondsPerIteration(_ body: @escaping (_ iterations: Int) -> Void) -> Double {
-        nanosecondsPerIteration([Case(name: "", body: body)])[0]
+    /// The cost of one case.
+    func measure(_ body: @escaping (_ iterations: Int) -> Void) -> Measurement {
+        measure([Case(name: "", body: body)])[0]
     }
 
     /// Median per-iteration cost, per thread, of `threads` threads running `body` at the same time.
@@ -71,7 +88,7 @@ struct Harness {
         return results[results.count / 2]
     }
 
-    private static func median(_ values: [Double]) -> Double {
+    static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         return sorted[sorted.count / 2]
     }

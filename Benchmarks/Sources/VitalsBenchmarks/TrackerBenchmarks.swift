@@ -69,10 +69,15 @@ enum TrackerBenchmarks {
                 }
             },
         ]
-        let results = harness.nanosecondsPerIteration(cases)
-        for (benchmark, nanoseconds) in zip(cases, results) {
-            report.add(benchmark.name, nanoseconds: nanoseconds, ratioTo: benchmark.name == floor ? nil : floor)
+        let results = harness.measure(cases)
+        for (benchmark, measurement) in zip(cases, results) {
+            report.add(benchmark.name, nanoseconds: measurement.median, ratioTo: benchmark.name == floor ? nil : floor)
         }
+        let measured = Dictionary(uniqueKeysWithValues: zip(cases.map(\.name), results))
+        let floorCost = measured[floor]!
+        let handleCost = measured[byHandle]!
+        let byNameCost = measured[byName]!
+        let prometheusCost = measured[prometheus]!
         blackHole(counter.value.load(ordering: .relaxed))
 
         let shared = tracker.handle("tool_call")
@@ -90,13 +95,11 @@ enum TrackerBenchmarks {
             note: "threads overlapped \(Int((two.overlap * 100).rounded()))% of the median round"
         )
 
-        let floorCost = report.nanoseconds(floor)!
-        let handleCost = report.nanoseconds(byHandle)!
-        report.check("handle round trip / floor", measured: handleCost / floorCost, atMost: 1.2)
-        report.check("by name / floor", measured: report.nanoseconds(byName)! / floorCost, atMost: 2)
+        report.check("handle round trip / floor", measured: handleCost.ratio(to: floorCost), atMost: 1.2)
+        report.check("by name / floor", measured: byNameCost.ratio(to: floorCost), atMost: 2)
         report.check(
             "swift-prometheus / handle round trip",
-            measured: report.nanoseconds(prometheus)! / handleCost,
+            measured: prometheusCost.ratio(to: handleCost),
             atLeast: 2
         )
         report.check("2 threads / 1 thread, per call", measured: two.nanoseconds / one.nanoseconds, atMost: 1.5)
