@@ -25,9 +25,9 @@ public final class PerformanceTracker: Sendable {
     let currentIndex: Atomic<UInt64>
     /// Everything writers change, behind one lock: the series (kept alive for the tracker's lifetime) and
     /// every table ever published (freed when the tracker dies, as lock-free readers may still be in them).
-    let registry: Mutex<Registry>
+    let registry: TrackerLock<Registry>
 
-    struct Registry: Sendable {
+    struct Registry {
         var series: [OperationSeries] = []
         var indexes: [SeriesIndex] = []
     }
@@ -36,7 +36,7 @@ public final class PerformanceTracker: Sendable {
     public init() {
         let index = SeriesIndex.allocate(capacity: 16)
         self.currentIndex = Atomic(index.address)
-        self.registry = Mutex(Registry(indexes: [index]))
+        self.registry = TrackerLock(Registry(indexes: [index]))
     }
 
     deinit {
