@@ -10,9 +10,11 @@ import Foundation
 /// not a measurement); `--group` runs only the named groups. Exits with status 1 when a check fails.
 @main
 struct VitalsBenchmarks {
-    static let groups: [(name: String, run: (Harness, inout Report) -> Void)] = [
-        ("tracker", { TrackerBenchmarks.run($0, into: &$1) })
-    ]
+    static var groups: [(name: String, run: (Harness, inout Report) -> Void)] {
+        [
+            ("tracker", { TrackerBenchmarks.run($0, into: &$1) })
+        ]
+    }
 
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
