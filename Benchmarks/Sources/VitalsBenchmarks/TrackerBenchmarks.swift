@@ -31,7 +31,7 @@ enum TrackerBenchmarks {
                 unitName: "seconds",
                 helpText: "LLM call duration"
             ),
-            // The Prometheus client libraries' default buckets.
+            // swift-prometheus's own default Timer buckets (PrometheusMetricsFactory.defaultDurationHistogramBuckets).
             buckets: [
                 .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
                 .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5),
