@@ -103,16 +103,19 @@ struct SeriesStripe {
         if failed {
             words[Self.errorsWord].wrappingAdd(1, ordering: .relaxed)
         }
-        if nanoseconds < minimum {
-            lowerMinimum(to: nanoseconds)
-        }
-        if nanoseconds > maximum {
-            raiseMaximum(to: nanoseconds)
+        // One predictable branch for both extremes; the rare update is out of line.
+        if nanoseconds < minimum || nanoseconds > maximum {
+            widenExtremes(to: nanoseconds)
         }
     }
 
     @usableFromInline
     @inline(never)
+    func widenExtremes(to value: UInt64) {
+        lowerMinimum(to: value)
+        raiseMaximum(to: value)
+    }
+
     func lowerMinimum(to value: UInt64) {
         var current = words[Self.minWord].load(ordering: .relaxed)
         while value < current {
@@ -126,8 +129,6 @@ struct SeriesStripe {
         }
     }
 
-    @usableFromInline
-    @inline(never)
     func raiseMaximum(to value: UInt64) {
         var current = words[Self.maxWord].load(ordering: .relaxed)
         while value > current {
