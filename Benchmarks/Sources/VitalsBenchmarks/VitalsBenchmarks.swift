@@ -12,7 +12,9 @@ import Foundation
 struct VitalsBenchmarks {
     static var groups: [(name: String, run: (Harness, inout Report) -> Void)] {
         [
-            ("tracker", { TrackerBenchmarks.run($0, into: &$1) })
+            ("tracker", { TrackerBenchmarks.run($0, into: &$1) }),
+            ("sketch", { SketchBenchmarks.run($0, into: &$1) }),
+            ("summary", { SummaryBenchmarks.run($0, into: &$1) }),
         ]
     }
 
