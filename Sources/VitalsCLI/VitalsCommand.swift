@@ -5,6 +5,8 @@ struct VitalsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vitals",
         abstract: "Performance tracker and monitor for AI-agent systems.",
-        subcommands: [CheckCommand.self, CompareCommand.self, ReportCommand.self, RulesCommand.self]
+        subcommands: [
+            SummaryCommand.self, CheckCommand.self, CompareCommand.self, ReportCommand.self, RulesCommand.self,
+        ]
     )
 }

@@ -39,7 +39,11 @@ public struct KeyValueList<Value: Sendable & Hashable>: Sendable, Hashable, Rand
     /// The value for `key`; setting `nil` removes the key, setting a value replaces it in place or appends it.
     public subscript(key: String) -> Value? {
         get {
-            for element in elements where element.key == key { return element.value }
+            // Comparing lengths first makes a miss cheap: String's == does not check counts before bytes.
+            let length = key.utf8.count
+            for element in elements where element.key.utf8.count == length && element.key == key {
+                return element.value
+            }
             return nil
         }
         set {

@@ -46,7 +46,7 @@ public struct EventSummary: Sendable {
     /// Options the summary was built with.
     public let options: SummaryOptions
     /// Statistics per operation (or per `--by` group).
-    public private(set) var operations: [GroupKey: OperationAggregate] = [:]
+    public var operations: [GroupKey: OperationAggregate] { operationValues.dictionary }
     /// The slowest events, slowest first, at most `options.slowestLimit`.
     public var slowest: [EventReference] { slowestHeap.sorted(by: Self.slowerFirst) }
     /// The first failed events in input order, at most `options.failedLimit`.
@@ -54,11 +54,11 @@ public struct EventSummary: Sendable {
     /// How many events failed in all (the list above is capped).
     public private(set) var failedCount: UInt64 = 0
     /// Token, cost and call totals per `model` attribute.
-    public private(set) var models: [String: UsageTotals] = [:]
+    public var models: [String: UsageTotals] { modelValues.dictionary }
     /// Call totals per `tool` attribute.
-    public private(set) var tools: [String: UsageTotals] = [:]
+    public var tools: [String: UsageTotals] { toolValues.dictionary }
     /// Gauge values per metric name.
-    public private(set) var gauges: [String: GaugeAggregate] = [:]
+    public var gauges: [String: GaugeAggregate] { gaugeValues.dictionary }
     /// Events added.
     public private(set) var eventCount: UInt64 = 0
     /// Gauge samples added.
@@ -66,6 +66,12 @@ public struct EventSummary: Sendable {
 
     /// Min-heap on duration: the root is the fastest of the slowest kept so far.
     private var slowestHeap: [EventReference] = []
+    // Per-key values behind a linear-scan index: there are few distinct names, and hashing every event's
+    // strings cost more than the rest of the summary.
+    private var operationValues = IndexedValues<GroupKey, OperationAggregate> { OperationAggregate() }
+    private var modelValues = IndexedValues<String, UsageTotals> { UsageTotals() }
+    private var toolValues = IndexedValues<String, UsageTotals> { UsageTotals() }
+    private var gaugeValues = IndexedValues<String, GaugeAggregate> { GaugeAggregate() }
 
     /// An empty summary.
     public init(options: SummaryOptions = SummaryOptions()) {
@@ -81,15 +87,12 @@ public struct EventSummary: Sendable {
         } else {
             key = GroupKey(name: event.name, labelValues: options.groupBy.map { event.labelOrAttribute($0) ?? "" })
         }
-        operations[key, default: OperationAggregate()].add(
-            durationMilliseconds: event.durationMilliseconds,
-            status: event.status
-        )
+        operationValues.update(key) { $0.add(durationMilliseconds: event.durationMilliseconds, status: event.status) }
         if case .string(let model) = event.attributes[WireKey.model] {
-            models[model, default: UsageTotals()].add(event)
+            modelValues.update(model) { $0.add(event) }
         }
         if case .string(let tool) = event.attributes[WireKey.tool] {
-            tools[tool, default: UsageTotals()].add(event)
+            toolValues.update(tool) { $0.add(event) }
         }
         if options.slowestLimit > 0,
             slowestHeap.count < options.slowestLimit
@@ -108,33 +111,17 @@ public struct EventSummary: Sendable {
     /// Adds one gauge sample.
     public mutating func add(_ sample: Sample) {
         sampleCount &+= 1
-        gauges[sample.name, default: GaugeAggregate()].add(sample)
+        gaugeValues.update(sample.name) { $0.add(sample) }
     }
 
     /// Adds everything of `other`, which covers input read after this summary's.
     public mutating func merge(_ other: EventSummary) {
         eventCount &+= other.eventCount
         sampleCount &+= other.sampleCount
-        operations.merge(other.operations) { mine, theirs in
-            var merged = mine
-            merged.merge(theirs)
-            return merged
-        }
-        models.merge(other.models) { mine, theirs in
-            var merged = mine
-            merged.merge(theirs)
-            return merged
-        }
-        tools.merge(other.tools) { mine, theirs in
-            var merged = mine
-            merged.merge(theirs)
-            return merged
-        }
-        gauges.merge(other.gauges) { mine, theirs in
-            var merged = mine
-            merged.merge(theirs)
-            return merged
-        }
+        for (key, value) in other.operations { operationValues.update(key) { $0.merge(value) } }
+        for (key, value) in other.models { modelValues.update(key) { $0.merge(value) } }
+        for (key, value) in other.tools { toolValues.update(key) { $0.merge(value) } }
+        for (key, value) in other.gauges { gaugeValues.update(key) { $0.merge(value) } }
         for reference in other.slowestHeap {
             if slowestHeap.count < options.slowestLimit
                 || reference.durationMilliseconds > slowestHeap[0].durationMilliseconds

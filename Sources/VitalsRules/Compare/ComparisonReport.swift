@@ -1,4 +1,4 @@
-public import Vitals
+import Vitals
 
 /// The result of `vitals compare`: one verdict per operation and the exit status that summarises them.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-public import Vitals
+import Vitals
 
 extension JSONLInput {
     /// Evaluates `rules` over JSONL files, reading each large regular file on every core: the file is cut

@@ -1,0 +1,31 @@
+// swift-tools-version:6.2
+
+import PackageDescription
+
+// Benchmarks live in their own package so that their dependencies (swift-prometheus, for comparison) never
+// reach users of Vitals. Run: swift run -c release --package-path Benchmarks
+let package = Package(
+    name: "vitals-benchmarks",
+    dependencies: [
+        .package(name: "vitals", path: ".."),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "VitalsBenchmarks",
+            dependencies: [
+                .product(name: "Vitals", package: "vitals"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        )
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    target.swiftSettings = settings
+}
