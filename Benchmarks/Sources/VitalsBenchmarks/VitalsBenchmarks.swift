@@ -15,6 +15,7 @@ struct VitalsBenchmarks {
             ("tracker", { TrackerBenchmarks.run($0, into: &$1) }),
             ("sketch", { SketchBenchmarks.run($0, into: &$1) }),
             ("summary", { SummaryBenchmarks.run($0, into: &$1) }),
+            ("check", { CheckBenchmarks.run($0, into: &$1) }),
         ]
     }
 

@@ -17,17 +17,26 @@ final class CompiledRule: Sendable {
     let matchers: [LabelMatcher]
     /// For each matcher, the slot of its pattern in the evaluator's shared pattern cache, or -1.
     let patternSlots: [Int]
+    /// For each matcher, the evaluator's id of its key (lookups are shared by the rules of one record).
+    let matcherKeys: [Int]
     let groupBy: [String]
+    /// The evaluator's ids of the `by` labels.
+    let groupKeys: [Int]
+    /// The id of the attribute `distinct:` reads, or -1.
+    let distinctKey: Int
     let metric: Metric
     let unit: SourceUnit
     let needsSketch: Bool
     let contribution: Contribution
 
-    init(_ rule: Rule, index: Int, patternSlot: (LabelMatcher) -> Int) {
+    init(_ rule: Rule, index: Int, patternSlot: (LabelMatcher) -> Int, keyID: (String) -> Int) {
         self.index = index
         matchers = rule.matchers
         patternSlots = rule.matchers.map(patternSlot)
+        matcherKeys = rule.matchers.map { keyID($0.key) }
         groupBy = rule.groupBy
+        groupKeys = rule.groupBy.map(keyID)
+        if case .distinct(let name) = rule.metric { distinctKey = keyID(name) } else { distinctKey = -1 }
         metric = rule.metric
         unit = rule.metric.unit(gaugeName: rule.gaugeName)
         needsSketch = rule.metric.needsSketch
@@ -43,6 +52,18 @@ final class CompiledRule: Sendable {
     }
 
     var isGrouped: Bool { !groupBy.isEmpty }
+
+    /// Whether events contribute their duration (rather than an attribute or a distinct value).
+    var readsDuration: Bool {
+        if case .duration = contribution { return true }
+        return false
+    }
+
+    /// The numeric attribute events contribute, if any.
+    var attribute: String? {
+        if case .attribute(let name) = contribution { return name }
+        return nil
+    }
 }
 
 /// Memoised regular-expression verdicts, one table per distinct pattern: label values repeat (workers,

@@ -40,6 +40,22 @@ struct GroupState: Sendable {
         if let last = end ?? start, last > lastTime { lastTime = last }
     }
 
+    /// Adds one matching event.
+    @inline(__always)
+    mutating func add(_ event: EventContribution) {
+        count &+= 1
+        if event.status != .ok {
+            errors &+= 1
+            if event.status == .timeout { timeouts &+= 1 }
+        }
+        addTime(start: event.start, end: event.end)
+        if let value = event.value {
+            addValue(value)
+            if event.isDuration { sketch?.add(value) }
+        }
+        if let text = event.text { addDistinct(text) }
+    }
+
     mutating func addDistinct(_ value: String) {
         guard !distinctOverflow || distinct.contains(value) else { return }
         if distinct.count >= Self.distinctCap, !distinct.contains(value) {
@@ -103,4 +119,16 @@ struct GroupState: Sendable {
             return valueCount == 0 ? nil : unit.scale.toCanonical(sum)
         }
     }
+}
+
+/// What one event brings to a rule's group: its outcome, times, and the value the metric reads.
+struct EventContribution {
+    var status: EventStatus
+    var start: Int64?
+    var end: Int64?
+    /// The duration or numeric attribute, when the metric reads one and the event has it.
+    var value: Double?
+    var isDuration: Bool
+    /// The label or attribute text, for `distinct:`.
+    var text: String?
 }

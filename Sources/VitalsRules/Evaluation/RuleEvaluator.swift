@@ -27,10 +27,14 @@ public struct RuleEvaluator: Sendable {
     public private(set) var sampleCount: UInt64 = 0
 
     private let compiled: [CompiledRule]
-    /// Groups of rules with `by`, keyed by their label values.
-    private var groupedStates: [[[String]: GroupState]]
-    /// The one group of each rule without `by`.
-    private var ungroupedStates: [GroupState?]
+    /// The groups of each rule.
+    private var tables: [GroupTable]
+    /// Label lookups of the record being added, shared by its rules: `keyNames[id]` was looked up for the
+    /// record whose number is `epoch` when `lookupStamp[id] == epoch`.
+    private let keyNames: [String]
+    private var lookupStamp: [UInt64]
+    private var lookupValue: [String?]
+    private var epoch: UInt64 = 0
     private let eventRulesByName: [String: [Int]]
     private let eventRulesOther: [Int]
     private let gaugeRulesByName: [String: [Int]]
@@ -44,12 +48,21 @@ public struct RuleEvaluator: Sendable {
     public init(rules: [Rule]) {
         self.rules = rules
         var patterns = PatternCache()
+        var keyIDs: [String: Int] = [:]
+        var keyNames: [String] = []
         compiled = rules.enumerated().map { index, rule in
-            CompiledRule(rule, index: index) { patterns.slot(for: $0) }
+            CompiledRule(rule, index: index, patternSlot: { patterns.slot(for: $0) }) { key in
+                if let id = keyIDs[key] { return id }
+                keyIDs[key] = keyNames.count
+                keyNames.append(key)
+                return keyNames.count - 1
+            }
         }
         self.patterns = patterns
-        groupedStates = Array(repeating: [:], count: rules.count)
-        ungroupedStates = Array(repeating: nil, count: rules.count)
+        self.keyNames = keyNames
+        lookupStamp = Array(repeating: 0, count: keyNames.count)
+        lookupValue = Array(repeating: nil, count: keyNames.count)
+        tables = compiled.map { GroupTable(width: $0.groupBy.count, needsSketch: $0.needsSketch) }
         var eventByName: [String: [Int]] = [:]
         var eventOther: [Int] = []
         var gaugeByName: [String: [Int]] = [:]
@@ -79,6 +92,7 @@ public struct RuleEvaluator: Sendable {
     /// Adds one event to every rule whose `match` it satisfies.
     public mutating func add(_ event: Event) {
         eventCount &+= 1
+        epoch &+= 1
         let route = eventRoutes[event.name] ?? routeEvent(event.name)
         for index in route { add(event, to: compiled[index]) }
     }
@@ -86,6 +100,7 @@ public struct RuleEvaluator: Sendable {
     /// Adds one gauge sample to every rule whose `match` it satisfies.
     public mutating func add(_ sample: Sample) {
         sampleCount &+= 1
+        epoch &+= 1
         let route = gaugeRoutes[sample.name] ?? routeGauge(sample.name)
         for index in route { add(sample, to: compiled[index]) }
     }
@@ -104,8 +119,17 @@ public struct RuleEvaluator: Sendable {
         }
         for index in route {
             let rule = compiled[index]
-            guard passes(rule, { series.labels[$0] }) else { continue }
-            update(rule, rule.groupBy.map { series.labels[$0] ?? "" }) { $0.merge(series.state(for: rule.metric)) }
+            epoch &+= 1
+            var passed = true
+            for slot in rule.matchers.indices where !accepts(rule, slot, series.labels[rule.matchers[slot].key]) {
+                passed = false
+                break
+            }
+            guard passed else { continue }
+            let state = series.state(for: rule.metric)
+            tables[index].update(rule.groupBy.map { series.labels[$0] ?? "" }, limit: Self.maximumGroups) {
+                $0.merge(state)
+            }
         }
     }
 
@@ -114,20 +138,15 @@ public struct RuleEvaluator: Sendable {
         precondition(other.rules.map(\.name) == rules.map(\.name), "merging evaluators of different rules")
         eventCount &+= other.eventCount
         sampleCount &+= other.sampleCount
-        for rule in compiled {
-            if let state = other.ungroupedStates[rule.index] { update(rule, []) { $0.merge(state) } }
-            for (key, state) in other.groupedStates[rule.index] { update(rule, key) { $0.merge(state) } }
-        }
+        for index in tables.indices { tables[index].merge(other.tables[index], limit: Self.maximumGroups) }
     }
 
     /// The outcome of every rule for every group: rule order, groups sorted by their label values.
     public func results() -> [RuleResult] {
         var results: [RuleResult] = []
         for (index, rule) in rules.enumerated() {
-            var groups = groupedStates[index].sorted { $0.key.lexicographicallyPrecedes($1.key) }
-            if let state = ungroupedStates[index] { groups.insert(([], state), at: 0) }
             var ruleResults: [RuleResult] = []
-            for (key, state) in groups {
+            for (key, state) in tables[index].groups {
                 guard let value = state.value(of: rule.metric, unit: compiled[index].unit) else { continue }
                 var result = RuleResult(
                     rule: rule,
@@ -174,77 +193,74 @@ public struct RuleEvaluator: Sendable {
         return route
     }
 
-    /// Whether every label matcher of `rule` accepts the values `lookup` gives.
+    /// Whether matcher `slot` of `rule` accepts `value`.
     @inline(__always)
-    private mutating func passes(_ rule: CompiledRule, _ lookup: (String) -> String?) -> Bool {
-        for slot in rule.matchers.indices {
-            let value = lookup(rule.matchers[slot].key)
-            let pattern = rule.patternSlots[slot]
-            if pattern < 0 {
-                if !rule.matchers[slot].matches(value) { return false }
-            } else if patterns.matches(pattern, value ?? "") == rule.matchers[slot].isNegatedPattern {
-                return false
-            }
-        }
-        return true
+    private mutating func accepts(_ rule: CompiledRule, _ slot: Int, _ value: String?) -> Bool {
+        let pattern = rule.patternSlots[slot]
+        if pattern < 0 { return rule.matchers[slot].matches(value) }
+        return patterns.matches(pattern, value ?? "") != rule.matchers[slot].isNegatedPattern
+    }
+
+    /// The value of label or attribute `id` of `event`, looked up once per event.
+    @inline(__always)
+    private mutating func lookup(_ id: Int, in event: Event) -> String? {
+        if lookupStamp[id] == epoch { return lookupValue[id] }
+        let value = event.labelOrAttribute(keyNames[id])
+        lookupStamp[id] = epoch
+        lookupValue[id] = value
+        return value
+    }
+
+    /// The value of label `id` of `sample`, looked up once per sample.
+    @inline(__always)
+    private mutating func lookup(_ id: Int, in sample: Sample) -> String? {
+        if lookupStamp[id] == epoch { return lookupValue[id] }
+        let value = sample.labels[keyNames[id]]
+        lookupStamp[id] = epoch
+        lookupValue[id] = value
+        return value
     }
 
     private mutating func add(_ event: Event, to rule: CompiledRule) {
-        guard passes(rule, { event.labelOrAttribute($0) }) else { return }
-        let key = rule.isGrouped ? rule.groupBy.map { event.labelOrAttribute($0) ?? "" } : []
-        let status = event.status
-        let start = event.start?.nanosecondsSinceEpoch
-        let end = event.end?.nanosecondsSinceEpoch
-        var value: Double?
-        var text: String?
-        switch rule.contribution {
-        case .duration: value = event.durationMilliseconds
-        case .attribute(let name): value = event.number(name)
-        case .distinct(let name): text = event.labelOrAttribute(name)
+        for slot in rule.matchers.indices {
+            let value = lookup(rule.matcherKeys[slot], in: event)
+            if !accepts(rule, slot, value) { return }
         }
-        let isDuration: Bool
-        if case .duration = rule.contribution { isDuration = true } else { isDuration = false }
-        update(rule, key) { state in
-            state.count &+= 1
-            if status != .ok {
-                state.errors &+= 1
-                if status == .timeout { state.timeouts &+= 1 }
-            }
-            state.addTime(start: start, end: end)
-            if let value {
-                state.addValue(value)
-                if isDuration { state.sketch?.add(value) }
-            }
-            if let text { state.addDistinct(text) }
+        let contribution = EventContribution(
+            status: event.status,
+            start: event.start?.nanosecondsSinceEpoch,
+            end: event.end?.nanosecondsSinceEpoch,
+            value: rule.readsDuration ? event.durationMilliseconds : rule.attribute.flatMap { event.number($0) },
+            isDuration: rule.readsDuration,
+            text: rule.distinctKey >= 0 ? lookup(rule.distinctKey, in: event) : nil
+        )
+        switch rule.groupKeys.count {
+        case 0:
+            tables[rule.index].update([], limit: Self.maximumGroups) { $0.add(contribution) }
+        case 1:
+            let value = lookup(rule.groupKeys[0], in: event) ?? ""
+            tables[rule.index].update(one: value, limit: Self.maximumGroups) { $0.add(contribution) }
+        default:
+            var values: [String] = []
+            for id in rule.groupKeys { values.append(lookup(id, in: event) ?? "") }
+            tables[rule.index].update(values, limit: Self.maximumGroups) { $0.add(contribution) }
         }
     }
 
     private mutating func add(_ sample: Sample, to rule: CompiledRule) {
-        guard passes(rule, { sample.labels[$0] }) else { return }
-        let key = rule.isGrouped ? rule.groupBy.map { sample.labels[$0] ?? "" } : []
+        for slot in rule.matchers.indices {
+            let value = lookup(rule.matcherKeys[slot], in: sample)
+            if !accepts(rule, slot, value) { return }
+        }
         let value = sample.value
         let time = sample.timestamp?.nanosecondsSinceEpoch
-        update(rule, key) { state in
+        var values: [String] = []
+        for id in rule.groupKeys { values.append(lookup(id, in: sample) ?? "") }
+        tables[rule.index].update(values, limit: Self.maximumGroups) { state in
             state.count &+= 1
             state.addValue(value)
             state.addTime(start: time, end: time)
             state.addLast(value, time: time)
         }
-    }
-
-    /// Applies `body` to the group `key` of `rule`, creating it (or folding it into `__overflow__`) first.
-    @inline(__always)
-    private mutating func update(_ rule: CompiledRule, _ key: [String], _ body: (inout GroupState) -> Void) {
-        let index = rule.index
-        guard rule.isGrouped else {
-            if ungroupedStates[index] == nil { ungroupedStates[index] = GroupState(needsSketch: rule.needsSketch) }
-            body(&ungroupedStates[index]!)
-            return
-        }
-        var target = key
-        if groupedStates[index].count >= Self.maximumGroups, groupedStates[index][key] == nil {
-            target = Array(repeating: "__overflow__", count: key.count)
-        }
-        body(&groupedStates[index][target, default: GroupState(needsSketch: rule.needsSketch)])
     }
 }
