@@ -93,7 +93,7 @@ struct AnalysisTests {
         #expect(WorkloadStatus.busy.recommendedAction == "Monitor closely.")
     }
 
-    @Test("pipeline health: RED on a blocking or critical violation, YELLOW on others, GREEN otherwise")
+    @Test("pipeline health: RED on a blocking violation, YELLOW on others (even critical), GREEN otherwise")
     func pipelineHealth() {
         let green = TestData.evaluate(
             pack: "pipeline",
@@ -109,6 +109,9 @@ struct AnalysisTests {
         #expect(PipelineHealth(results: red).compliance == 0)
         let yellow = TestData.evaluate(pack: "agents", TestData.tasks(agent: "A", total: 100, failed: 7, ms: 10))
         #expect(PipelineHealth(results: yellow).status == .yellow)
+        let critical = TestData.evaluate(pack: "agents", TestData.tasks(agent: "A", total: 100, failed: 30, ms: 10))
+        #expect(critical.result("agent-error-rate", ["A"])?.severity == .critical)
+        #expect(PipelineHealth(results: critical).status == .yellow)
     }
 
     @Test("memory trend: a steady rise is a suspected leak, noise around a level is not")

@@ -50,7 +50,7 @@ public enum WorkloadStatus: String, Sendable, Hashable, CaseIterable, Comparable
 
 /// The traffic light of a pipeline (or any rule set) from its rule results.
 ///
-/// RED when a blocking or critical rule is violated, YELLOW when any other rule is, GREEN otherwise. The
+/// RED when a blocking rule is violated (production is blocked), YELLOW when any other rule is, GREEN otherwise. The
 /// compliance is the share of evaluated results (those with data) that passed.
 public struct PipelineHealth: Sendable, Hashable {
     /// The light.
@@ -59,7 +59,7 @@ public struct PipelineHealth: Sendable, Hashable {
         case green = "GREEN"
         /// Only non-blocking, non-critical violations.
         case yellow = "YELLOW"
-        /// A blocking or critical violation.
+        /// A blocking violation.
         case red = "RED"
     }
 
@@ -71,7 +71,7 @@ public struct PipelineHealth: Sendable, Hashable {
     /// Judges a set of rule results.
     public init(results: [RuleResult]) {
         let violated = results.filter { $0.status == .violated }
-        if violated.contains(where: { $0.isBlocking || $0.severity == .critical }) {
+        if violated.contains(where: \.isBlocking) {
             status = .red
         } else if !violated.isEmpty {
             status = .yellow
