@@ -116,4 +116,15 @@ struct CheckCommandTests {
         let badFormat = try VitalsBinary.run(["check", "--rules", "pipeline", "--format", "xml", data])
         #expect(badFormat.status == 2)
     }
+
+    @Test("a malformed command line is bad input too: 2 for check, report and rules, 1 for compare")
+    func usageErrors() throws {
+        let check = try VitalsBinary.run(["check", "--rules"])
+        #expect(check.status == 2)
+        #expect(check.stderr.contains("Missing value for '--rules <rules>'"))
+        #expect(try VitalsBinary.run(["report", "--format"]).status == 2)
+        #expect(try VitalsBinary.run(["rules", "show"]).status == 2)
+        #expect(try VitalsBinary.run(["compare", "--alpha"]).status == 1)
+        #expect(try VitalsBinary.run(["check", "--help"]).status == 0)
+    }
 }
