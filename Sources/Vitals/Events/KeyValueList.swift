@@ -64,6 +64,12 @@ public struct KeyValueList<Value: Sendable & Hashable>: Sendable, Hashable, Rand
         elements.append(Element(key: key, value: value))
     }
 
+    /// Removes every entry; with `keepingCapacity`, the storage stays for the next entries (decoders that
+    /// reuse one event per line).
+    package mutating func removeAll(keepingCapacity: Bool) {
+        elements.removeAll(keepingCapacity: keepingCapacity)
+    }
+
     /// Reserves room for `count` entries.
     public mutating func reserveCapacity(_ count: Int) { elements.reserveCapacity(count) }
 }
