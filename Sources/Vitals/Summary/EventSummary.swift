@@ -88,12 +88,19 @@ public struct EventSummary: Sendable {
             key = GroupKey(name: event.name, labelValues: options.groupBy.map { event.labelOrAttribute($0) ?? "" })
         }
         operationValues.update(key) { $0.add(durationMilliseconds: event.durationMilliseconds, status: event.status) }
-        if case .string(let model) = event.attributes[WireKey.model] {
-            modelValues.update(model) { $0.add(event) }
+        // One pass for both keys: looking each one up compared every key of the same length twice.
+        var model: String?
+        var tool: String?
+        for attribute in event.attributes {
+            guard case .string(let text) = attribute.value else { continue }
+            switch attribute.key.utf8.count {
+            case 5 where attribute.key == WireKey.model: model = text
+            case 4 where attribute.key == WireKey.tool: tool = text
+            default: break
+            }
         }
-        if case .string(let tool) = event.attributes[WireKey.tool] {
-            toolValues.update(tool) { $0.add(event) }
-        }
+        if let model { modelValues.update(model) { $0.add(event) } }
+        if let tool { toolValues.update(tool) { $0.add(event) } }
         if options.slowestLimit > 0,
             slowestHeap.count < options.slowestLimit
                 || event.durationMilliseconds > slowestHeap[0].durationMilliseconds
