@@ -21,6 +21,12 @@ public struct EventSummary: Sendable {
             self.labelValues = labelValues
         }
 
+        /// Compares the names' lengths first: unequal names (`llm_call`, `tool_call`) usually differ in
+        /// length, and String's `==` takes its slow path for any two different strings.
+        public static func == (lhs: GroupKey, rhs: GroupKey) -> Bool {
+            lhs.name.utf8.count == rhs.name.utf8.count && lhs.name == rhs.name && lhs.labelValues == rhs.labelValues
+        }
+
         public static func < (lhs: GroupKey, rhs: GroupKey) -> Bool {
             if lhs.name != rhs.name { return lhs.name < rhs.name }
             return lhs.labelValues.lexicographicallyPrecedes(rhs.labelValues)
@@ -94,8 +100,8 @@ public struct EventSummary: Sendable {
         for attribute in event.attributes {
             guard case .string(let text) = attribute.value else { continue }
             switch attribute.key.utf8.count {
-            case 5 where attribute.key == WireKey.model: model = text
-            case 4 where attribute.key == WireKey.tool: tool = text
+            case 5 where attribute.key.utf8.first == UInt8(ascii: "m") && attribute.key == WireKey.model: model = text
+            case 4 where attribute.key.utf8.first == UInt8(ascii: "t") && attribute.key == WireKey.tool: tool = text
             default: break
             }
         }
