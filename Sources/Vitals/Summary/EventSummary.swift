@@ -21,6 +21,12 @@ public struct EventSummary: Sendable {
             self.labelValues = labelValues
         }
 
+        /// Compares the names' lengths first: unequal names (`llm_call`, `tool_call`) usually differ in
+        /// length, and String's `==` takes its slow path for any two different strings.
+        public static func == (lhs: GroupKey, rhs: GroupKey) -> Bool {
+            lhs.name.utf8.count == rhs.name.utf8.count && lhs.name == rhs.name && lhs.labelValues == rhs.labelValues
+        }
+
         public static func < (lhs: GroupKey, rhs: GroupKey) -> Bool {
             if lhs.name != rhs.name { return lhs.name < rhs.name }
             return lhs.labelValues.lexicographicallyPrecedes(rhs.labelValues)
@@ -88,12 +94,19 @@ public struct EventSummary: Sendable {
             key = GroupKey(name: event.name, labelValues: options.groupBy.map { event.labelOrAttribute($0) ?? "" })
         }
         operationValues.update(key) { $0.add(durationMilliseconds: event.durationMilliseconds, status: event.status) }
-        if case .string(let model) = event.attributes[WireKey.model] {
-            modelValues.update(model) { $0.add(event) }
+        // One pass for both keys: looking each one up compared every key of the same length twice.
+        var model: String?
+        var tool: String?
+        for attribute in event.attributes {
+            guard case .string(let text) = attribute.value else { continue }
+            switch attribute.key.utf8.count {
+            case 5 where attribute.key.utf8.first == UInt8(ascii: "m") && attribute.key == WireKey.model: model = text
+            case 4 where attribute.key.utf8.first == UInt8(ascii: "t") && attribute.key == WireKey.tool: tool = text
+            default: break
+            }
         }
-        if case .string(let tool) = event.attributes[WireKey.tool] {
-            toolValues.update(tool) { $0.add(event) }
-        }
+        if let model { modelValues.update(model) { $0.add(event) } }
+        if let tool { toolValues.update(tool) { $0.add(event) } }
         if options.slowestLimit > 0,
             slowestHeap.count < options.slowestLimit
                 || event.durationMilliseconds > slowestHeap[0].durationMilliseconds

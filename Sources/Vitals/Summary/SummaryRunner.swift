@@ -133,17 +133,18 @@ public struct SummaryRunner: Sendable {
         var part = Part(options: options)
         let decoder = JSONLDecoder()
         let name = reader.name
+        // One event for every line: decoding into it reuses its label and attribute storage.
+        var event = Event(name: "", durationMilliseconds: 0, labels: Labels(), attributes: Attributes())
         while let line = try reader.next() {
             let failure: JSONLError
             if let error = line.error {
                 failure = error
             } else {
                 do throws(JSONLError) {
-                    switch try decoder.decode(line: line.bytes) {
-                    case .event(let event):
-                        part.summary.add(event, file: name, line: line.number, fileIndex: fileIndex)
-                    case .sample(let sample):
+                    if let sample = try decoder.decode(line: line.bytes, into: &event) {
                         part.summary.add(sample)
+                    } else {
+                        part.summary.add(event, file: name, line: line.number, fileIndex: fileIndex)
                     }
                     continue
                 } catch {
