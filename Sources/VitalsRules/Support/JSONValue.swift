@@ -1,4 +1,5 @@
 import Foundation
+import Vitals
 
 /// A JSON document built in code and written with stable key order, for the `json` output formats.
 enum JSONValue: Sendable, Hashable {
@@ -75,24 +76,7 @@ enum JSONValue: Sendable, Hashable {
     }
 
     private static func writeString(_ value: String, to output: inout String) {
-        output += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        output += "\""
+        output += JSONText.quoted(value)
     }
 }
 
