@@ -48,12 +48,7 @@ enum EventLineDecoder {
                 }
                 continue
             }
-            let value: JSONLToken
-            do throws(JSONLError) {
-                value = try scanner.value()
-            } catch {
-                throw error.inField(scanner.keyName(key, keyToken))
-            }
+            let value = try scanner.value(of: key, keyToken)
             switch key.role {
             case .identity:
                 try takeLabel(key, keyToken, value, scanner, &event, &state)
@@ -168,12 +163,7 @@ enum EventLineDecoder {
         default:
             break
         }
-        let value: JSONLToken
-        do throws(JSONLError) {
-            value = try scanner.value()
-        } catch {
-            throw error.inField(scanner.keyName(key, keyToken))
-        }
+        let value = try scanner.value(of: key, keyToken)
         switch key {
         case .event:
             event.name = try scanner.nonEmptyString(value, field: "event")
