@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "VitalsStore", targets: ["VitalsStore"]),
         .library(name: "VitalsSQLite", targets: ["VitalsSQLite"]),
         .library(name: "VitalsPostgres", targets: ["VitalsPostgres"]),
+        .library(name: "VitalsRules", targets: ["VitalsRules"]),
         .executable(name: "vitals", targets: ["VitalsCLI"]),
     ],
     dependencies: [
@@ -17,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // Clock reads and a per-thread stripe number, as inline C so the hot path stays a few instructions.
@@ -60,18 +62,13 @@ let package = Package(
             name: "VitalsStoreCrashProbe",
             dependencies: ["Vitals", "VitalsStore", "VitalsSQLite"]
         ),
-        // Store benchmarks (swift run -c release VitalsStoreBenchmarks); sources sit with the other benchmarks.
-        .executableTarget(
-            name: "VitalsStoreBenchmarks",
+        // Rule language, evaluation, analyses and reports; Yams stays out of the core module.
+        .target(
+            name: "VitalsRules",
             dependencies: [
                 "Vitals",
-                "VitalsStore",
-                "VitalsSQLite",
-                "VitalsPostgres",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
-            ],
-            path: "Benchmarks/Sources/VitalsStoreBenchmarks"
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .executableTarget(
             name: "VitalsCLI",
@@ -80,6 +77,7 @@ let package = Package(
                 "VitalsStore",
                 "VitalsSQLite",
                 "VitalsPostgres",
+                "VitalsRules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -100,6 +98,10 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
+        ),
+        .testTarget(
+            name: "VitalsRulesTests",
+            dependencies: ["VitalsRules", "Vitals"]
         ),
         .testTarget(
             name: "VitalsCLITests",

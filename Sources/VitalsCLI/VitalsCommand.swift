@@ -5,6 +5,9 @@ struct VitalsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vitals",
         abstract: "Performance tracker and monitor for AI-agent systems.",
-        subcommands: [ImportCommand.self]
+        subcommands: [
+            SummaryCommand.self, CheckCommand.self, CompareCommand.self, ReportCommand.self, RulesCommand.self,
+            ImportCommand.self,
+        ]
     )
 }

@@ -81,8 +81,12 @@ public enum PostgresStore {
         }
     }
 
-    /// Drops a schema and everything in it (for test databases).
-    package static func dropSchema(url: String, logger: Logger = Logger(label: "vitals.postgres")) async throws {
+    /// Drops the schema named by the URL's `schema=` parameter and everything in it; does nothing without one.
+    ///
+    /// Meant for test and benchmark databases: the data is gone for good.
+    ///
+    /// - Throws: ``StoreError`` when the URL is malformed or the server cannot be reached.
+    public static func dropSchema(url: String, logger: Logger = Logger(label: "vitals.postgres")) async throws {
         let location = try PostgresLocation(url: url)
         guard let schema = location.schema else { return }
         try await PostgresMigrator.withConnection(location, connectTimeout: .seconds(5), logger: logger) { connection in

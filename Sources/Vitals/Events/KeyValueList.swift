@@ -14,6 +14,7 @@ public struct KeyValueList<Value: Sendable & Hashable>: Sendable, Hashable, Rand
         public var key: String
         public var value: Value
 
+        @inlinable
         public init(key: String, value: Value) {
             self.key = key
             self.value = value
@@ -21,50 +22,69 @@ public struct KeyValueList<Value: Sendable & Hashable>: Sendable, Hashable, Rand
     }
 
     /// The entries in insertion order; keys are unique.
-    public private(set) var elements: [Element]
+    @inlinable public var elements: [Element] { storage }
+
+    // Inlinable (with the members below) so that callers in other modules get versions specialised for
+    // their value type: the generic ones cost about a microsecond for a two-entry literal.
+    @usableFromInline var storage: [Element]
 
     /// An empty list.
-    public init() { self.elements = [] }
+    @inlinable
+    public init() { self.storage = [] }
 
     /// A list of the given entries; a later duplicate key replaces the earlier value in place.
+    @inlinable
     public init(_ pairs: some Sequence<(String, Value)>) {
-        self.elements = []
+        self.storage = []
         for (key, value) in pairs { self[key] = value }
     }
 
-    public var startIndex: Int { elements.startIndex }
-    public var endIndex: Int { elements.endIndex }
-    public subscript(position: Int) -> Element { elements[position] }
+    @inlinable public var startIndex: Int { storage.startIndex }
+    @inlinable public var endIndex: Int { storage.endIndex }
+    @inlinable public subscript(position: Int) -> Element { storage[position] }
 
     /// The value for `key`; setting `nil` removes the key, setting a value replaces it in place or appends it.
+    @inlinable
     public subscript(key: String) -> Value? {
         get {
-            for element in elements where element.key == key { return element.value }
+            // Comparing lengths first makes a miss cheap: String's == does not check counts before bytes.
+            let length = key.utf8.count
+            for element in storage where element.key.utf8.count == length && element.key == key {
+                return element.value
+            }
             return nil
         }
         set {
-            if let index = elements.firstIndex(where: { $0.key == key }) {
+            if let index = storage.firstIndex(where: { $0.key == key }) {
                 if let newValue {
-                    elements[index].value = newValue
+                    storage[index].value = newValue
                 } else {
-                    elements.remove(at: index)
+                    storage.remove(at: index)
                 }
             } else if let newValue {
-                elements.append(Element(key: key, value: newValue))
+                storage.append(Element(key: key, value: newValue))
             }
         }
     }
 
     /// Appends without checking for an existing key; for decoders that have already checked.
     package mutating func appendUnchecked(key: String, value: Value) {
-        elements.append(Element(key: key, value: value))
+        storage.append(Element(key: key, value: value))
+    }
+
+    /// Removes every entry; with `keepingCapacity`, the storage stays for the next entries (decoders that
+    /// reuse one event per line).
+    package mutating func removeAll(keepingCapacity: Bool) {
+        storage.removeAll(keepingCapacity: keepingCapacity)
     }
 
     /// Reserves room for `count` entries.
-    public mutating func reserveCapacity(_ count: Int) { elements.reserveCapacity(count) }
+    @inlinable
+    public mutating func reserveCapacity(_ count: Int) { storage.reserveCapacity(count) }
 }
 
 extension KeyValueList: ExpressibleByDictionaryLiteral {
+    @inlinable
     public init(dictionaryLiteral pairs: (String, Value)...) {
         self.init(pairs)
     }

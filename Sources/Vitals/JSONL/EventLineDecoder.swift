@@ -34,37 +34,21 @@ enum EventLineDecoder {
         }
     }
 
-    /// The event; or the gauge sample, when a `metric` key comes before any `event` key.
-    static func decode(_ scanner: inout JSONLScanner) throws(JSONLError) -> Record {
-        var event = Event(
-            name: "",
-            start: nil,
-            end: nil,
-            durationMilliseconds: 0,
-            status: .ok,
-            error: nil,
-            labels: Labels(),
-            attributes: Attributes(),
-            traceID: nil,
-            spanID: nil,
-            parentSpanID: nil
-        )
+    /// Decodes the line into `event`, reusing the storage of its labels and attributes; returns the gauge
+    /// sample instead when a `metric` key comes before any `event` key (`event` is then unspecified).
+    static func decode(_ scanner: inout JSONLScanner, into event: inout Event) throws(JSONLError) -> Sample? {
+        reset(&event)
         var state = State()
         try scanner.beginObject()
         while let (key, keyToken) = try scanner.nextField() {
             if key.role == .reserved {
                 if try !takeReserved(key, keyToken, &scanner, &event, &state) {
                     var sample = SampleLineDecoder(scanner: JSONLScanner(base: scanner.base, count: scanner.count))
-                    return .sample(try sample.decode())
+                    return try sample.decode()
                 }
                 continue
             }
-            let value: JSONLToken
-            do throws(JSONLError) {
-                value = try scanner.value()
-            } catch {
-                throw error.inField(scanner.keyName(key, keyToken))
-            }
+            let value = try scanner.value(of: key, keyToken)
             switch key.role {
             case .identity:
                 try takeLabel(key, keyToken, value, scanner, &event, &state)
@@ -75,7 +59,23 @@ enum EventLineDecoder {
             }
         }
         try finish(&event, state)
-        return .event(consume event)
+        return nil
+    }
+
+    /// Empties `event` for the next line; the label and attribute arrays keep their buffers.
+    @inline(__always)
+    private static func reset(_ event: inout Event) {
+        event.name = ""
+        event.start = nil
+        event.end = nil
+        event.durationMilliseconds = 0
+        event.status = .ok
+        event.error = nil
+        event.labels.removeAll(keepingCapacity: true)
+        event.attributes.removeAll(keepingCapacity: true)
+        event.traceID = nil
+        event.spanID = nil
+        event.parentSpanID = nil
     }
 
     @inline(never)
@@ -163,12 +163,7 @@ enum EventLineDecoder {
         default:
             break
         }
-        let value: JSONLToken
-        do throws(JSONLError) {
-            value = try scanner.value()
-        } catch {
-            throw error.inField(scanner.keyName(key, keyToken))
-        }
+        let value = try scanner.value(of: key, keyToken)
         switch key {
         case .event:
             event.name = try scanner.nonEmptyString(value, field: "event")

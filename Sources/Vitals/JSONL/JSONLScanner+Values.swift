@@ -33,6 +33,16 @@ extension JSONLScanner {
         Self.makeString(base + token.start, token.end - token.start)
     }
 
+    /// The value after a key, with any error naming that key as its field.
+    @inline(__always)
+    mutating func value(of key: JSONLKey, _ keyToken: JSONLToken) throws(JSONLError) -> JSONLToken {
+        do throws(JSONLError) {
+            return try value()
+        } catch {
+            throw error.inField(keyName(key, keyToken))
+        }
+    }
+
     /// The name of a key token: a literal for known keys, otherwise built from the bytes.
     func keyName(_ key: JSONLKey, _ token: JSONLToken) -> String {
         if !token.hasEscapes, let name = key.wireName { return name }  // no string to build

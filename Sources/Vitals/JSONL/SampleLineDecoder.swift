@@ -13,12 +13,7 @@ struct SampleLineDecoder {
     mutating func decode() throws(JSONLError) -> Sample {
         try scanner.beginObject()
         while let (key, keyToken) = try scanner.nextField() {
-            let token: JSONLToken
-            do throws(JSONLError) {
-                token = try scanner.value()
-            } catch {
-                throw error.inField(scanner.keyName(key, keyToken))
-            }
+            let token = try scanner.value(of: key, keyToken)
             switch key {
             case .metric:
                 name = try scanner.nonEmptyString(token, field: "metric")

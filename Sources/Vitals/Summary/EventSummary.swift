@@ -21,6 +21,12 @@ public struct EventSummary: Sendable {
             self.labelValues = labelValues
         }
 
+        /// Compares the names' lengths first: unequal names (`llm_call`, `tool_call`) usually differ in
+        /// length, and String's `==` takes its slow path for any two different strings.
+        public static func == (lhs: GroupKey, rhs: GroupKey) -> Bool {
+            lhs.name.utf8.count == rhs.name.utf8.count && lhs.name == rhs.name && lhs.labelValues == rhs.labelValues
+        }
+
         public static func < (lhs: GroupKey, rhs: GroupKey) -> Bool {
             if lhs.name != rhs.name { return lhs.name < rhs.name }
             return lhs.labelValues.lexicographicallyPrecedes(rhs.labelValues)
@@ -46,7 +52,7 @@ public struct EventSummary: Sendable {
     /// Options the summary was built with.
     public let options: SummaryOptions
     /// Statistics per operation (or per `--by` group).
-    public private(set) var operations: [GroupKey: OperationAggregate] = [:]
+    public var operations: [GroupKey: OperationAggregate] { operationValues.dictionary }
     /// The slowest events, slowest first, at most `options.slowestLimit`.
     public var slowest: [EventReference] { slowestHeap.sorted(by: Self.slowerFirst) }
     /// The first failed events in input order, at most `options.failedLimit`.
@@ -54,11 +60,11 @@ public struct EventSummary: Sendable {
     /// How many events failed in all (the list above is capped).
     public private(set) var failedCount: UInt64 = 0
     /// Token, cost and call totals per `model` attribute.
-    public private(set) var models: [String: UsageTotals] = [:]
+    public var models: [String: UsageTotals] { modelValues.dictionary }
     /// Call totals per `tool` attribute.
-    public private(set) var tools: [String: UsageTotals] = [:]
+    public var tools: [String: UsageTotals] { toolValues.dictionary }
     /// Gauge values per metric name.
-    public private(set) var gauges: [String: GaugeAggregate] = [:]
+    public var gauges: [String: GaugeAggregate] { gaugeValues.dictionary }
     /// Events added.
     public private(set) var eventCount: UInt64 = 0
     /// Gauge samples added.
@@ -66,6 +72,12 @@ public struct EventSummary: Sendable {
 
     /// Min-heap on duration: the root is the fastest of the slowest kept so far.
     private var slowestHeap: [EventReference] = []
+    // Per-key values behind a linear-scan index: there are few distinct names, and hashing every event's
+    // strings cost more than the rest of the summary.
+    private var operationValues = IndexedValues<GroupKey, OperationAggregate> { OperationAggregate() }
+    private var modelValues = IndexedValues<String, UsageTotals> { UsageTotals() }
+    private var toolValues = IndexedValues<String, UsageTotals> { UsageTotals() }
+    private var gaugeValues = IndexedValues<String, GaugeAggregate> { GaugeAggregate() }
 
     /// An empty summary.
     public init(options: SummaryOptions = SummaryOptions()) {
@@ -81,16 +93,20 @@ public struct EventSummary: Sendable {
         } else {
             key = GroupKey(name: event.name, labelValues: options.groupBy.map { event.labelOrAttribute($0) ?? "" })
         }
-        operations[key, default: OperationAggregate()].add(
-            durationMilliseconds: event.durationMilliseconds,
-            status: event.status
-        )
-        if case .string(let model) = event.attributes[WireKey.model] {
-            models[model, default: UsageTotals()].add(event)
+        operationValues.update(key) { $0.add(durationMilliseconds: event.durationMilliseconds, status: event.status) }
+        // One pass for both keys: looking each one up compared every key of the same length twice.
+        var model: String?
+        var tool: String?
+        for attribute in event.attributes {
+            guard case .string(let text) = attribute.value else { continue }
+            switch attribute.key.utf8.count {
+            case 5 where attribute.key.utf8.first == UInt8(ascii: "m") && attribute.key == WireKey.model: model = text
+            case 4 where attribute.key.utf8.first == UInt8(ascii: "t") && attribute.key == WireKey.tool: tool = text
+            default: break
+            }
         }
-        if case .string(let tool) = event.attributes[WireKey.tool] {
-            tools[tool, default: UsageTotals()].add(event)
-        }
+        if let model { modelValues.update(model) { $0.add(event) } }
+        if let tool { toolValues.update(tool) { $0.add(event) } }
         if options.slowestLimit > 0,
             slowestHeap.count < options.slowestLimit
                 || event.durationMilliseconds > slowestHeap[0].durationMilliseconds
@@ -108,33 +124,17 @@ public struct EventSummary: Sendable {
     /// Adds one gauge sample.
     public mutating func add(_ sample: Sample) {
         sampleCount &+= 1
-        gauges[sample.name, default: GaugeAggregate()].add(sample)
+        gaugeValues.update(sample.name) { $0.add(sample) }
     }
 
     /// Adds everything of `other`, which covers input read after this summary's.
     public mutating func merge(_ other: EventSummary) {
         eventCount &+= other.eventCount
         sampleCount &+= other.sampleCount
-        operations.merge(other.operations) { mine, theirs in
-            var merged = mine
-            merged.merge(theirs)
-            return merged
-        }
-        models.merge(other.models) { mine, theirs in
-            var merged = mine
-            merged.merge(theirs)
-            return merged
-        }
-        tools.merge(other.tools) { mine, theirs in
-            var merged = mine
-            merged.merge(theirs)
-            return merged
-        }
-        gauges.merge(other.gauges) { mine, theirs in
-            var merged = mine
-            merged.merge(theirs)
-            return merged
-        }
+        for (key, value) in other.operations { operationValues.update(key) { $0.merge(value) } }
+        for (key, value) in other.models { modelValues.update(key) { $0.merge(value) } }
+        for (key, value) in other.tools { toolValues.update(key) { $0.merge(value) } }
+        for (key, value) in other.gauges { gaugeValues.update(key) { $0.merge(value) } }
         for reference in other.slowestHeap {
             if slowestHeap.count < options.slowestLimit
                 || reference.durationMilliseconds > slowestHeap[0].durationMilliseconds

@@ -67,19 +67,25 @@ public struct UsageTotals: Sendable, Hashable {
         calls &+= 1
         if event.status.isFailure { errors &+= 1 }
         totalMilliseconds += event.durationMilliseconds
-        let prompt = event.number(WireKey.promptTokens)
-        let completion = event.number(WireKey.completionTokens)
-        promptTokens += prompt ?? 0
-        completionTokens += completion ?? 0
-        if let total = event.number(WireKey.totalTokens) {
-            totalTokens += total
-        } else {
-            totalTokens += (prompt ?? 0) + (completion ?? 0)
+        // One pass over the attributes instead of one lookup per key: this runs for every event.
+        var prompt = 0.0
+        var completion = 0.0
+        var total: Double?
+        for attribute in event.attributes {
+            guard let value = attribute.value.doubleValue else { continue }
+            switch attribute.key.utf8.count {
+            case 13 where attribute.key == WireKey.promptTokens: prompt = value
+            case 17 where attribute.key == WireKey.completionTokens: completion = value
+            case 12 where attribute.key == WireKey.totalTokens: total = value
+            case 8 where attribute.key == WireKey.costUSD:
+                costUSD += value
+                hasCost = true
+            default: break
+            }
         }
-        if let cost = event.number(WireKey.costUSD) {
-            costUSD += cost
-            hasCost = true
-        }
+        promptTokens += prompt
+        completionTokens += completion
+        totalTokens += total ?? (prompt + completion)
     }
 
     /// Adds another set of totals.

@@ -1,0 +1,45 @@
+// swift-tools-version:6.2
+
+import PackageDescription
+
+// Benchmarks live in their own package so that their dependencies (swift-prometheus, for comparison) never
+// reach users of Vitals. Run: swift run -c release --package-path Benchmarks
+let package = Package(
+    name: "vitals-benchmarks",
+    dependencies: [
+        .package(name: "vitals", path: ".."),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "VitalsBenchmarks",
+            dependencies: [
+                .product(name: "Vitals", package: "vitals"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        // The store: ingest against the raw-insert floor, PostgreSQL ingest, a 30-day history's query latencies,
+        // bytes per event, peak RSS. Run: swift run -c release --package-path Benchmarks VitalsStoreBenchmarks
+        .executableTarget(
+            name: "VitalsStoreBenchmarks",
+            dependencies: [
+                .product(name: "Vitals", package: "vitals"),
+                .product(name: "VitalsStore", package: "vitals"),
+                .product(name: "VitalsSQLite", package: "vitals"),
+                .product(name: "VitalsPostgres", package: "vitals"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    target.swiftSettings = settings
+}

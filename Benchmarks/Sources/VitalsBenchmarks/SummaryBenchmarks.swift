@@ -1,0 +1,118 @@
+import Foundation
+import Vitals
+
+/// `vitals summary` over a generated 1M-line file, against jq and Python + orjson doing the same job.
+///
+/// The three run as separate processes, so each has its own wall time and peak resident memory. The `vitals`
+/// binary is `$VITALS_BINARY` (set by `Benchmarks/run` to the release build of the main package).
+enum SummaryBenchmarks {
+    static let lineCount = 1_000_000
+
+    static func run(_ harness: Harness, into report: inout Report) {
+        guard let binary = ProcessInfo.processInfo.environment["VITALS_BINARY"] else {
+            print("summary: skipped (set VITALS_BINARY, or use Benchmarks/run)")
+            return
+        }
+        let path = dataFile()
+        let references = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../reference").standardized.path
+        let repeats = harness.rounds >= 21 ? 3 : 1
+        let perLine = { (outcome: ChildProcess.Outcome) in outcome.seconds * 1e9 / Double(lineCount) }
+        func describe(_ outcome: ChildProcess.Outcome) -> String {
+            String(
+                format: "%.2f s wall, peak RSS %.1f MB",
+                outcome.seconds,
+                Double(outcome.peakResidentKilobytes) / 1024
+            )
+        }
+
+        guard let vitals = ChildProcess.best(of: repeats, [binary, "summary", path]) else {
+            print("summary: vitals summary failed")
+            report.check("vitals summary ran", measured: 0, atLeast: 1)
+            return
+        }
+        report.add("vitals summary, 1M lines (ns/line)", nanoseconds: perLine(vitals), note: describe(vitals))
+        report.check("vitals summary peak RSS MB", measured: Double(vitals.peakResidentKilobytes) / 1024, atMost: 50)
+
+        if let jq = ChildProcess.best(of: 1, ["\(references)/summary_jq.sh", path]) {
+            report.add("jq reduce inputs (ns/line)", nanoseconds: perLine(jq), note: describe(jq))
+            report.check("vitals summary speed-up over jq", measured: jq.seconds / vitals.seconds, atLeast: 20)
+        } else {
+            print("summary: jq reference skipped (apt-get install jq)")
+        }
+        if let python = ChildProcess.best(of: repeats, ["python3", "\(references)/summary_orjson.py", path]) {
+            report.add("python3 + orjson, exact (ns/line)", nanoseconds: perLine(python), note: describe(python))
+            report.check(
+                "vitals summary speed-up over python+orjson",
+                measured: python.seconds / vitals.seconds,
+                atLeast: 2
+            )
+        } else {
+            print("summary: python+orjson reference skipped (pip install orjson)")
+        }
+    }
+
+    /// The generated input, made once per machine and reused: about 250 MB of worker events.
+    static func dataFile() -> String {
+        let path = NSTemporaryDirectory() + "vitals-bench-summary-v1-\(lineCount).jsonl"
+        if FileManager.default.fileExists(atPath: path) { return path }
+        print("summary: generating \(lineCount) lines at \(path)…")
+        let partial = path + ".partial"
+        FileManager.default.createFile(atPath: partial, contents: nil)
+        guard let handle = FileHandle(forWritingAtPath: partial) else { fatalError("cannot write \(partial)") }
+        var generator = SplitMix64(seed: 7)
+        let encoder = JSONLEncoder()
+        let models = ["gpt-5-mini", "gpt-5", "claude-sonnet-4.5", "glm-4.6", "kimi-k2-turbo-preview"]
+        let tools = ["ssh_exec", "http_request", "kb_search", "sql_query", "file_read", "web_fetch"]
+        let phases = ["initial", "summary", "synthesis"]
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 21)
+        var start = Timestamp(nanosecondsSinceEpoch: 1_765_771_688_000_000_000)
+        for line in 0..<lineCount {
+            start = start.adding(milliseconds: 50)
+            let labels: Labels = ["agent_id": "AGENT_\(line % 105)", "worker_id": "worker-\(line % 64)"]
+            var event: Event
+            if line % 3 != 0 {
+                let duration = (generator.nextLatency(median: 250) * 1000).rounded() / 1000
+                let prompt = Int64(100 + generator.next() % 4_900)
+                let completion = Int64(10 + generator.next() % 790)
+                event = Event(
+                    name: "llm_call",
+                    start: start,
+                    end: start.adding(milliseconds: duration),
+                    durationMilliseconds: duration,
+                    labels: labels,
+                    attributes: [
+                        "phase": .string(phases[Int(generator.next() % 3)]),
+                        "model": .string(models[Int(generator.next() % 5)]),
+                        "prompt_tokens": .int(prompt), "completion_tokens": .int(completion),
+                        "total_tokens": .int(prompt + completion),
+                    ]
+                )
+            } else {
+                let duration = (generator.nextLatency(median: 55, spread: 1.2) * 1000).rounded() / 1000
+                let failed = generator.next() % 100 < 3
+                event = Event(
+                    name: "tool_call",
+                    start: start,
+                    end: start.adding(milliseconds: duration),
+                    durationMilliseconds: duration,
+                    status: failed ? .error : .ok,
+                    error: failed ? "connection reset by peer" : nil,
+                    labels: labels,
+                    attributes: ["tool": .string(tools[Int(generator.next() % 6)])]
+                )
+            }
+            encoder.append(.event(event), to: &buffer)
+            buffer.append(UInt8(ascii: "\n"))
+            if buffer.count > 1 << 20 {
+                handle.write(Data(buffer))
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        handle.write(Data(buffer))
+        try? handle.close()
+        try? FileManager.default.moveItem(atPath: partial, toPath: path)
+        return path
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Vitals
+import VitalsRules
+
+/// `vitals check`: evaluate performance contracts over JSONL files and gate on blocking violations.
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Evaluate rules (performance contracts) over JSONL files.",
+        discussion: """
+            Exit status: 0 when no blocking rule is violated, 1 when one is, 2 on bad input (an invalid rule \
+            file, an unknown pack, an unreadable file or a bad line).
+            Built-in packs: \(RulePacks.names.joined(separator: ", ")) (see `vitals rules list`).
+            """
+    )
+
+    @Option(name: .long, help: "A rule file or built-in pack; repeat for several.")
+    var rules: [String] = []
+
+    @Option(name: .long, help: "Output format: text, markdown, json or junit.")
+    var format = "text"
+
+    @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
+    var output: String?
+
+    @Flag(name: .long, help: "Skip lines that are not valid events (reported on standard error) instead of failing.")
+    var skipBadLines = false
+
+    @Argument(help: "JSONL files of events and gauge samples (`-` for standard input).")
+    var data: [String] = []
+
+    func run() async throws {
+        let format = try CommandSupport.format(format, as: CheckFormat.self, badInput: 2)
+        guard !rules.isEmpty else {
+            CommandSupport.printError("vitals check: no rules; expected --rules FILE or --rules PACK")
+            throw ExitCode(2)
+        }
+        guard !data.isEmpty else {
+            CommandSupport.printError("vitals check: no data files; expected one or more JSONL files")
+            throw ExitCode(2)
+        }
+        var sets: [RuleSet] = []
+        let selected: [Rule]
+        do {
+            for name in rules { sets.append(try RuleSet.resolve(name)) }
+            selected = try RuleSet.combined(sets)
+        } catch {
+            CommandSupport.printError(error.description)
+            throw ExitCode(2)
+        }
+        let evaluator: RuleEvaluator
+        do {
+            evaluator = try await JSONLInput.evaluate(
+                selected,
+                paths: data,
+                strict: !skipBadLines,
+                onBadLine: { CommandSupport.printError($0.description) }
+            )
+        } catch {
+            CommandSupport.printError(error.description)
+            throw ExitCode(2)
+        }
+        let report = CheckReport(
+            results: evaluator.results(),
+            eventCount: evaluator.eventCount,
+            sampleCount: evaluator.sampleCount
+        )
+        try CommandSupport.emit(report.render(format), to: output)
+        if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+    }
+}
