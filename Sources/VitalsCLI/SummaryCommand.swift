@@ -1,7 +1,7 @@
 import ArgumentParser
 import Vitals
 
-struct SummaryCommand: ParsableCommand {
+struct SummaryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "summary",
         abstract: "Summarise JSONL event files: per operation count, errors, total, avg, min, max, p50/p95/p99.",
@@ -37,7 +37,17 @@ struct SummaryCommand: ParsableCommand {
     @Option(help: "Threads for one large file (default: one per core).")
     var threads: Int?
 
-    func run() throws {
+    @Option(help: "Summarise the events stored in this database (SQLite path or postgres:// URL) instead of files.")
+    var database: String?
+
+    @Option(help: "With --database: the window to summarise, such as 30m, 24h or 7d.")
+    var since = "24h"
+
+    func run() async throws {
+        if let database {
+            try await runFromStore(database)
+            return
+        }
         let runner = SummaryRunner(
             options: SummaryOptions(groupBy: by, slowestLimit: slowest, failedLimit: failed),
             parallelism: threads ?? SystemInfo.activeProcessorCount
