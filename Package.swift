@@ -10,6 +10,9 @@ let package = Package(
         .library(name: "VitalsSQLite", targets: ["VitalsSQLite"]),
         .library(name: "VitalsPostgres", targets: ["VitalsPostgres"]),
         .library(name: "VitalsRules", targets: ["VitalsRules"]),
+        .library(name: "VitalsExposition", targets: ["VitalsExposition"]),
+        .library(name: "VitalsServer", targets: ["VitalsServer"]),
+        .library(name: "VitalsPush", targets: ["VitalsPush"]),
         .executable(name: "vitals", targets: ["VitalsCLI"]),
     ],
     dependencies: [
@@ -19,6 +22,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         // Clock reads and a per-thread stripe number, as inline C so the hot path stays a few instructions.
@@ -70,6 +77,36 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // Prometheus text 0.0.4 and OpenMetrics 1.0 exposition of events, gauges and the server's own metrics.
+        .target(name: "VitalsExposition", dependencies: ["Vitals"]),
+        // The Hummingbird application of `vitals serve`: ingest, query API, /metrics, /health, the demo fleet.
+        .target(
+            name: "VitalsServer",
+            dependencies: [
+                "Vitals",
+                "VitalsStore",
+                "VitalsRules",
+                "VitalsExposition",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // `vitals push`: batches, retries with backoff and jitter, never resends an acknowledged batch.
+        .target(
+            name: "VitalsPush",
+            dependencies: [
+                "Vitals",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "VitalsCLI",
             dependencies: [
@@ -78,6 +115,8 @@ let package = Package(
                 "VitalsSQLite",
                 "VitalsPostgres",
                 "VitalsRules",
+                "VitalsServer",
+                "VitalsPush",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -102,6 +141,38 @@ let package = Package(
         .testTarget(
             name: "VitalsRulesTests",
             dependencies: ["VitalsRules", "Vitals"]
+        ),
+        .testTarget(
+            name: "VitalsExpositionTests",
+            dependencies: ["VitalsExposition", "Vitals"]
+        ),
+        .testTarget(
+            name: "VitalsServerTests",
+            dependencies: [
+                "VitalsServer",
+                "Vitals",
+                "VitalsStore",
+                "VitalsSQLite",
+                "VitalsExposition",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "VitalsPushTests",
+            dependencies: [
+                "VitalsPush",
+                "Vitals",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "VitalsCLITests",
