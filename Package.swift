@@ -159,7 +159,9 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(
@@ -176,7 +178,14 @@ let package = Package(
         ),
         .testTarget(
             name: "VitalsCLITests",
-            dependencies: ["VitalsCLI"]
+            dependencies: [
+                "VitalsCLI",
+                "Vitals",
+                "VitalsStore",
+                "VitalsSQLite",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -10,6 +10,9 @@ let package = Package(
         .package(name: "vitals", path: ".."),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .executableTarget(
@@ -19,8 +22,9 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        // The store: ingest against the raw-insert floor, PostgreSQL ingest, a 30-day history's query latencies,
-        // bytes per event, peak RSS. Run: swift run -c release --package-path Benchmarks VitalsStoreBenchmarks
+        // The store and the server: ingest against the raw-insert floor, PostgreSQL ingest, a 30-day history's query
+        // latencies, bytes per event, peak RSS; HTTP ingest against store ingest, start to ready, /health under load.
+        // Run: swift run -c release --package-path Benchmarks VitalsStoreBenchmarks
         .executableTarget(
             name: "VitalsStoreBenchmarks",
             dependencies: [
@@ -28,7 +32,11 @@ let package = Package(
                 .product(name: "VitalsStore", package: "vitals"),
                 .product(name: "VitalsSQLite", package: "vitals"),
                 .product(name: "VitalsPostgres", package: "vitals"),
+                .product(name: "VitalsServer", package: "vitals"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),

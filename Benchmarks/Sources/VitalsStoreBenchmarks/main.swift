@@ -1,11 +1,16 @@
 // Store benchmarks. Run in release mode:
 //
-//   swift run -c release VitalsStoreBenchmarks [ingest|large|all] [--events N] [--large-events N]
+//   swift run -c release VitalsStoreBenchmarks [ingest|large|server|all] [--events N] [--large-events N]
+//                                              [--server-events N]
 //
 // PostgreSQL cases run when VITALS_TEST_POSTGRES_URL is set (scripts/postgres run -- … starts a server).
 import Foundation
 
 let arguments = CommandLine.arguments.dropFirst()
+if arguments.first == "serve-child", let database = arguments.dropFirst().first {
+    try await ServerBenchmarks.serveChild(database: database)
+    exit(0)
+}
 let mode = arguments.first { !$0.hasPrefix("--") } ?? "all"
 func option(_ name: String, default value: Int) -> Int {
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.endIndex else { return value }
@@ -13,6 +18,7 @@ func option(_ name: String, default value: Int) -> Int {
 }
 let ingestEvents = option("--events", default: 300_000)
 let largeEvents = option("--large-events", default: 10_000_000)
+let serverEvents = option("--server-events", default: 1_000_000)
 let postgresURL = ProcessInfo.processInfo.environment["VITALS_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
 let directory = NSTemporaryDirectory() + "vitals-store-bench-\(UUID().uuidString)"
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -25,6 +31,9 @@ func report(_ lines: [String]) {
 if mode == "ingest" || mode == "all" {
     report(try await IngestBenchmarks.sqlite(events: ingestEvents, directory: directory))
     if let postgresURL { report(try await IngestBenchmarks.postgres(events: ingestEvents, url: postgresURL)) }
+}
+if mode == "server" || mode == "all" {
+    report(try await ServerBenchmarks.run(events: serverEvents, directory: directory))
 }
 if mode == "large" || mode == "all" {
     report(try await LargeBenchmark.sqlite(events: largeEvents, directory: directory))

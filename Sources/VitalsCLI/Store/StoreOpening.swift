@@ -9,9 +9,11 @@ enum StoreOpening {
     /// `body` runs). `METRICS_RETENTION_DAYS` sets the raw-event retention.
     static func withStore<Result: Sendable>(
         _ location: String,
+        storeConfiguration: StoreConfiguration? = nil,
         _ body: (BucketMetricStore) async throws -> Result
     ) async throws -> Result {
-        let configuration = try StoreConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
+        let configuration =
+            try storeConfiguration ?? StoreConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
         if PostgresLocation.isPostgresURL(location) {
             return try await PostgresStore.withStore(url: location, configuration: configuration, body)
         }

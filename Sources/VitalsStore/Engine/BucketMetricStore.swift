@@ -67,6 +67,11 @@ public final class BucketMetricStore: MetricStore, Sendable {
         try await backend.close()
     }
 
+    public func checkHealth() async throws {
+        try checkOpen()
+        _ = try await backend.state()
+    }
+
     package func checkOpen() throws(StoreError) {
         if closed.load(ordering: .acquiring) {
             throw StoreError(code: .closed, message: "\(displayName): the store was closed")

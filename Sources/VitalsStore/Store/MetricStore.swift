@@ -52,6 +52,11 @@ public protocol MetricStore: Sendable {
     /// Deletes what is older than the retention policy, in bounded chunks.
     func applyRetention(now: Timestamp) async throws -> RetentionReport
 
+    /// Checks that the store is open and its database answers (the schema was migrated when it was opened).
+    ///
+    /// - Throws: ``StoreError`` saying what is wrong: closed, unreachable, corrupt.
+    func checkHealth() async throws
+
     /// Finishes pending work and releases the database; later calls throw ``StoreError/Code/closed``.
     func close() async throws
 }

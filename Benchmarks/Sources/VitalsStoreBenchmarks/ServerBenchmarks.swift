@@ -1,0 +1,230 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import Synchronization
+import Vitals
+import VitalsSQLite
+import VitalsServer
+import VitalsStore
+
+/// `vitals serve` figures. The server runs in a child process — this executable started again in `serve-child`
+/// mode, which does what `vitals serve` does: open the SQLite store, run `VitalsServer` on 127.0.0.1, port 0 — and
+/// this process is the load generator (AsyncHTTPClient, keep-alive connections, bodies encoded beforehand).
+enum ServerBenchmarks {
+    /// The child: `serve-child DATABASE`. Prints `listening PORT` once the server accepts connections.
+    static func serveChild(database: String) async throws {
+        var logger = Logger(label: "vitals.bench.child")
+        logger.logLevel = .warning
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        configuration.database = database
+        let store = try await SQLiteStore.open(path: database, configuration: configuration.store)
+        let server = VitalsServer(configuration: configuration, store: store, logger: logger)
+        try await server.run { port in
+            print("listening \(port)")
+            fflush(stdout)
+        }
+        try await store.close()
+    }
+
+    final class Child: Sendable {
+        let process: Process
+        let port: Int
+        let started: ContinuousClock.Instant
+
+        init(database: String) throws {
+            started = ContinuousClock.now
+            process = Process()
+            process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            process.arguments = ["serve-child", database]
+            let output = Pipe()
+            process.standardOutput = output
+            try process.run()
+            var text = ""
+            while !text.contains("\n") {
+                let data = output.fileHandleForReading.availableData
+                if data.isEmpty { break }
+                text += String(decoding: data, as: UTF8.self)
+            }
+            guard let port = Int(text.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+            else { throw BenchmarkError("the child printed \(text.debugDescription)") }
+            self.port = port
+        }
+
+        var url: String { "http://127.0.0.1:\(port)" }
+
+        /// Peak resident set size of the child so far, in MiB.
+        var peakRSSMiB: Double {
+            guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
+            else { return 0 }
+            for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+                return (line.split(separator: " ").compactMap { Double($0) }.first ?? 0) / 1024
+            }
+            return 0
+        }
+
+        func stop() async {
+            process.terminate()
+            while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+        }
+    }
+
+    struct BenchmarkError: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    static func post(_ client: HTTPClient, _ url: String, _ body: ByteBuffer) async throws {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-ndjson")
+        request.body = .bytes(body)
+        let response = try await client.execute(request, timeout: .seconds(60))
+        _ = try await response.body.collect(upTo: 1 << 20)
+        guard response.status == .ok else { throw BenchmarkError("POST answered \(response.status)") }
+    }
+
+    static func get(_ client: HTTPClient, _ url: String) async throws -> UInt {
+        let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+        _ = try await response.body.collect(upTo: 1 << 20)
+        return response.status.code
+    }
+
+    /// The JSONL bodies of the batches.
+    static func bodies(_ batches: [[Vitals.Record]]) -> [ByteBuffer] {
+        let encoder = JSONLEncoder()
+        return batches.map { batch in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(batch.count * 300)
+            for record in batch { encoder.append(record, to: &bytes) }
+            return ByteBuffer(bytes: bytes)
+        }
+    }
+
+    static func run(events: Int, directory: String) async throws -> [String] {
+        var lines: [String] = []
+        let connections = 4
+        let batches = IngestBenchmarks.batches(events: events)
+        let bodies = bodies(batches)
+        let bodyBytes = bodies.reduce(0) { $0 + $1.readableBytes }
+
+        // Reference: the same batches through the store API, same concurrency, same durability (the default).
+        let referenceStore = try await SQLiteStore.open(path: directory + "/reference.db")
+        let (storeRate, _) = try await IngestBenchmarks.ingest(batches, into: referenceStore, writers: connections)
+        try await referenceStore.close()
+
+        // HTTP: the child server, `connections` keep-alive connections posting the JSONL bodies.
+        let child = try Child(database: directory + "/server.db")
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60))
+        configuration.httpVersion = .http1Only
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let url = child.url + "/v1/events"
+        let seconds = try await Measure.seconds {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for connection in 0..<connections {
+                    group.addTask {
+                        for index in stride(from: connection, to: bodies.count, by: connections) {
+                            try await post(client, url, bodies[index])
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        let httpRate = Double(batches.count * IngestBenchmarks.batchSize) / seconds
+        let stats = try await client.execute(HTTPClientRequest(url: child.url + "/v1/stats?event=llm_call&window=3650d"), timeout: .seconds(60))
+        let statsBody = try await stats.body.collect(upTo: 1 << 24)
+        let stored = String(buffer: statsBody).contains("\"count\":")
+        let peak = child.peakRSSMiB
+        lines.append(
+            "HTTP ingest (durable 200s, batches of 1,000, \(connections) keep-alive connections, "
+                + "\(Measure.grouped(Double(bodyBytes) / 1e6)) MB of JSONL): \(Measure.grouped(httpRate)) events/s; "
+                + "store API on the same batches: \(Measure.grouped(storeRate)) events/s; ratio "
+                + String(format: "%.2f", httpRate / storeRate) + (stored ? "" : " (stats query FAILED)")
+        )
+        lines.append(
+            "Server peak RSS after ingesting \(Measure.grouped(Double(events))) events over HTTP: "
+                + String(format: "%.1f", peak) + " MiB"
+        )
+        await child.stop()
+
+        // /health latency while ingest runs at 1,000 requests/s (batches of 10 events).
+        lines.append(try await healthUnderLoad(client: client, directory: directory))
+        try await client.shutdown()
+
+        // Start to ready: process start to the first 200 from /health/ready, on a fresh database.
+        var startups: [Double] = []
+        for round in 0..<7 {
+            let child = try Child(database: directory + "/start-\(round).db")
+            let probe = HTTPClient(eventLoopGroupProvider: .singleton)
+            while (try? await get(probe, child.url + "/health/ready")) != 200 {
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            let elapsed = ContinuousClock.now - child.started
+            startups.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            try await probe.shutdown()
+            await child.stop()
+        }
+        lines.append(
+            "Start to ready (process start to the first 200 from /health/ready, fresh database, 7 runs): median "
+                + String(format: "%.0f", Measure.percentile(startups, 0.5) * 1e3) + " ms, max "
+                + String(format: "%.0f", (startups.max() ?? 0) * 1e3) + " ms"
+        )
+        return lines
+    }
+
+    static func healthUnderLoad(client: HTTPClient, directory: String) async throws -> String {
+        let child = try Child(database: directory + "/health.db")
+        let url = child.url
+        var workload = Workload(seed: 7, agents: 50, models: ["gpt-5-mini"], failureEvery: 50)
+        let now = Timestamp.now().nanosecondsSinceEpoch
+        let small = bodies((0..<200).map { index in
+            workload.batch(count: 10, from: now - 600_000_000_000 + Int64(index) * 1_000_000, to: now)
+        })
+        let duration = Duration.seconds(10)
+        let sent = Atomic<Int>(0)
+        let latencies = Mutex<[Double]>([])
+        let clock = ContinuousClock()
+        let end = clock.now + duration
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // Ingest: 1,000 requests per second, paced in 10 ms ticks of 10 requests.
+            group.addTask {
+                var tick = clock.now
+                while tick < end {
+                    try await withThrowingTaskGroup(of: Void.self) { burst in
+                        for _ in 0..<10 {
+                            let index = sent.wrappingAdd(1, ordering: .relaxed).oldValue
+                            burst.addTask { try await post(client, url + "/v1/events", small[index % small.count]) }
+                        }
+                        try await burst.waitForAll()
+                    }
+                    tick = tick + .milliseconds(10)
+                    if tick > clock.now { try await clock.sleep(until: tick) }
+                }
+            }
+            // Health: one probe every 10 ms.
+            group.addTask {
+                let probe = HTTPClient(eventLoopGroupProvider: .singleton)
+                while clock.now < end {
+                    let start = clock.now
+                    _ = try await get(probe, url + "/health")
+                    let elapsed = clock.now - start
+                    let ms = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
+                    latencies.withLock { $0.append(ms) }
+                    try await clock.sleep(until: start + .milliseconds(10))
+                }
+                try await probe.shutdown()
+            }
+            try await group.waitForAll()
+        }
+        await child.stop()
+        let values = latencies.withLock { $0 }
+        let achieved = Double(sent.load(ordering: .relaxed)) / 10
+        return "/health under \(Measure.grouped(achieved)) ingest requests/s (10 events each): "
+            + "\(values.count) probes, p50 " + String(format: "%.2f", Measure.percentile(values, 0.5)) + " ms, p99 "
+            + String(format: "%.2f", Measure.percentile(values, 0.99)) + " ms, max "
+            + String(format: "%.2f", values.max() ?? 0) + " ms"
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VitalsServer
+import VitalsStore
+
+/// `vitals serve`: the server — ingest, query API, `/metrics`, `/health` — on a SQLite file or PostgreSQL.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the Vitals server: ingest, query API, Prometheus /metrics and /health.",
+        discussion: """
+            Settings come from the defaults, then --config FILE (YAML), then the environment (VITALS_HOST,
+            VITALS_PORT or HEALTH_SERVER_PORT, VITALS_DATABASE, METRICS_RETENTION_DAYS, VITALS_MAX_BODY_BYTES,
+            VITALS_INGEST_QUEUE, VITALS_TOKEN), then these flags. SIGTERM or SIGINT: readiness turns false,
+            requests in flight finish, the store is flushed and closed, and the exit status is 0.
+            Exit status 2: a bad configuration or a database that cannot be opened.
+            """
+    )
+
+    @Option(help: "A YAML configuration file (see docs/server.md).")
+    var config: String?
+
+    @Option(help: "Interface to listen on (default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on; 0 picks a free port (default 8080).")
+    var port: Int?
+
+    @Option(help: "The store: a SQLite file path or a postgres:// URL (default ./vitals.db).")
+    var database: String?
+
+    @Flag(help: "Feed the server from a built-in simulated agent fleet, so that there is live data at once.")
+    var demo = false
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        var configuration: ServerConfiguration
+        do {
+            configuration = try ServerConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            CommandSupport.printError("vitals serve: \(error)")
+            throw ExitCode(2)
+        }
+        if let host { configuration.host = host }
+        if let port {
+            guard (0...65_535).contains(port) else {
+                CommandSupport.printError("vitals serve: --port \(port): expected a number from 0 to 65535")
+                throw ExitCode(2)
+            }
+            configuration.port = port
+        }
+        if let database { configuration.database = database }
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            CommandSupport.printError("vitals serve: --log-level \(logLevel): expected trace, debug, info, notice, warning, error or critical")
+            throw ExitCode(2)
+        }
+        var logger = Logger(label: "vitals")
+        logger.logLevel = level
+        let settings = configuration
+        let showDemo = demo
+        do {
+            try await StoreOpening.withStore(settings.database, storeConfiguration: settings.store) { store in
+                let server = VitalsServer(configuration: settings, store: store, logger: logger)
+                let display = ImportCommand.displayName(settings.database)
+                try await server.run(services: showDemo ? [DemoFeed(server: server, logger: logger)] : []) { port in
+                    print("vitals serve: listening on http://\(settings.host):\(port) (store: \(display))")
+                    fflush(stdout)
+                }
+                logger.info("stopped; flushing and closing the store")
+            }
+        } catch {
+            CommandSupport.printError("vitals serve: \(error)")
+            throw ExitCode(2)
+        }
+    }
+}

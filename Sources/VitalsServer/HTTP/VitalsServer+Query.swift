@@ -1,0 +1,180 @@
+import Hummingbird
+import Vitals
+import VitalsRules
+import VitalsStore
+
+extension VitalsServer {
+    func addQueryRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/v1/stats") { request, _ in try await self.answer { try await self.stats(request) } }
+        router.get("/v1/timeseries") { request, _ in try await self.answer { try await self.timeSeries(request) } }
+        router.get("/v1/events") { request, _ in try await self.answer { try await self.events(request) } }
+        router.get("/v1/series") { request, _ in try await self.answer { try await self.series(request) } }
+        router.get("/v1/report") { request, _ in try await self.answer { try await self.report(request) } }
+    }
+
+    /// Runs a route, turning bad parameters into 400 and store failures into 503, both as `{"error":…}`.
+    func answer(_ body: () async throws -> Response) async throws -> Response {
+        do {
+            return try await body()
+        } catch let error as APIError {
+            return error.response
+        } catch let error as QueryError {
+            return APIError(.badRequest, error.message).response
+        } catch let error as StoreError where error.code == .invalidQuery {
+            return APIError(.badRequest, error.message).response
+        } catch let error as StoreError {
+            logger.error("query: the store failed", metadata: ["error": "\(error)"])
+            return APIError(.serviceUnavailable, "the store is unavailable: \(error.message)", headers: [.retryAfter: "5"])
+                .response
+        }
+    }
+
+    func parameters(_ request: Request) throws(QueryError) -> QueryParameters {
+        try QueryParameters(request.uri.queryParameters.map { (String($0.key), String($0.value)) })
+    }
+
+    private func stats(_ request: Request) async throws -> Response {
+        let parameters = try parameters(request)
+        try parameters.reject(["step", "sort", "status", "limit", "format"], request, route: "/v1/stats")
+        switch parameters.subject {
+        case .event(let name):
+            let query = StatsQuery(name: name, range: parameters.range, matchers: parameters.matchers, groupBy: parameters.groupBy)
+            let groups = try await store.eventStats(query)
+            return .json(QueryRendering.eventStats(groups, event: name, range: parameters.range, quantiles: parameters.quantiles))
+        case .metric(let name):
+            let query = StatsQuery(name: name, range: parameters.range, matchers: parameters.matchers, groupBy: parameters.groupBy)
+            let groups = try await store.gaugeStats(query)
+            return .json(QueryRendering.gaugeStats(groups, metric: name, range: parameters.range))
+        case nil:
+            throw QueryError("event: /v1/stats needs event=NAME or metric=NAME")
+        }
+    }
+
+    private func timeSeries(_ request: Request) async throws -> Response {
+        let parameters = try parameters(request)
+        try parameters.reject(["sort", "status", "limit", "format"], request, route: "/v1/timeseries")
+        let step = parameters.step ?? .seconds(60)
+        let steps = QueryParameters.nanoseconds(.seconds(parameters.range.seconds)) / QueryParameters.nanoseconds(step)
+        guard steps <= 10_000 else {
+            throw QueryError("step: the range holds \(steps) steps; expected at most 10000 (use a larger step)")
+        }
+        switch parameters.subject {
+        case .event(let name):
+            let query = StatsQuery(name: name, range: parameters.range, matchers: parameters.matchers, groupBy: parameters.groupBy)
+            let series = try await store.eventTimeSeries(query, step: step)
+            return .json(
+                QueryRendering.eventTimeSeries(series, event: name, range: parameters.range, step: step, quantiles: parameters.quantiles)
+            )
+        case .metric(let name):
+            let query = StatsQuery(name: name, range: parameters.range, matchers: parameters.matchers, groupBy: parameters.groupBy)
+            let series = try await store.gaugeTimeSeries(query, step: step)
+            return .json(QueryRendering.gaugeTimeSeries(series, metric: name, range: parameters.range, step: step))
+        case nil:
+            throw QueryError("event: /v1/timeseries needs event=NAME or metric=NAME")
+        }
+    }
+
+    private func events(_ request: Request) async throws -> Response {
+        let parameters = try parameters(request)
+        try parameters.reject(["by", "step", "quantiles", "format", "metric"], request, route: "/v1/events")
+        var name: String?
+        if case .event(let event) = parameters.subject { name = event }
+        let query = EventQuery(
+            name: name,
+            range: parameters.range,
+            matchers: parameters.matchers,
+            failedOnly: parameters.failedOnly,
+            order: parameters.order,
+            limit: parameters.limit ?? 100
+        )
+        return .json(QueryRendering.events(try await store.events(query)))
+    }
+
+    private func series(_ request: Request) async throws -> Response {
+        let parameters = try parameters(request)
+        try parameters.reject(["by", "step", "sort", "status", "limit", "quantiles", "format", "from", "to", "window"], request, route: "/v1/series")
+        let query: SeriesQuery
+        switch parameters.subject {
+        case .event(let name): query = SeriesQuery(kind: .event, name: name, matchers: parameters.matchers)
+        case .metric(let name): query = SeriesQuery(kind: .gauge, name: name, matchers: parameters.matchers)
+        case nil: query = SeriesQuery(matchers: parameters.matchers)
+        }
+        var series = try await store.series(query)
+        if let limit = parameters.limit, series.count > limit { series.removeLast(series.count - limit) }
+        return .json(QueryRendering.series(series))
+    }
+
+    /// The analysis of the stored events of the range (all built-in rule packs), newest 200,000 events at most.
+    private func report(_ request: Request) async throws -> Response {
+        let parameters = try parameters(request)
+        try parameters.reject(["by", "step", "sort", "status", "limit", "quantiles"], request, route: "/v1/report")
+        let format = try Self.reportFormat(parameters.format, accept: request.headers[.accept])
+        let rules: [Rule]
+        do {
+            rules = try RuleSet.combined(RulePacks.all)
+        } catch {
+            throw APIError(.internalServerError, "the built-in rule packs do not combine: \(error)")
+        }
+        var options = ReportOptions()
+        options.title = "Vitals report, \(parameters.range.from.rfc3339) to \(parameters.range.to.rfc3339)"
+        var builder = ReportBuilder(rules: rules, options: options)
+        var name: String?
+        if case .event(let event) = parameters.subject { name = event }
+        var cursor: StoredEvent.Cursor?
+        var loaded = 0
+        while loaded < Self.reportEventLimit {
+            let page = try await store.events(
+                EventQuery(
+                    name: name,
+                    range: parameters.range,
+                    matchers: parameters.matchers,
+                    order: .oldestFirst,
+                    limit: min(10_000, Self.reportEventLimit - loaded),
+                    after: cursor
+                )
+            )
+            for stored in page { builder.add(.event(stored.event)) }
+            loaded += page.count
+            guard let last = page.last, page.count == 10_000 else { break }
+            cursor = last.cursor
+        }
+        let text = builder.build().render(format)
+        return .bodyResponse(Array(text.utf8), contentType: Self.contentType(of: format))
+    }
+
+    static let reportEventLimit = 200_000
+
+    /// `format=` wins; else the `Accept` header (JSON, Markdown, HTML); else JSON.
+    static func reportFormat(_ parameter: String?, accept: String?) throws(QueryError) -> ReportFormat {
+        if let parameter {
+            guard let format = ReportFormat(rawValue: parameter) else {
+                throw QueryError("format=\(parameter): expected json, markdown, html or text")
+            }
+            return format
+        }
+        let accept = accept?.lowercased() ?? ""
+        if accept.contains("text/html") { return .html }
+        if accept.contains("text/markdown") { return .markdown }
+        if accept.contains("application/json") { return .json }
+        if accept.contains("text/plain") { return .text }
+        return .json
+    }
+
+    static func contentType(of format: ReportFormat) -> String {
+        switch format {
+        case .json: "application/json"
+        case .markdown: "text/markdown; charset=utf-8"
+        case .html: "text/html; charset=utf-8"
+        case .text: "text/plain; charset=utf-8"
+        }
+    }
+}
+
+extension QueryParameters {
+    /// A 400 for parameters a route does not use, rather than silently ignoring a mistake.
+    func reject(_ unused: Set<String>, _ request: Request, route: String) throws(QueryError) {
+        for (key, _) in request.uri.queryParameters where unused.contains(String(key)) {
+            throw QueryError("\(key): not a parameter of \(route)")
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOPosix
+import VitalsStore
+
+/// A component check of `/health`: a name, a timeout and a probe that throws when the component is down.
+///
+/// The database check is built in; others come from the configuration (``HealthCheckDeclaration``) or from code.
+public struct HealthCheck: Sendable {
+    /// The name shown under `checks`.
+    public var name: String
+    /// How long the probe may take before the component counts as down.
+    public var timeout: Duration
+    /// Returns when the component is up; throws (with a message worth reading) when it is not.
+    public var probe: @Sendable () async throws -> Void
+
+    /// Creates a check.
+    public init(name: String, timeout: Duration = .seconds(2), probe: @escaping @Sendable () async throws -> Void) {
+        self.name = name
+        self.timeout = timeout
+        self.probe = probe
+    }
+}
+
+/// The outcome of every check at one time.
+struct HealthReport: Sendable {
+    struct Result: Sendable {
+        var up: Bool
+        var milliseconds: Double
+        var error: String?
+    }
+
+    var checks: [(name: String, result: Result)]
+    var up: Bool { checks.allSatisfy(\.result.up) }
+
+    func result(_ name: String) -> Result? {
+        checks.first { $0.name == name }?.result
+    }
+}
+
+/// Runs the health checks concurrently, each under its timeout, and reuses a result for a short while so that
+/// frequent probes cannot overload the components they check. Concurrent callers share one pass.
+actor HealthMonitor {
+    private let checks: [HealthCheck]
+    private let cacheDuration: Duration
+    private let clock = ContinuousClock()
+    private var cached: (report: HealthReport, at: ContinuousClock.Instant)?
+    private var running: Task<HealthReport, Never>?
+
+    init(checks: [HealthCheck], cacheDuration: Duration) {
+        self.checks = checks
+        self.cacheDuration = cacheDuration
+    }
+
+    /// The latest report, at most `cacheDuration` old.
+    func report() async -> HealthReport {
+        if let cached, clock.now - cached.at < cacheDuration { return cached.report }
+        if let running { return await running.value }
+        let checks = self.checks
+        let task = Task { await Self.run(checks) }
+        running = task
+        let report = await task.value
+        cached = (report, clock.now)
+        running = nil
+        return report
+    }
+
+    /// Forgets the cached report (the store was closed, for instance).
+    func invalidate() {
+        cached = nil
+    }
+
+    private static func run(_ checks: [HealthCheck]) async -> HealthReport {
+        await withTaskGroup(of: (Int, HealthReport.Result).self) { group in
+            for (index, check) in checks.enumerated() {
+                group.addTask { (index, await runOne(check)) }
+            }
+            var results = [HealthReport.Result?](repeating: nil, count: checks.count)
+            for await (index, result) in group { results[index] = result }
+            return HealthReport(checks: zip(checks, results).map { ($0.name, $1!) })
+        }
+    }
+
+    private static func runOne(_ check: HealthCheck) async -> HealthReport.Result {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let outcome: String? = await withTaskGroup(of: String?.self) { group in
+            group.addTask {
+                do {
+                    try await check.probe()
+                    return nil
+                } catch {
+                    return "\(error)"
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: check.timeout)
+                return Task.isCancelled ? nil : "timed out after \(QueryParameters.nanoseconds(check.timeout) / 1_000_000) ms"
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        let elapsed = clock.now - start
+        let milliseconds = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
+        return HealthReport.Result(up: outcome == nil, milliseconds: milliseconds, error: outcome)
+    }
+}
+
+extension HealthCheck {
+    /// The store: open, and its database answering.
+    static func database(_ store: any MetricStore) -> HealthCheck {
+        HealthCheck(name: "database", timeout: .seconds(2)) { try await store.checkHealth() }
+    }
+
+    /// A check declared in the configuration.
+    static func declared(_ declaration: HealthCheckDeclaration) -> HealthCheck {
+        switch declaration.target {
+        case .http(let url):
+            return HealthCheck(name: declaration.name, timeout: declaration.timeout) {
+                let request = HTTPClientRequest(url: url)
+                let response = try await HTTPClient.shared.execute(request, timeout: .init(declaration.timeout))
+                guard (200..<300).contains(response.status.code) else {
+                    throw HealthProbeError("GET \(url) answered \(response.status.code)")
+                }
+            }
+        case .tcp(let host, let port):
+            return HealthCheck(name: declaration.name, timeout: declaration.timeout) {
+                let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .connectTimeout(.init(declaration.timeout))
+                    .connect(host: host, port: port).get()
+                try await channel.close()
+            }
+        }
+    }
+}
+
+struct HealthProbeError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        self = .nanoseconds(QueryParameters.nanoseconds(duration))
+    }
+}

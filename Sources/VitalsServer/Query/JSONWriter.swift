@@ -1,0 +1,78 @@
+import Vitals
+
+/// Builds a JSON document into bytes: the query API's answers are written by hand, in a fixed key order, with
+/// numbers in their shortest exact form and non-finite numbers as `null`.
+struct JSONWriter {
+    private(set) var bytes: [UInt8] = []
+    private var needsComma: [Bool] = [false]
+
+    init(capacity: Int = 1_024) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    mutating func beginObject(_ key: String? = nil) { open(key, UInt8(ascii: "{")) }
+    mutating func endObject() { close(UInt8(ascii: "}")) }
+    mutating func beginArray(_ key: String? = nil) { open(key, UInt8(ascii: "[")) }
+    mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    mutating func string(_ key: String?, _ value: String) {
+        separate(key)
+        append(JSONText.quoted(value))
+    }
+
+    mutating func number(_ key: String?, _ value: Double?) {
+        separate(key)
+        append(value.map(JSONText.number) ?? "null")
+    }
+
+    mutating func integer(_ key: String?, _ value: some BinaryInteger) {
+        separate(key)
+        append(String(value))
+    }
+
+    mutating func bool(_ key: String?, _ value: Bool) {
+        separate(key)
+        append(value ? "true" : "false")
+    }
+
+    mutating func null(_ key: String?) {
+        separate(key)
+        append("null")
+    }
+
+    /// A JSON text produced elsewhere (an encoded event).
+    mutating func raw(_ key: String?, _ json: [UInt8]) {
+        separate(key)
+        bytes.append(contentsOf: json)
+    }
+
+    mutating func labels(_ key: String, _ labels: Labels) {
+        beginObject(key)
+        for element in labels { string(element.key, element.value) }
+        endObject()
+    }
+
+    private mutating func open(_ key: String?, _ bracket: UInt8) {
+        separate(key)
+        bytes.append(bracket)
+        needsComma.append(false)
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        needsComma.removeLast()
+        bytes.append(bracket)
+    }
+
+    private mutating func separate(_ key: String?) {
+        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
+        needsComma[needsComma.count - 1] = true
+        if let key {
+            append(JSONText.quoted(key))
+            bytes.append(UInt8(ascii: ":"))
+        }
+    }
+
+    private mutating func append(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+}

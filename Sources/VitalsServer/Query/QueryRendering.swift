@@ -1,0 +1,184 @@
+import Vitals
+import VitalsStore
+
+/// The JSON answers of the query API.
+enum QueryRendering {
+    /// `p50_ms` for 0.5, `p99.9_ms` for 0.999.
+    static func quantileKey(_ q: Double) -> String {
+        "p\(AttributeValue.format((q * 1_000).rounded() / 10))_ms"
+    }
+
+    static func eventStats(
+        _ groups: [EventStatsGroup],
+        event: String,
+        range: TimeRange,
+        quantiles: [Double]
+    ) -> [UInt8] {
+        var json = JSONWriter()
+        json.beginObject()
+        json.string("event", event)
+        json.string("from", range.from.rfc3339)
+        json.string("to", range.to.rfc3339)
+        json.beginArray("series")
+        for group in groups {
+            json.beginObject()
+            json.labels("labels", group.labels)
+            writeEventStatistics(group.statistics, quantiles: quantiles, into: &json)
+            json.number("rate_per_s", group.ratePerSecond)
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+        return json.bytes
+    }
+
+    static func gaugeStats(_ groups: [GaugeStatsGroup], metric: String, range: TimeRange) -> [UInt8] {
+        var json = JSONWriter()
+        json.beginObject()
+        json.string("metric", metric)
+        json.string("from", range.from.rfc3339)
+        json.string("to", range.to.rfc3339)
+        json.beginArray("series")
+        for group in groups {
+            json.beginObject()
+            json.labels("labels", group.labels)
+            writeGaugeStatistics(group.statistics, into: &json)
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+        return json.bytes
+    }
+
+    static func eventTimeSeries(
+        _ series: [EventTimeSeries],
+        event: String,
+        range: TimeRange,
+        step: Duration,
+        quantiles: [Double]
+    ) -> [UInt8] {
+        var json = JSONWriter(capacity: 4_096)
+        json.beginObject()
+        json.string("event", event)
+        json.string("from", range.from.rfc3339)
+        json.string("to", range.to.rfc3339)
+        json.integer("step_seconds", step.components.seconds)
+        json.beginArray("series")
+        for one in series {
+            json.beginObject()
+            json.labels("labels", one.labels)
+            json.beginArray("points")
+            for point in one.points {
+                json.beginObject()
+                json.string("time", point.start.rfc3339)
+                writeEventStatistics(point.statistics, quantiles: quantiles, into: &json)
+                json.endObject()
+            }
+            json.endArray()
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+        return json.bytes
+    }
+
+    static func gaugeTimeSeries(_ series: [GaugeTimeSeries], metric: String, range: TimeRange, step: Duration)
+        -> [UInt8]
+    {
+        var json = JSONWriter(capacity: 4_096)
+        json.beginObject()
+        json.string("metric", metric)
+        json.string("from", range.from.rfc3339)
+        json.string("to", range.to.rfc3339)
+        json.integer("step_seconds", step.components.seconds)
+        json.beginArray("series")
+        for one in series {
+            json.beginObject()
+            json.labels("labels", one.labels)
+            json.beginArray("points")
+            for point in one.points {
+                json.beginObject()
+                json.string("time", point.start.rfc3339)
+                writeGaugeStatistics(point.statistics, into: &json)
+                json.endObject()
+            }
+            json.endArray()
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+        return json.bytes
+    }
+
+    /// Each event as its JSONL line (the wire format), plus its id.
+    static func events(_ events: [StoredEvent]) -> [UInt8] {
+        let encoder = JSONLEncoder()
+        var json = JSONWriter(capacity: 256 * events.count + 32)
+        var line: [UInt8] = []
+        json.beginObject()
+        json.beginArray("events")
+        for stored in events {
+            line.removeAll(keepingCapacity: true)
+            encoder.append(.event(stored.event), to: &line)
+            while line.last == UInt8(ascii: "\n") { line.removeLast() }
+            json.raw(nil, line)
+        }
+        json.endArray()
+        json.endObject()
+        return json.bytes
+    }
+
+    static func series(_ series: [SeriesInfo]) -> [UInt8] {
+        var json = JSONWriter(capacity: 128 * series.count + 32)
+        json.beginObject()
+        json.beginArray("series")
+        for info in series {
+            json.beginObject()
+            json.string("kind", info.key.kind == .event ? "event" : "gauge")
+            json.string("name", info.key.name)
+            json.labels("labels", info.key.labels)
+            json.string("first_seen", info.firstSeen.rfc3339)
+            json.string("last_seen", info.lastSeen.rfc3339)
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+        return json.bytes
+    }
+
+    private static func writeEventStatistics(
+        _ statistics: EventStatistics,
+        quantiles: [Double],
+        into json: inout JSONWriter
+    ) {
+        json.integer("count", statistics.count)
+        json.integer("errors", statistics.errors)
+        json.integer("timeouts", statistics.timeouts)
+        json.number("error_rate", statistics.errorRate)
+        json.number("avg_ms", statistics.meanMilliseconds)
+        json.number("min_ms", statistics.minMilliseconds)
+        json.number("max_ms", statistics.maxMilliseconds)
+        for q in quantiles {
+            json.number(quantileKey(q), statistics.quantile(q))
+        }
+        json.number("total_ms", statistics.count == 0 ? 0 : statistics.totalMilliseconds)
+        json.beginObject("sums")
+        for key in statistics.attributeSums.keys.sorted() {
+            json.number(key, statistics.attributeSums[key])
+        }
+        json.endObject()
+    }
+
+    private static func writeGaugeStatistics(_ statistics: GaugeStatistics, into json: inout JSONWriter) {
+        json.integer("count", statistics.count)
+        json.number("last", statistics.count == 0 ? nil : statistics.last)
+        json.number("min", statistics.count == 0 ? nil : statistics.min)
+        json.number("max", statistics.count == 0 ? nil : statistics.max)
+        json.number("avg", statistics.mean)
+        if statistics.count > 0 {
+            json.string("last_time", statistics.lastTime.rfc3339)
+        } else {
+            json.null("last_time")
+        }
+    }
+}

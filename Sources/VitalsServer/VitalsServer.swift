@@ -1,0 +1,91 @@
+public import Hummingbird
+public import Logging
+import Synchronization
+import Vitals
+public import VitalsExposition
+public import VitalsStore
+
+/// The server of `vitals serve`: ingest, the query API, `/metrics` and `/health` over one ``MetricStore``.
+///
+/// ```swift
+/// let store = try await SQLiteStore.open(path: "vitals.db")
+/// let server = VitalsServer(configuration: configuration, store: store, logger: logger)
+/// try await server.run()          // until SIGTERM or SIGINT; then close the store
+/// try await store.close()
+/// ```
+///
+/// The store stays the caller's: the server never closes it, so that the caller can flush and close it after
+/// the last request has finished.
+public final class VitalsServer: Sendable {
+    /// The version reported by `/health`.
+    public static let version = "0.1.0"
+
+    public let configuration: ServerConfiguration
+    public let store: any MetricStore
+    public let logger: Logger
+    /// The `/metrics` registry every accepted batch is recorded into.
+    public let exposition: ExpositionRegistry
+    let health: HealthMonitor
+    let gate: IngestGate
+    let verifier: TokenVerifier
+    let startedAt = ContinuousClock.now
+    private let shuttingDown = Atomic<Bool>(false)
+
+    /// Creates a server over an open store.
+    ///
+    /// - Parameters:
+    ///   - configuration: Where to listen, limits, tokens, health checks.
+    ///   - store: The store; the caller closes it after ``run(onListening:)`` returns.
+    ///   - extraChecks: Health checks registered in code, beside the database's and the configured ones.
+    ///   - logger: Where the server logs.
+    public init(
+        configuration: ServerConfiguration,
+        store: any MetricStore,
+        extraChecks: [HealthCheck] = [],
+        logger: Logger = Logger(label: "vitals.server")
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.logger = logger
+        self.exposition = ExpositionRegistry(
+            labelKeys: configuration.store.labelKeys,
+            seriesLimit: configuration.metricsSeriesLimit
+        )
+        let checks = [HealthCheck.database(store)] + configuration.healthChecks.map(HealthCheck.declared) + extraChecks
+        self.health = HealthMonitor(checks: checks, cacheDuration: configuration.healthCacheDuration)
+        self.gate = IngestGate(capacity: configuration.ingestQueue)
+        self.verifier = TokenVerifier(configuration.tokens)
+    }
+
+    /// The paths the server answers (documented in `openapi.yaml`; a test keeps the two equal).
+    public static let routes: Set<String> = [
+        "/v1/events", "/v1/stats", "/v1/timeseries", "/v1/series", "/v1/report", "/metrics", "/health",
+        "/health/live", "/health/ready",
+    ]
+
+    /// Whether graceful shutdown has begun (readiness answers 503 from then on).
+    public var isShuttingDown: Bool { shuttingDown.load(ordering: .acquiring) }
+
+    /// Marks the server as shutting down: `/health/ready` answers 503 while requests in flight finish.
+    public func beginShutdown() {
+        shuttingDown.store(true, ordering: .releasing)
+    }
+
+    /// Seconds since the server was created.
+    var uptimeSeconds: Double {
+        let elapsed = ContinuousClock.now - startedAt
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    /// The routes, behind the access middleware.
+    public func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: RequestMetricsMiddleware(server: self))
+        router.add(middleware: AccessMiddleware(verifier: verifier))
+        addIngestRoutes(to: router)
+        addQueryRoutes(to: router)
+        addHealthRoutes(to: router)
+        addMetricsRoutes(to: router)
+        return router
+    }
+}

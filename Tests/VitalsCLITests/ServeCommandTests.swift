@@ -1,0 +1,186 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Synchronization
+import Testing
+import Vitals
+import VitalsSQLite
+import VitalsStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `vitals serve` as a user runs it: the built binary on 127.0.0.1, a real HTTP client, signals.
+@Suite("vitals serve (live binary)")
+struct ServeCommandTests {
+    /// A running `vitals serve` child process and the port it listens on.
+    final class RunningServer: Sendable {
+        let process: Process
+        let port: Int
+        let output: Pipe
+
+        init(database: String, extraArguments: [String] = []) throws {
+            process = Process()
+            process.executableURL = VitalsBinary.url
+            process.arguments = ["serve", "--port", "0", "--database", database, "--log-level", "warning"] + extraArguments
+            output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // The first line names the bound port: "vitals serve: listening on http://127.0.0.1:PORT (store: …)".
+            var text = ""
+            let reader = output.fileHandleForReading
+            while !text.contains("\n") {
+                let data = reader.availableData
+                if data.isEmpty { break }
+                text += String(decoding: data, as: UTF8.self)
+            }
+            guard let range = text.range(of: "http://127.0.0.1:"),
+                let port = Int(text[range.upperBound...].prefix { $0.isNumber })
+            else {
+                process.terminate()
+                throw ServeTestError("no listening line from vitals serve; got \(text.debugDescription)")
+            }
+            self.port = port
+        }
+
+        var url: String { "http://127.0.0.1:\(port)" }
+
+        func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+        func waitForExit() async -> Int32 {
+            while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+            return process.terminationStatus
+        }
+    }
+
+    struct ServeTestError: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    static func batch(_ number: Int, size: Int) -> String {
+        let time = Timestamp.now().rfc3339
+        return (0..<size).map { index in
+            "{\"event\":\"durable\",\"ts\":\"\(time)\",\"duration_ms\":\(index % 97 + 1),\"worker_id\":\"w\(number % 8)\",\"batch\":\(number)}"
+        }.joined(separator: "\n")
+    }
+
+    static func post(_ client: HTTPClient, _ url: String, _ body: String) async throws -> Int {
+        var request = HTTPClientRequest(url: url + "/v1/events")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-ndjson")
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await client.execute(request, timeout: .seconds(30))
+        _ = try await response.body.collect(upTo: 1 << 20)
+        return Int(response.status.code)
+    }
+
+    /// Events per `batch` attribute in the database.
+    static func batches(in path: String) async throws -> [Int: Int] {
+        let store = try await SQLiteStore.open(path: path)
+        defer { Task { try? await store.close() } }
+        let range = TimeRange(from: Timestamp(nanosecondsSinceEpoch: 0), to: Timestamp(nanosecondsSinceEpoch: .max))
+        var counts: [Int: Int] = [:]
+        var after: StoredEvent.Cursor?
+        while true {
+            let page = try await store.events(EventQuery(name: "durable", range: range, order: .oldestFirst, limit: 10_000, after: after))
+            for stored in page {
+                if case .int(let batch) = stored.event.attributes["batch"] { counts[Int(batch), default: 0] += 1 }
+            }
+            guard page.count == 10_000, let last = page.last else { break }
+            after = last.cursor
+        }
+        try await store.close()
+        return counts
+    }
+
+    @Test("killed with SIGKILL during concurrent ingest: every batch answered 2xx is present in full after restart")
+    func sigkillDurability() async throws {
+        let folder = try TemporaryFolder()
+        let database = folder.path("serve.db")
+        let server = try RunningServer(database: database)
+        let acknowledged = Mutex<Set<Int>>([])
+        let size = 250
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        await withTaskGroup(of: Void.self) { group in
+            for worker in 0..<6 {
+                group.addTask {
+                    var number = worker
+                    while true {
+                        guard let status = try? await Self.post(client, server.url, Self.batch(number, size: size)) else { return }
+                        if (200..<300).contains(status) { acknowledged.withLock { _ = $0.insert(number) } }
+                        number += 6
+                    }
+                }
+            }
+            group.addTask {
+                // Kill while batches are in flight, after a good number were acknowledged.
+                while acknowledged.withLock({ $0.count }) < 40 { try? await Task.sleep(for: .milliseconds(5)) }
+                server.signal(SIGKILL)
+            }
+        }
+        try await client.shutdown()
+        let status = await server.waitForExit()
+        #expect(server.process.terminationReason == .uncaughtSignal)
+        #expect(status == SIGKILL)
+        let stored = try await Self.batches(in: database)
+        let acked = acknowledged.withLock { $0 }
+        #expect(acked.count >= 40)
+        for batch in acked { #expect(stored[batch] == size, "batch \(batch) was acknowledged") }
+        for (batch, count) in stored { #expect(count == size, "batch \(batch) is half-present") }
+
+        // The restarted server serves what was stored.
+        let again = try RunningServer(database: database)
+        let reader = HTTPClient(eventLoopGroupProvider: .singleton)
+        let response = try await reader.execute(HTTPClientRequest(url: again.url + "/v1/stats?event=durable&window=1d"), timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        let json = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
+        let count = ((json?["series"] as? [[String: Any]])?.compactMap { $0["count"] as? Int }.reduce(0, +))
+        #expect(count == stored.values.reduce(0, +))
+        try await reader.shutdown()
+        again.signal(SIGTERM)
+        #expect(await again.waitForExit() == 0)
+    }
+
+    @Test("SIGTERM: requests in flight finish, the store is flushed, the exit status is 0")
+    func gracefulShutdown() async throws {
+        let folder = try TemporaryFolder()
+        let database = folder.path("graceful.db")
+        let server = try RunningServer(database: database)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        for number in 0..<5 {
+            #expect(try await Self.post(client, server.url, Self.batch(number, size: 100)) == 200)
+        }
+        // A batch in flight while the signal arrives either completes (2xx, then stored) or is refused.
+        async let inFlight = try? Self.post(client, server.url, Self.batch(99, size: 2_000))
+        try await Task.sleep(for: .milliseconds(5))
+        server.signal(SIGTERM)
+        let lastStatus = await inFlight
+        #expect(await server.waitForExit() == 0)
+        try await client.shutdown()
+        let stored = try await Self.batches(in: database)
+        for number in 0..<5 { #expect(stored[number] == 100) }
+        if lastStatus == 200 { #expect(stored[99] == 2_000) }
+        #expect(stored[99] == nil || stored[99] == 2_000)
+    }
+
+    @Test("a bad configuration file exits 2 with the file and line")
+    func badConfiguration() throws {
+        let folder = try TemporaryFolder()
+        let config = try folder.write("vitals.yml", "port: 8080\nmax_body_bytes: lots\n")
+        let result = try VitalsBinary.run(["serve", "--config", config, "--database", folder.path("x.db")])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(config):2: max_body_bytes"))
+    }
+
+    @Test("a database that is not a Vitals database exits 2 naming it")
+    func foreignDatabase() throws {
+        let folder = try TemporaryFolder()
+        let path = try folder.write("notes.db", "these are not SQLite pages")
+        let result = try VitalsBinary.run(["serve", "--port", "0", "--database", path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("notes.db"))
+    }
+}
