@@ -93,7 +93,7 @@ public final class ExpositionRegistry: Sendable {
         server.render(into: &writer)
         ProcessMetrics.render(into: &writer)
         writer.finish()
-        lastRenderSize.store(writer.bytes.count, ordering: .relaxed)
-        return writer.bytes
+        lastRenderSize.store(writer.count, ordering: .relaxed)
+        return writer.takeBytes()
     }
 }

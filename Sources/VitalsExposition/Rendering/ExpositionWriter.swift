@@ -4,23 +4,66 @@
 /// Everything that does not change between scrapes (metric names, label blocks, `le` values) is prepared as bytes
 /// beforehand; per sample line the writer only copies those and formats a number, without building a `String`.
 struct ExpositionWriter {
-    var bytes: [UInt8]
+    // A raw buffer rather than `[UInt8]`: appending to an array checks uniqueness and capacity on every call,
+    // which made those checks, not the copying, the cost of a render. Each line reserves its worst case once and
+    // then writes without checks.
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes written so far.
+    private(set) var count = 0
     let format: ExpositionFormat
+
+    /// Longest number `appendNumber` writes (`-2.2250738585072014e-308`, 24 bytes), with room to spare.
+    private static let numberBytes = 32
 
     init(format: ExpositionFormat, capacity: Int) {
         self.format = format
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        self.capacity = max(capacity, 256)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    /// The bytes written, as an array; frees the writer's buffer, which must not be used afterwards.
+    mutating func takeBytes() -> [UInt8] {
+        let bytes = Array(UnsafeBufferPointer(start: base, count: count))
+        base.deallocate()
+        capacity = 0
+        count = 0
+        return bytes
     }
 
     @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if count &+ extra > capacity { grow(to: count &+ extra) }
+    }
+
+    @inline(never)
+    private mutating func grow(to needed: Int) {
+        let newCapacity = max(capacity &* 2, needed)
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    /// Copies `part`; room must have been reserved.
+    @inline(__always)
+    private mutating func put(_ part: [UInt8]) {
+        let length = part.count
+        guard length > 0 else { return }
+        part.withUnsafeBufferPointer { (base + count).update(from: $0.baseAddress!, count: length) }
+        count &+= length
+    }
+
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) {
+        base[count] = byte
+        count &+= 1
+    }
+
     mutating func append(_ part: [UInt8]) {
-        bytes.append(contentsOf: part)
-    }
-
-    @inline(__always)
-    mutating func append(_ byte: UInt8) {
-        bytes.append(byte)
+        reserve(part.count)
+        put(part)
     }
 
     /// A family's `# HELP` and `# TYPE` lines. In OpenMetrics a counter family is named without `_total`; its
@@ -33,35 +76,37 @@ struct ExpositionWriter {
     }
 
     /// One sample line: `name{labels} value`. `labels` is a cached, escaped block without braces (possibly empty);
-    /// `extra` is a further cached `,key="value"` or `key="value"` part (possibly empty).
+    /// `extra` is a further cached `key="value"` part (possibly empty).
     @inline(__always)
     mutating func line(_ name: [UInt8], labels: [UInt8], extra: [UInt8] = [], value: Double) {
         sampleStart(name, labels: labels, extra: extra)
-        appendNumber(value)
-        append(UInt8(ascii: "\n"))
+        putNumber(value)
+        put(UInt8(ascii: "\n"))
     }
 
     /// One sample line with an integer value.
     @inline(__always)
-    mutating func line(_ name: [UInt8], labels: [UInt8], extra: [UInt8] = [], count: UInt64) {
+    mutating func line(_ name: [UInt8], labels: [UInt8], extra: [UInt8] = [], count value: UInt64) {
         sampleStart(name, labels: labels, extra: extra)
-        appendInteger(count)
-        append(UInt8(ascii: "\n"))
+        putInteger(value)
+        put(UInt8(ascii: "\n"))
     }
 
+    /// Reserves room for the whole line, then writes up to the value.
     @inline(__always)
     private mutating func sampleStart(_ name: [UInt8], labels: [UInt8], extra: [UInt8]) {
-        append(name)
+        reserve(name.count &+ labels.count &+ extra.count &+ 4 &+ Self.numberBytes)
+        put(name)
         if !labels.isEmpty || !extra.isEmpty {
-            append(UInt8(ascii: "{"))
-            append(labels)
+            put(UInt8(ascii: "{"))
+            put(labels)
             if !extra.isEmpty {
-                if !labels.isEmpty { append(UInt8(ascii: ",")) }
-                append(extra)
+                if !labels.isEmpty { put(UInt8(ascii: ",")) }
+                put(extra)
             }
-            append(UInt8(ascii: "}"))
+            put(UInt8(ascii: "}"))
         }
-        append(UInt8(ascii: " "))
+        put(UInt8(ascii: " "))
     }
 
     /// Ends the exposition: OpenMetrics requires `# EOF`.
@@ -71,46 +116,49 @@ struct ExpositionWriter {
 
     private static let eof = Array("# EOF\n".utf8)
 
-    /// An unsigned integer in decimal, written in place.
+    /// A number as the Prometheus text format spells it: `+Inf`, `-Inf`, `NaN`, whole numbers without fraction or
+    /// exponent (`1234`), others in the shortest form that reads back to the same value (`0.25`, `1.5e-07`).
+    mutating func appendNumber(_ value: Double) {
+        reserve(Self.numberBytes)
+        putNumber(value)
+    }
+
+    /// An unsigned integer in decimal; room must have been reserved.
     @inline(__always)
-    mutating func appendInteger(_ value: UInt64) {
+    private mutating func putInteger(_ value: UInt64) {
         if value < 10 {
-            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
+            put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
             return
         }
         var digits = 0
         var rest = value
         while rest > 0 {
-            digits += 1
+            digits &+= 1
             rest /= 10
         }
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: digits))
-        bytes.withUnsafeMutableBufferPointer { buffer in
-            var position = start + digits - 1
-            var rest = value
-            while rest > 0 {
-                buffer[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
-                rest /= 10
-                position -= 1
-            }
+        var position = count &+ digits &- 1
+        rest = value
+        while rest > 0 {
+            base[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
+            position &-= 1
         }
+        count &+= digits
     }
 
-    /// A number as the Prometheus text format spells it: `+Inf`, `-Inf`, `NaN`, whole numbers without fraction or
-    /// exponent (`1234`), others in the shortest form that reads back to the same value (`0.25`, `1.5e-07`).
-    mutating func appendNumber(_ value: Double) {
+    @inline(__always)
+    private mutating func putNumber(_ value: Double) {
         if value.isNaN {
-            append(Self.nan)
+            put(Self.nan)
         } else if value.isInfinite {
-            append(value > 0 ? Self.positiveInfinity : Self.negativeInfinity)
+            put(value > 0 ? Self.positiveInfinity : Self.negativeInfinity)
         } else if value == value.rounded(.towardZero), abs(value) < 1e15 {
-            if value < 0 { append(UInt8(ascii: "-")) }
-            appendInteger(UInt64(abs(value)))
+            if value < 0 { put(UInt8(ascii: "-")) }
+            putInteger(UInt64(abs(value)))
         } else {
             // The standard library's shortest round-trip form; up to 15 bytes it is a small string and allocates
             // nothing.
-            bytes.append(contentsOf: value.description.utf8)
+            for byte in value.description.utf8 { put(byte) }
         }
     }
 
