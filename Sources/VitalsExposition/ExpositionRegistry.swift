@@ -85,15 +85,27 @@ public final class ExpositionRegistry: Sendable {
     /// - Parameter format: The text format; pick it with ``ExpositionFormat/init(accept:)``.
     /// - Returns: The response body, UTF-8.
     public func render(_ format: ExpositionFormat) -> [UInt8] {
-        var writer = ExpositionWriter(format: format, capacity: lastRenderSize.load(ordering: .relaxed) + 4_096)
-        state.withLock { state in
-            state.events.render(into: &writer)
-            state.samples.render(into: &writer)
+        // Written straight into the result's storage, sized from the last render with room to grow; a render that
+        // outgrows it moves to the writer's own buffer and is copied once.
+        let last = lastRenderSize.load(ordering: .relaxed)
+        var spilled: [UInt8]?
+        let bytes = [UInt8](unsafeUninitializedCapacity: last + last / 8 + 65_536) { buffer, initialized in
+            var writer = ExpositionWriter(format: format, buffer: buffer)
+            state.withLock { state in
+                state.events.render(into: &writer)
+                state.samples.render(into: &writer)
+            }
+            server.render(into: &writer)
+            ProcessMetrics.render(into: &writer)
+            writer.finish()
+            lastRenderSize.store(writer.count, ordering: .relaxed)
+            if writer.ownsBuffer {
+                spilled = writer.takeOwnedBytes()
+                initialized = 0
+            } else {
+                initialized = writer.count
+            }
         }
-        server.render(into: &writer)
-        ProcessMetrics.render(into: &writer)
-        writer.finish()
-        lastRenderSize.store(writer.count, ordering: .relaxed)
-        return writer.takeBytes()
+        return spilled ?? bytes
     }
 }

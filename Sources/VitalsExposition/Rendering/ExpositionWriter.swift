@@ -16,16 +16,24 @@ struct ExpositionWriter {
     /// Longest number `appendNumber` writes (`-2.2250738585072014e-308`, 24 bytes), with room to spare.
     private static let numberBytes = 32
 
-    init(format: ExpositionFormat, capacity: Int) {
+    /// Whether `base` was allocated here (after outgrowing the caller's buffer) rather than lent by the caller.
+    private(set) var ownsBuffer = false
+
+    /// A writer into `buffer`, which the caller owns (the uninitialised storage of the `[UInt8]` being built, so
+    /// that the result needs no copy). Should the output outgrow it, the writer moves to a buffer of its own.
+    init(format: ExpositionFormat, buffer: UnsafeMutableBufferPointer<UInt8>) {
         self.format = format
-        self.capacity = max(capacity, 256)
-        base = .allocate(capacity: self.capacity)
+        base = buffer.baseAddress ?? .allocate(capacity: 0)
+        capacity = buffer.baseAddress == nil ? 0 : buffer.count
+        ownsBuffer = buffer.baseAddress == nil
     }
 
-    /// The bytes written, as an array; frees the writer's buffer, which must not be used afterwards.
-    mutating func takeBytes() -> [UInt8] {
+    /// The bytes written, as an array, when the writer had to move to a buffer of its own; frees that buffer.
+    mutating func takeOwnedBytes() -> [UInt8] {
+        precondition(ownsBuffer)
         let bytes = Array(UnsafeBufferPointer(start: base, count: count))
         base.deallocate()
+        ownsBuffer = false
         capacity = 0
         count = 0
         return bytes
@@ -41,8 +49,9 @@ struct ExpositionWriter {
         let newCapacity = max(capacity &* 2, needed)
         let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         newBase.update(from: base, count: count)
-        base.deallocate()
+        if ownsBuffer { base.deallocate() }
         base = newBase
+        ownsBuffer = true
         capacity = newCapacity
     }
 
