@@ -19,6 +19,7 @@ let package = Package(
             name: "VitalsBenchmarks",
             dependencies: [
                 .product(name: "Vitals", package: "vitals"),
+                .product(name: "VitalsExposition", package: "vitals"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),

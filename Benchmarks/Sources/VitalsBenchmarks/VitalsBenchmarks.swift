@@ -16,6 +16,7 @@ struct VitalsBenchmarks {
             ("sketch", { SketchBenchmarks.run($0, into: &$1) }),
             ("summary", { SummaryBenchmarks.run($0, into: &$1) }),
             ("check", { CheckBenchmarks.run($0, into: &$1) }),
+            ("exposition", { ExpositionBenchmarks.run($0, into: &$1) }),
         ]
     }
 

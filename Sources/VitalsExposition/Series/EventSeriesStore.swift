@@ -1,0 +1,205 @@
+import Vitals
+
+/// Every event series: per series a cached label block and its counters, in flat arrays indexed by series number.
+///
+/// Flat arrays keep recording to a hash lookup and a few stores, and rendering to a walk over contiguous memory.
+/// Series are numbered in order of creation and never removed.
+struct EventSeriesStore: Sendable {
+    let keys: LabelKeys
+    let layout: BucketLayout
+    let seriesLimit: Int
+
+    private var index: [SeriesKey: Int] = [:]
+    private var names: [String: NameEntry] = [:]
+    /// Reused for every lookup so that a batch allocates only for the series it creates.
+    private var scratch: SeriesKey
+
+    private(set) var labelBlocks: [[UInt8]] = []
+    /// Per series `layout.slotCount` bucket counts, not cumulative.
+    private(set) var slots: [UInt64] = []
+    private(set) var sums: [Double] = []
+    private(set) var counts: [UInt64] = []
+    private(set) var errors: [UInt64] = []
+    private(set) var promptTokens: [Double] = []
+    private(set) var completionTokens: [Double] = []
+    private(set) var costs: [Double] = []
+    /// Which optional counters a series has seen: `Seen` bits.
+    private(set) var seen: [UInt8] = []
+
+    enum Seen {
+        static let prompt: UInt8 = 1
+        static let completion: UInt8 = 2
+        static let cost: UInt8 = 4
+    }
+
+    private struct NameEntry {
+        var regular = 0
+        var overflow: Int?
+    }
+
+    init(keys: LabelKeys, layout: BucketLayout, seriesLimit: Int) {
+        self.keys = keys
+        self.layout = layout
+        self.seriesLimit = max(0, seriesLimit)
+        scratch = SeriesKey(name: "", values: Array(repeating: "", count: keys.keys.count))
+    }
+
+    var seriesCount: Int { labelBlocks.count }
+
+    /// Adds one event to its series, creating the series (or folding into the name's overflow series) first.
+    mutating func record(_ event: Event) {
+        scratch.name = event.name
+        for position in keys.keys.indices {
+            scratch.values[position] = event.labelOrAttribute(keys.keys[position]) ?? ""
+        }
+        let series: Int
+        if let existing = index[scratch] {
+            series = existing
+        } else {
+            series = newSeries()
+        }
+
+        let seconds = event.durationMilliseconds / 1_000
+        if !seconds.isNaN {
+            slots[series &* layout.slotCount &+ layout.slot(for: seconds)] &+= 1
+            sums[series] += seconds
+        }
+        counts[series] &+= 1
+        if event.status.isFailure { errors[series] &+= 1 }
+        if let prompt = event.number(WireKey.promptTokens) ?? event.number(Self.promptTokensAlias) {
+            promptTokens[series] += prompt
+            seen[series] |= Seen.prompt
+        }
+        if let completion = event.number(WireKey.completionTokens) ?? event.number(Self.completionTokensAlias) {
+            completionTokens[series] += completion
+            seen[series] |= Seen.completion
+        }
+        if let cost = event.number(WireKey.costUSD) {
+            costs[series] += cost
+            seen[series] |= Seen.cost
+        }
+    }
+
+    // The JSONL decoder already reads the OpenTelemetry names as the conventional ones; events built in code
+    // (or mapped from traces) may still carry them.
+    private static let promptTokensAlias = "gen_ai.usage.input_tokens"
+    private static let completionTokensAlias = "gen_ai.usage.output_tokens"
+
+    /// The series for `scratch`, which has none yet: a new one while the name is under the limit, else the
+    /// name's overflow series.
+    private mutating func newSeries() -> Int {
+        var entry = names[scratch.name] ?? NameEntry()
+        defer { names[scratch.name] = entry }
+        if entry.regular < seriesLimit {
+            entry.regular += 1
+            var pairs: [(name: String, value: String)] = [("event", scratch.name)]
+            for position in keys.names.indices { pairs.append((keys.names[position], scratch.values[position])) }
+            let series = append(labelBlock: ExpositionWriter.labelBlock(pairs))
+            index[scratch] = series
+            return series
+        }
+        if let overflow = entry.overflow { return overflow }
+        let overflow = append(labelBlock: ExpositionWriter.labelBlock([("event", scratch.name), ("overflow", "true")]))
+        entry.overflow = overflow
+        return overflow
+    }
+
+    private mutating func append(labelBlock: [UInt8]) -> Int {
+        labelBlocks.append(labelBlock)
+        slots.append(contentsOf: repeatElement(0, count: layout.slotCount))
+        sums.append(0)
+        counts.append(0)
+        errors.append(0)
+        promptTokens.append(0)
+        completionTokens.append(0)
+        costs.append(0)
+        seen.append(0)
+        return labelBlocks.count - 1
+    }
+}
+
+extension EventSeriesStore {
+    static let duration = MetricFamily(
+        "vitals_event_duration_seconds",
+        .histogram,
+        help: "Duration of finished operations (events), in seconds."
+    )
+    static let events = MetricFamily("vitals_events_total", .counter, help: "Finished operations (events).")
+    static let eventErrors = MetricFamily(
+        "vitals_event_errors_total",
+        .counter,
+        help: "Finished operations whose status is not ok (error, timeout, cancelled)."
+    )
+    static let tokens = MetricFamily(
+        "vitals_tokens_total",
+        .counter,
+        help: "LLM tokens reported by events (prompt_tokens, completion_tokens), by kind."
+    )
+    static let cost = MetricFamily(
+        "vitals_cost_usd_total",
+        .counter,
+        help: "Cost reported by events (cost_usd), in USD."
+    )
+
+    private static let promptKind = Array("kind=\"prompt\"".utf8)
+    private static let completionKind = Array("kind=\"completion\"".utf8)
+
+    /// Writes the event families, each once with all its series; families without a series are left out.
+    func render(into writer: inout ExpositionWriter) {
+        guard seriesCount > 0 else { return }
+        let slotCount = layout.slotCount
+
+        writer.header(Self.duration)
+        for series in 0..<seriesCount {
+            let labels = labelBlocks[series]
+            var cumulative: UInt64 = 0
+            let base = series &* slotCount
+            for slot in 0..<slotCount {
+                cumulative &+= slots[base &+ slot]
+                writer.line(Self.duration.bucket, labels: labels, extra: layout.leLabels[slot], count: cumulative)
+            }
+            writer.line(Self.duration.sum, labels: labels, value: sums[series])
+            writer.line(Self.duration.count, labels: labels, count: cumulative)
+        }
+
+        writer.header(Self.events)
+        for series in 0..<seriesCount {
+            writer.line(Self.events.sample, labels: labelBlocks[series], count: counts[series])
+        }
+
+        writer.header(Self.eventErrors)
+        for series in 0..<seriesCount {
+            writer.line(Self.eventErrors.sample, labels: labelBlocks[series], count: errors[series])
+        }
+
+        let anyTokens = seen.contains { $0 & (Seen.prompt | Seen.completion) != 0 }
+        if anyTokens {
+            writer.header(Self.tokens)
+            for series in 0..<seriesCount where seen[series] & (Seen.prompt | Seen.completion) != 0 {
+                if seen[series] & Seen.prompt != 0 {
+                    writer.line(
+                        Self.tokens.sample,
+                        labels: labelBlocks[series],
+                        extra: Self.promptKind,
+                        value: promptTokens[series]
+                    )
+                }
+                if seen[series] & Seen.completion != 0 {
+                    writer.line(
+                        Self.tokens.sample,
+                        labels: labelBlocks[series],
+                        extra: Self.completionKind,
+                        value: completionTokens[series]
+                    )
+                }
+            }
+        }
+
+        if seen.contains(where: { $0 & Seen.cost != 0 }) {
+            writer.header(Self.cost)
+            for series in 0..<seriesCount where seen[series] & Seen.cost != 0 {
+                writer.line(Self.cost.sample, labels: labelBlocks[series], value: costs[series])
+            }
+        }
+    }
+}
