@@ -66,8 +66,8 @@ struct ServeCommand: AsyncParsableCommand {
                 let server = VitalsServer(configuration: settings, store: store, logger: logger)
                 let display = ImportCommand.displayName(settings.database)
                 try await server.run(services: showDemo ? [DemoFeed(server: server, logger: logger)] : []) { port in
-                    print("vitals serve: listening on http://\(settings.host):\(port) (store: \(display))")
-                    fflush(stdout)
+                    let line = "vitals serve: listening on http://\(settings.host):\(port) (store: \(display))\n"
+                    FileHandle.standardOutput.write(Data(line.utf8))
                 }
                 logger.info("stopped; flushing and closing the store")
             }

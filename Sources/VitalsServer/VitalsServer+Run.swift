@@ -1,7 +1,8 @@
-import Hummingbird
+public import Hummingbird
 import Logging
 import NIOCore
-import ServiceLifecycle
+public import ServiceLifecycle
+import UnixSignals
 import VitalsStore
 
 extension VitalsServer {

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 import Synchronization
 import Testing
 import Vitals
@@ -101,7 +102,7 @@ struct ServeCommandTests {
         let folder = try TemporaryFolder()
         let database = folder.path("serve.db")
         let server = try RunningServer(database: database)
-        let acknowledged = Mutex<Set<Int>>([])
+        let acknowledged = Acknowledged()
         let size = 250
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         await withTaskGroup(of: Void.self) { group in
@@ -110,14 +111,14 @@ struct ServeCommandTests {
                     var number = worker
                     while true {
                         guard let status = try? await Self.post(client, server.url, Self.batch(number, size: size)) else { return }
-                        if (200..<300).contains(status) { acknowledged.withLock { _ = $0.insert(number) } }
+                        if (200..<300).contains(status) { acknowledged.insert(number) }
                         number += 6
                     }
                 }
             }
             group.addTask {
                 // Kill while batches are in flight, after a good number were acknowledged.
-                while acknowledged.withLock({ $0.count }) < 40 { try? await Task.sleep(for: .milliseconds(5)) }
+                while acknowledged.count < 40 { try? await Task.sleep(for: .milliseconds(5)) }
                 server.signal(SIGKILL)
             }
         }
@@ -126,7 +127,7 @@ struct ServeCommandTests {
         #expect(server.process.terminationReason == .uncaughtSignal)
         #expect(status == SIGKILL)
         let stored = try await Self.batches(in: database)
-        let acked = acknowledged.withLock { $0 }
+        let acked = acknowledged.all
         #expect(acked.count >= 40)
         for batch in acked { #expect(stored[batch] == size, "batch \(batch) was acknowledged") }
         for (batch, count) in stored { #expect(count == size, "batch \(batch) is half-present") }
@@ -136,7 +137,7 @@ struct ServeCommandTests {
         let reader = HTTPClient(eventLoopGroupProvider: .singleton)
         let response = try await reader.execute(HTTPClientRequest(url: again.url + "/v1/stats?event=durable&window=1d"), timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 1 << 20)
-        let json = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
+        let json = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
         let count = ((json?["series"] as? [[String: Any]])?.compactMap { $0["count"] as? Int }.reduce(0, +))
         #expect(count == stored.values.reduce(0, +))
         try await reader.shutdown()
@@ -183,4 +184,12 @@ struct ServeCommandTests {
         #expect(result.status == 2)
         #expect(result.stderr.contains("notes.db"))
     }
+}
+
+/// Batch numbers answered 2xx, shared by the posting tasks.
+final class Acknowledged: Sendable {
+    private let numbers = Mutex<Set<Int>>([])
+    func insert(_ number: Int) { numbers.withLock { _ = $0.insert(number) } }
+    var count: Int { numbers.withLock { $0.count } }
+    var all: Set<Int> { numbers.withLock { $0 } }
 }

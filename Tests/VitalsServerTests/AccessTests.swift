@@ -1,3 +1,6 @@
+import VitalsStore
+import NIOCore
+import Hummingbird
 import HummingbirdTesting
 import Testing
 
@@ -41,7 +44,7 @@ struct AccessTests {
 
     @Test("health probes need no token")
     func healthIsOpen() async throws {
-        try await Self.fixture().test { client in
+        try await Self.fixture().test { client async throws in
             #expect(try await client.get("/health").status == .ok)
             #expect(try await client.get("/health/live").status == .ok)
             #expect(try await client.get("/health/ready").status == .ok)

@@ -1,3 +1,6 @@
+import VitalsStore
+import NIOCore
+import Hummingbird
 import Foundation
 import HummingbirdTesting
 import NIOPosix

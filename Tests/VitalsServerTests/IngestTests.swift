@@ -1,3 +1,4 @@
+import Hummingbird
 import CompressNIO
 import Foundation
 import HummingbirdTesting
@@ -140,8 +141,9 @@ struct IngestTests {
         let fixture = try await ServerFixture()
         var lines = (0..<1_200).map { _ in "{\"event\":\"\",\"duration_ms\":1}" }
         lines.append(llmCalls(1))
+        let body = lines.joined(separator: "\n")
         try await fixture.test { client in
-            let json = try await client.post("/v1/events", lines.joined(separator: "\n")).json
+            let json = try await client.post("/v1/events", body).json
             #expect(json["accepted"] as? Int == 1)
             #expect(json["rejected_count"] as? Int == 1_200)
             #expect((json["rejected"] as? [Any])?.count == 1_000)

@@ -1,3 +1,6 @@
+import VitalsStore
+import NIOCore
+import Hummingbird
 import Foundation
 import HummingbirdTesting
 import Testing
@@ -9,7 +12,7 @@ import Yams
 /// route of the server is documented.
 @Suite("openapi.yaml")
 struct OpenAPITests {
-    static let document: [String: Any] = {
+    nonisolated(unsafe) static let document: [String: Any] = {
         let url = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("openapi.yaml")
@@ -76,7 +79,7 @@ struct OpenAPITests {
                     continue
                 }
                 let schema = (content["application/json"] as? [String: Any])?["schema"]
-                let body = try JSONSerialization.jsonObject(with: Data(buffer: response.body), options: [.fragmentsAllowed])
+                let body = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView), options: [.fragmentsAllowed])
                 var problems: [String] = []
                 Self.validate(body, against: schema, at: "$", problems: &problems)
                 #expect(problems.isEmpty, "\(request.method) \(request.uri): \(problems)")

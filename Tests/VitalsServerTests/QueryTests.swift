@@ -1,3 +1,6 @@
+import VitalsStore
+import NIOCore
+import Hummingbird
 import Foundation
 import HummingbirdTesting
 import Testing
@@ -63,7 +66,7 @@ struct QueryTests {
 
     @Test("label filters: equal, not equal, one of several, regular expression")
     func labelFilters() async throws {
-        try await Self.loaded { client in
+        try await Self.loaded { client async throws in
             func count(_ query: String) async throws -> Int? {
                 let json = try await client.get("/v1/stats?event=llm_call&\(query)").json
                 return (json["series"] as? [[String: Any]])?.first?["count"] as? Int
@@ -80,9 +83,10 @@ struct QueryTests {
     func ranges() async throws {
         try await Self.loaded { client in
             let from = Recent.time(seconds: 0)
-            let to = Recent.time(seconds: 50)
+            let to = Recent.time(seconds: 60)
             let json = try await client.get("/v1/stats?event=llm_call&from=\(from)&to=\(to)").json
-            #expect((json["series"] as? [[String: Any]])?.first?["count"] as? Int == 300)
+            // Seconds 0…59 of each of the 6 agent × model streams.
+            #expect((json["series"] as? [[String: Any]])?.first?["count"] as? Int == 360)
             let old = try await client.get("/v1/stats?event=llm_call&from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z").json
             #expect((old["series"] as? [Any])?.isEmpty == true)
             let week = try await client.get("/v1/stats?event=llm_call&window=7d").json
@@ -177,7 +181,7 @@ struct QueryTests {
             let json = try await client.get("/v1/report")
             #expect(json.status == .ok)
             #expect(json.headers[.contentType] == "application/json")
-            #expect(try JSONSerialization.jsonObject(with: Data(buffer: json.body)) is [String: Any])
+            #expect(try JSONSerialization.jsonObject(with: Data(json.body.readableBytesView)) is [String: Any])
             let markdown = try await client.get("/v1/report", headers: [.accept: "text/markdown"])
             #expect(markdown.headers[.contentType]?.hasPrefix("text/markdown") == true)
             #expect(markdown.text.contains("#"))

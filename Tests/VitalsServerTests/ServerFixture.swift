@@ -65,7 +65,7 @@ extension TestResponse {
     /// The body parsed as a JSON object.
     var json: [String: Any] {
         get throws {
-            let object = try JSONSerialization.jsonObject(with: Data(buffer: body))
+            let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView))
             return try #require(object as? [String: Any], "not a JSON object: \(text)")
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 public import VitalsStore
 
 /// Everything `vitals serve` needs: where to listen, which database, limits, tokens and health checks.

@@ -1,5 +1,6 @@
 public import Logging
 public import ServiceLifecycle
+import VitalsExposition
 import Vitals
 import VitalsStore
 
@@ -25,25 +26,28 @@ public struct DemoFeed: Service {
     }
 
     public func run() async throws {
-        var fleet = DemoFleet(seed: UInt64(truncatingIfNeeded: Timestamp.now().nanosecondsSinceEpoch))
-        let now = Timestamp.now()
-        var last = Timestamp(nanosecondsSinceEpoch: now.nanosecondsSinceEpoch - QueryParameters.nanoseconds(backfill))
+        let seed = UInt64(truncatingIfNeeded: Timestamp.now().nanosecondsSinceEpoch)
         logger.info("demo: a simulated agent fleet is feeding the server (GET /v1/series lists what it sends)")
         do {
-            try await cancelWhenGracefulShutdown {
-                // History in one-minute slices, then the passing time.
-                while !Task.isCancelled {
-                    let now = Timestamp.now()
-                    let end = min(now, Timestamp(nanosecondsSinceEpoch: last.nanosecondsSinceEpoch + 60_000_000_000))
-                    if end > last {
-                        await feed(fleet.records(from: last, to: end))
-                        last = end
-                    }
-                    if end == now { try await Task.sleep(for: interval) }
-                }
-            }
+            try await cancelWhenGracefulShutdown { try await feedUntilCancelled(seed: seed) }
         } catch is CancellationError {
             return
+        }
+    }
+
+    /// History in one-minute slices, then the time that passes, one interval at a time.
+    private func feedUntilCancelled(seed: UInt64) async throws {
+        var fleet = DemoFleet(seed: seed)
+        let start = Timestamp.now()
+        var last = Timestamp(nanosecondsSinceEpoch: start.nanosecondsSinceEpoch - QueryParameters.nanoseconds(backfill))
+        while !Task.isCancelled {
+            let now = Timestamp.now()
+            let end = min(now, Timestamp(nanosecondsSinceEpoch: last.nanosecondsSinceEpoch + 60_000_000_000))
+            if end > last {
+                await feed(fleet.records(from: last, to: end))
+                last = end
+            }
+            if end == now { try await Task.sleep(for: interval) }
         }
     }
 

@@ -1,3 +1,4 @@
+import VitalsExposition
 import Hummingbird
 
 /// Counts requests and their latency per route for `vitals_server_requests_total` and
@@ -16,7 +17,7 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
             let response = try await next(request, context)
             record(route, Int(response.status.code), since: start)
             return response
-        } catch let error as HTTPResponseError {
+        } catch let error as any HTTPResponseError {
             record(route, Int(error.status.code), since: start)
             throw error
         } catch {

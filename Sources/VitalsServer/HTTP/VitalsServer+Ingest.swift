@@ -1,3 +1,5 @@
+import Logging
+import VitalsExposition
 import CompressNIO
 import Hummingbird
 import NIOCore

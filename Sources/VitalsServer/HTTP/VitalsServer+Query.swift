@@ -1,3 +1,4 @@
+import Logging
 import Hummingbird
 import Vitals
 import VitalsRules

@@ -26,13 +26,19 @@ struct IngestPayload: Sendable {
         }
         records.reserveCapacity(body.count / 160)
         lines.reserveCapacity(body.count / 160)
-        try body.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws(IngestBodyError) in
-            if bytes[first] == UInt8(ascii: "[") {
-                try decodeArray(bytes, from: first + 1, decoder: decoder)
-            } else {
+        let failure = body.withUnsafeBytes { (bytes) -> IngestBodyError? in
+            guard bytes[first] == UInt8(ascii: "[") else {
                 decodeLines(bytes, decoder: decoder)
+                return nil
+            }
+            do throws(IngestBodyError) {
+                try decodeArray(bytes, from: first + 1, decoder: decoder)
+                return nil
+            } catch {
+                return error
             }
         }
+        if let failure { throw failure }
     }
 
     private mutating func decodeLines(_ bytes: UnsafeRawBufferPointer, decoder: JSONLDecoder) {

@@ -25,7 +25,7 @@ struct QueryParameters: Sendable {
     var subject: Subject?
     var matchers: [LabelMatcher] = []
     var groupBy: [String] = []
-    var range: TimeRange
+    var range = TimeRange(from: Timestamp(nanosecondsSinceEpoch: 0), to: Timestamp(nanosecondsSinceEpoch: 0))
     var step: Duration?
     var order: EventQuery.Order = .newestFirst
     var failedOnly = false
