@@ -108,6 +108,19 @@ struct IngestTests {
         }
     }
 
+    @Test("events sent without timestamps are filed at arrival, and shown with that time")
+    func arrivalTime() async throws {
+        let fixture = try await ServerFixture()
+        try await fixture.test { client in
+            #expect(try await client.post("/v1/events", "{\"event\":\"untimed\",\"duration_ms\":3}").status == .ok)
+            let json = try await client.get("/v1/events?event=untimed").json
+            let event = try #require((json["events"] as? [[String: Any]])?.first)
+            let time = try #require((event["ts"] ?? event["end_ts"]) as? String)
+            let stored = try #require(Timestamp(rfc3339: time))
+            #expect(abs(stored.milliseconds(since: .now())) < 60_000)
+        }
+    }
+
     @Test("an empty body is a 400 naming what was expected")
     func emptyBody() async throws {
         let fixture = try await ServerFixture()

@@ -119,7 +119,10 @@ enum QueryRendering {
         json.beginArray("events")
         for stored in events {
             line.removeAll(keepingCapacity: true)
-            encoder.append(.event(stored.event), to: &line)
+            var event = stored.event
+            // Events sent without timestamps were filed at their arrival: show that time.
+            if event.start == nil && event.end == nil { event.end = stored.time }
+            encoder.append(.event(event), to: &line)
             while line.last == UInt8(ascii: "\n") { line.removeLast() }
             json.raw(nil, line)
         }
