@@ -8,6 +8,7 @@ struct VitalsCommand: AsyncParsableCommand {
         subcommands: [
             SummaryCommand.self, CheckCommand.self, CompareCommand.self, ReportCommand.self, RulesCommand.self,
             ImportCommand.self,
+            PushCommand.self,
         ]
     )
 }
