@@ -25,7 +25,7 @@ extension VitalsCommand {
     /// The bad-input status of the subcommand named on the command line, if it documents one.
     private static func badInputStatus(_ arguments: [String]) -> Int32? {
         switch arguments.dropFirst().first(where: { !$0.hasPrefix("-") }) {
-        case "check", "report", "rules": return 2
+        case "check", "report", "rules", "push": return 2
         case "compare": return 1
         default: return nil
         }
