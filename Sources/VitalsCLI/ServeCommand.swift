@@ -54,7 +54,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let database { configuration.database = database }
         guard let level = Logger.Level(rawValue: logLevel) else {
-            CommandSupport.printError("vitals serve: --log-level \(logLevel): expected trace, debug, info, notice, warning, error or critical")
+            CommandSupport.printError(
+                "vitals serve: --log-level \(logLevel): expected trace, debug, info, notice, warning, error or critical"
+            )
             throw ExitCode(2)
         }
         var logger = Logger(label: "vitals")

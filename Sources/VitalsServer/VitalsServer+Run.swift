@@ -33,11 +33,17 @@ extension VitalsServer {
         services: [any Service] = [],
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
-        let maintenance = StoreMaintenanceService(store: store, interval: configuration.maintenanceInterval, logger: logger)
+        let maintenance = StoreMaintenanceService(
+            store: store,
+            interval: configuration.maintenanceInterval,
+            logger: logger
+        )
         // Services shut down in reverse order: readiness first, then the extras, then HTTP, then maintenance.
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [maintenance, makeApplication(onListening: onListening)] + services + [ReadinessService(server: self)],
+                services: [maintenance, makeApplication(onListening: onListening)] + services + [
+                    ReadinessService(server: self)
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

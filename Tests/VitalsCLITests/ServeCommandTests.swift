@@ -24,7 +24,8 @@ struct ServeCommandTests {
         init(database: String, extraArguments: [String] = []) throws {
             process = Process()
             process.executableURL = VitalsBinary.url
-            process.arguments = ["serve", "--port", "0", "--database", database, "--log-level", "warning"] + extraArguments
+            process.arguments =
+                ["serve", "--port", "0", "--database", database, "--log-level", "warning"] + extraArguments
             output = Pipe()
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
@@ -86,7 +87,9 @@ struct ServeCommandTests {
         var counts: [Int: Int] = [:]
         var after: StoredEvent.Cursor?
         while true {
-            let page = try await store.events(EventQuery(name: "durable", range: range, order: .oldestFirst, limit: 10_000, after: after))
+            let page = try await store.events(
+                EventQuery(name: "durable", range: range, order: .oldestFirst, limit: 10_000, after: after)
+            )
             for stored in page {
                 if case .int(let batch) = stored.event.attributes["batch"] { counts[Int(batch), default: 0] += 1 }
             }
@@ -110,7 +113,8 @@ struct ServeCommandTests {
                 group.addTask {
                     var number = worker
                     while true {
-                        guard let status = try? await Self.post(client, server.url, Self.batch(number, size: size)) else { return }
+                        guard let status = try? await Self.post(client, server.url, Self.batch(number, size: size))
+                        else { return }
                         if (200..<300).contains(status) { acknowledged.insert(number) }
                         number += 6
                     }
@@ -135,7 +139,10 @@ struct ServeCommandTests {
         // The restarted server serves what was stored.
         let again = try RunningServer(database: database)
         let reader = HTTPClient(eventLoopGroupProvider: .singleton)
-        let response = try await reader.execute(HTTPClientRequest(url: again.url + "/v1/stats?event=durable&window=1d"), timeout: .seconds(30))
+        let response = try await reader.execute(
+            HTTPClientRequest(url: again.url + "/v1/stats?event=durable&window=1d"),
+            timeout: .seconds(30)
+        )
         let body = try await response.body.collect(upTo: 1 << 20)
         let json = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
         let count = ((json?["series"] as? [[String: Any]])?.compactMap { $0["count"] as? Int }.reduce(0, +))

@@ -1,8 +1,8 @@
-import VitalsStore
-import NIOCore
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import Testing
+import VitalsStore
 
 @testable import VitalsServer
 
@@ -24,16 +24,35 @@ struct AccessTests {
             let none = try await client.post("/v1/events", llmCalls(1))
             #expect(none.status == .unauthorized)
             #expect(none.headers[.wwwAuthenticate] != nil)
-            #expect(try await client.post("/v1/events", llmCalls(1), headers: [.authorization: "Bearer ingest-secreT"]).status == .unauthorized)
-            #expect(try await client.post("/v1/events", llmCalls(1), headers: [.authorization: "Basic abc"]).status == .unauthorized)
-            let wrongScope = try await client.post("/v1/events", llmCalls(1), headers: [.authorization: "Bearer read-secret"])
+            #expect(
+                try await client.post("/v1/events", llmCalls(1), headers: [.authorization: "Bearer ingest-secreT"])
+                    .status == .unauthorized
+            )
+            #expect(
+                try await client.post("/v1/events", llmCalls(1), headers: [.authorization: "Basic abc"]).status
+                    == .unauthorized
+            )
+            let wrongScope = try await client.post(
+                "/v1/events",
+                llmCalls(1),
+                headers: [.authorization: "Bearer read-secret"]
+            )
             #expect(wrongScope.status == .forbidden)
             #expect(try (wrongScope.json["error"] as? String)?.contains("ingest") == true)
-            #expect(try await client.post("/v1/events", llmCalls(1), headers: [.authorization: "Bearer ingest-secret"]).status == .ok)
-            #expect(try await client.post("/v1/events", llmCalls(1), headers: [.authorization: "bearer admin-secret"]).status == .ok)
+            #expect(
+                try await client.post("/v1/events", llmCalls(1), headers: [.authorization: "Bearer ingest-secret"])
+                    .status == .ok
+            )
+            #expect(
+                try await client.post("/v1/events", llmCalls(1), headers: [.authorization: "bearer admin-secret"])
+                    .status == .ok
+            )
 
             #expect(try await client.get("/v1/stats?event=llm_call").status == .unauthorized)
-            #expect(try await client.get("/v1/stats?event=llm_call", headers: [.authorization: "Bearer ingest-secret"]).status == .forbidden)
+            #expect(
+                try await client.get("/v1/stats?event=llm_call", headers: [.authorization: "Bearer ingest-secret"])
+                    .status == .forbidden
+            )
             let read = try await client.get("/v1/stats?event=llm_call", headers: [.authorization: "Bearer read-secret"])
             #expect(read.status == .ok)
             #expect(try (read.json["series"] as? [[String: Any]])?.first?["count"] as? Int == 2)

@@ -1,9 +1,9 @@
-import VitalsStore
-import NIOCore
-import Hummingbird
 import Foundation
+import Hummingbird
+import NIOCore
 import Testing
 import VitalsServer
+import VitalsStore
 
 @Suite("Server configuration")
 struct ConfigurationTests {
@@ -64,32 +64,48 @@ struct ConfigurationTests {
         #expect(fromFile.healthCacheDuration == .milliseconds(500))
         #expect(
             fromFile.healthChecks == [
-                HealthCheckDeclaration(name: "gateway", target: .http(url: "http://127.0.0.1:9999/health"), timeout: .seconds(1)),
+                HealthCheckDeclaration(
+                    name: "gateway",
+                    target: .http(url: "http://127.0.0.1:9999/health"),
+                    timeout: .seconds(1)
+                ),
                 HealthCheckDeclaration(name: "redis", target: .tcp(host: "127.0.0.1", port: 6379)),
             ]
         )
         let withEnvironment = try ServerConfiguration.load(
             file: path,
-            environment: ["HEALTH_SERVER_PORT": "7070", "VITALS_DATABASE": "env.db", "METRICS_RETENTION_DAYS": "2", "VITALS_TOKEN": "t2"]
+            environment: [
+                "HEALTH_SERVER_PORT": "7070", "VITALS_DATABASE": "env.db", "METRICS_RETENTION_DAYS": "2",
+                "VITALS_TOKEN": "t2",
+            ]
         )
         #expect(withEnvironment.port == 7070)
         #expect(withEnvironment.database == "env.db")
         #expect(withEnvironment.store.retention.rawEvents == .seconds(2 * 86_400))
         #expect(withEnvironment.tokens.count == 2)
         // VITALS_PORT wins over the original HEALTH_SERVER_PORT when both are set.
-        let both = try ServerConfiguration.load(file: nil, environment: ["HEALTH_SERVER_PORT": "7070", "VITALS_PORT": "7171"])
+        let both = try ServerConfiguration.load(
+            file: nil,
+            environment: ["HEALTH_SERVER_PORT": "7070", "VITALS_PORT": "7171"]
+        )
         #expect(both.port == 7171)
     }
 
-    @Test("bad values name the file, the line and the key", arguments: [
-        ("port: 80a", "vitals.yml:1: port: expected a whole number from 0 to 65535, got \"80a\""),
-        ("host: a\nprot: 1", "vitals.yml:2: unknown key \"prot\""),
-        ("health:\n  checks:\n    - name: x\n      tcp: nohost", "vitals.yml:4: health.checks.tcp: \"nohost\" is not HOST:PORT"),
-        ("tokens:\n  - token: a\n    scopes: [write]", "vitals.yml:3: tokens.scopes: unknown scope \"write\""),
-        ("health:\n  cache: soon", "vitals.yml:2: health.cache: expected a positive duration"),
-        ("port: [1", "vitals.yml: invalid YAML"),
-        ("- a\n- b", "vitals.yml:1: the file is not a mapping"),
-    ])
+    @Test(
+        "bad values name the file, the line and the key",
+        arguments: [
+            ("port: 80a", "vitals.yml:1: port: expected a whole number from 0 to 65535, got \"80a\""),
+            ("host: a\nprot: 1", "vitals.yml:2: unknown key \"prot\""),
+            (
+                "health:\n  checks:\n    - name: x\n      tcp: nohost",
+                "vitals.yml:4: health.checks.tcp: \"nohost\" is not HOST:PORT"
+            ),
+            ("tokens:\n  - token: a\n    scopes: [write]", "vitals.yml:3: tokens.scopes: unknown scope \"write\""),
+            ("health:\n  cache: soon", "vitals.yml:2: health.cache: expected a positive duration"),
+            ("port: [1", "vitals.yml: invalid YAML"),
+            ("- a\n- b", "vitals.yml:1: the file is not a mapping"),
+        ]
+    )
     func badFile(text: String, message: String) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vitals-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -107,7 +123,9 @@ struct ConfigurationTests {
 
     @Test("bad environment values name the variable")
     func badEnvironment() {
-        #expect(throws: ServerConfigurationError.self) { try ServerConfiguration.load(file: nil, environment: ["VITALS_PORT": "-1"]) }
+        #expect(throws: ServerConfigurationError.self) {
+            try ServerConfiguration.load(file: nil, environment: ["VITALS_PORT": "-1"])
+        }
         do {
             _ = try ServerConfiguration.load(file: nil, environment: ["HEALTH_SERVER_PORT": "http"])
         } catch {

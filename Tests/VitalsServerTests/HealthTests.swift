@@ -1,11 +1,11 @@
-import VitalsStore
-import NIOCore
-import Hummingbird
 import Foundation
+import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import NIOPosix
 import Synchronization
 import Testing
+import VitalsStore
 
 @testable import VitalsServer
 
@@ -57,8 +57,16 @@ struct HealthTests {
         let closedPort = try await Self.unusedPort()
         let fixture = try await ServerFixture {
             $0.healthChecks = [
-                HealthCheckDeclaration(name: "gateway", target: .tcp(host: "127.0.0.1", port: closedPort), timeout: .seconds(2)),
-                HealthCheckDeclaration(name: "nowhere", target: .http(url: "http://127.0.0.1:\(closedPort)/x"), timeout: .seconds(2)),
+                HealthCheckDeclaration(
+                    name: "gateway",
+                    target: .tcp(host: "127.0.0.1", port: closedPort),
+                    timeout: .seconds(2)
+                ),
+                HealthCheckDeclaration(
+                    name: "nowhere",
+                    target: .http(url: "http://127.0.0.1:\(closedPort)/x"),
+                    timeout: .seconds(2)
+                ),
             ]
         }
         try await fixture.test { client in

@@ -1,6 +1,6 @@
-import Hummingbird
 import CompressNIO
 import Foundation
+import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing
@@ -57,7 +57,10 @@ struct IngestTests {
             #expect(rejected.map { $0["line"] as? Int } == [2])
             let unclosed = try await client.post("/v1/events", "[{\"event\":\"x\",\"duration_ms\":1}")
             #expect(unclosed.status == .badRequest)
-            #expect(try unclosed.json["error"] as? String == "the JSON array is not closed; expected `]` at the end of the body")
+            #expect(
+                try unclosed.json["error"] as? String
+                    == "the JSON array is not closed; expected `]` at the end of the body"
+            )
         }
     }
 

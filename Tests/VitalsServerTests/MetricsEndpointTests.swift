@@ -1,9 +1,9 @@
-import VitalsStore
-import NIOCore
-import Hummingbird
 import Foundation
+import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import Testing
+import VitalsStore
 
 @testable import VitalsServer
 
@@ -11,7 +11,9 @@ import Testing
 struct MetricsEndpointTests {
     static let promtool: String? = {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/promtool" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        return path.split(separator: ":").map { "\($0)/promtool" }.first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
     }()
 
     /// Events with label values that need escaping, failures, tokens, cost and a gauge.
@@ -38,16 +40,26 @@ struct MetricsEndpointTests {
             #expect(count?.hasSuffix(" 40") == true, "\(count ?? "none")")
             #expect(text.contains("agent_id=\"quote\\\"back\\\\slash\\nnewline\""))
             #expect(text.contains("vitals_sample_value{"))
-            #expect(text.split(separator: "\n").contains { $0.hasPrefix("vitals_server_ingested_events_total") && $0.hasSuffix(" 52") })
+            #expect(
+                text.split(separator: "\n").contains {
+                    $0.hasPrefix("vitals_server_ingested_events_total") && $0.hasSuffix(" 52")
+                }
+            )
             #expect(text.split(separator: "\n").filter { $0.hasPrefix("# TYPE vitals_events_total ") }.count == 1)
 
-            let openMetrics = try await client.get("/metrics", headers: [.accept: "application/openmetrics-text; version=1.0.0"])
+            let openMetrics = try await client.get(
+                "/metrics",
+                headers: [.accept: "application/openmetrics-text; version=1.0.0"]
+            )
             #expect(openMetrics.headers[.contentType]?.hasPrefix("application/openmetrics-text") == true)
             #expect(openMetrics.text.hasSuffix("# EOF\n"))
         }
     }
 
-    @Test("promtool check metrics passes on a live server's output", .enabled(if: promtool != nil, "promtool is not installed (Debian package prometheus); scripts/test installs it"))
+    @Test(
+        "promtool check metrics passes on a live server's output",
+        .enabled(if: promtool != nil, "promtool is not installed (Debian package prometheus); scripts/test installs it")
+    )
     func promtoolClean() async throws {
         let fixture = try await ServerFixture()
         let text = try await fixture.test(.live) { client in

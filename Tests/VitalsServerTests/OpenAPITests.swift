@@ -1,9 +1,9 @@
-import VitalsStore
-import NIOCore
-import Hummingbird
 import Foundation
+import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import Testing
+import VitalsStore
 import Yams
 
 @testable import VitalsServer
@@ -59,7 +59,10 @@ struct OpenAPITests {
             var covered = Set<String>()
             for request in Self.requests {
                 let path = String(request.uri.prefix { $0 != "?" })
-                let operation = try #require(Self.paths[path]?[request.method] as? [String: Any], "\(request.method) \(path) is not documented")
+                let operation = try #require(
+                    Self.paths[path]?[request.method] as? [String: Any],
+                    "\(request.method) \(path) is not documented"
+                )
                 covered.insert("\(request.method) \(path)")
                 let response = try await client.execute(
                     uri: request.uri,
@@ -75,11 +78,17 @@ struct OpenAPITests {
                 guard let content = documented["content"] as? [String: Any] else { continue }
                 let contentType = response.headers[.contentType] ?? ""
                 guard contentType.hasPrefix("application/json") else {
-                    #expect(content.keys.contains { contentType.hasPrefix($0) }, "\(request.uri): \(contentType) is not documented")
+                    #expect(
+                        content.keys.contains { contentType.hasPrefix($0) },
+                        "\(request.uri): \(contentType) is not documented"
+                    )
                     continue
                 }
                 let schema = (content["application/json"] as? [String: Any])?["schema"]
-                let body = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView), options: [.fragmentsAllowed])
+                let body = try JSONSerialization.jsonObject(
+                    with: Data(response.body.readableBytesView),
+                    options: [.fragmentsAllowed]
+                )
                 var problems: [String] = []
                 Self.validate(body, against: schema, at: "$", problems: &problems)
                 #expect(problems.isEmpty, "\(request.method) \(request.uri): \(problems)")

@@ -1,10 +1,10 @@
-import VitalsStore
-import NIOCore
-import Hummingbird
 import Foundation
+import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import Testing
 import Vitals
+import VitalsStore
 
 @testable import VitalsServer
 
@@ -28,7 +28,9 @@ struct QueryTests {
                 }
             }
             for value in [3, 9, 4] {
-                lines.append("{\"metric\":\"queue_depth\",\"value\":\(value),\"ts\":\"\(Recent.time(seconds: Double(value * 10)))\",\"agent_id\":\"a1\"}")
+                lines.append(
+                    "{\"metric\":\"queue_depth\",\"value\":\(value),\"ts\":\"\(Recent.time(seconds: Double(value * 10)))\",\"agent_id\":\"a1\"}"
+                )
             }
             let json = try await client.post("/v1/events", lines.joined(separator: "\n")).json
             #expect(json["accepted"] as? Int == 603)
@@ -87,7 +89,8 @@ struct QueryTests {
             let json = try await client.get("/v1/stats?event=llm_call&from=\(from)&to=\(to)").json
             // Seconds 0…59 of each of the 6 agent × model streams.
             #expect((json["series"] as? [[String: Any]])?.first?["count"] as? Int == 360)
-            let old = try await client.get("/v1/stats?event=llm_call&from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z").json
+            let old = try await client.get("/v1/stats?event=llm_call&from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z")
+                .json
             #expect((old["series"] as? [Any])?.isEmpty == true)
             let week = try await client.get("/v1/stats?event=llm_call&window=7d").json
             #expect((week["series"] as? [[String: Any]])?.first?["count"] as? Int == 600)
@@ -124,7 +127,9 @@ struct QueryTests {
             #expect(failures.count == 20)
             #expect(failures.allSatisfy { $0["error"] as? String == "rate limited" })
             let newest = try await client.get("/v1/events?sort=-time&limit=2&label.agent_id=a3").json
-            let times = try #require(newest["events"] as? [[String: Any]]).compactMap { $0["ts"] as? String ?? $0["end_ts"] as? String }
+            let times = try #require(newest["events"] as? [[String: Any]]).compactMap {
+                $0["ts"] as? String ?? $0["end_ts"] as? String
+            }
             #expect(times.count == 2)
             #expect(times == times.sorted(by: >))
             let oldest = try await client.get("/v1/events?sort=time&limit=1&label.agent_id=a3").json
@@ -146,25 +151,28 @@ struct QueryTests {
         }
     }
 
-    @Test("bad parameters are a 400 naming the parameter", arguments: [
-        ("/v1/stats", "event"),
-        ("/v1/stats?event=llm_call&window=forever", "window"),
-        ("/v1/stats?event=llm_call&from=yesterday", "from"),
-        ("/v1/stats?event=llm_call&to=2026-13-01T00:00:00Z", "to"),
-        ("/v1/stats?event=llm_call&by=agent%20id", "by"),
-        ("/v1/stats?event=llm_call&quantiles=1.5", "quantiles"),
-        ("/v1/stats?event=llm_call&colour=red", "colour"),
-        ("/v1/stats?event=llm_call&label.agent_id=~(", "label.agent_id"),
-        ("/v1/stats?event=llm_call&limit=5", "limit"),
-        ("/v1/timeseries?event=llm_call&step=90s", "step"),
-        ("/v1/timeseries?event=llm_call&step=1m&window=30d", "step"),
-        ("/v1/events?sort=fastest", "sort"),
-        ("/v1/events?status=ok", "status"),
-        ("/v1/events?limit=0", "limit"),
-        ("/v1/events?limit=100000", "limit"),
-        ("/v1/report?format=pdf", "format"),
-        ("/v1/stats?event=a&metric=b", "metric"),
-    ])
+    @Test(
+        "bad parameters are a 400 naming the parameter",
+        arguments: [
+            ("/v1/stats", "event"),
+            ("/v1/stats?event=llm_call&window=forever", "window"),
+            ("/v1/stats?event=llm_call&from=yesterday", "from"),
+            ("/v1/stats?event=llm_call&to=2026-13-01T00:00:00Z", "to"),
+            ("/v1/stats?event=llm_call&by=agent%20id", "by"),
+            ("/v1/stats?event=llm_call&quantiles=1.5", "quantiles"),
+            ("/v1/stats?event=llm_call&colour=red", "colour"),
+            ("/v1/stats?event=llm_call&label.agent_id=~(", "label.agent_id"),
+            ("/v1/stats?event=llm_call&limit=5", "limit"),
+            ("/v1/timeseries?event=llm_call&step=90s", "step"),
+            ("/v1/timeseries?event=llm_call&step=1m&window=30d", "step"),
+            ("/v1/events?sort=fastest", "sort"),
+            ("/v1/events?status=ok", "status"),
+            ("/v1/events?limit=0", "limit"),
+            ("/v1/events?limit=100000", "limit"),
+            ("/v1/report?format=pdf", "format"),
+            ("/v1/stats?event=a&metric=b", "metric"),
+        ]
+    )
     func badParameters(uri: String, parameter: String) async throws {
         let fixture = try await ServerFixture()
         try await fixture.test { client in

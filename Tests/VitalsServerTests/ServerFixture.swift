@@ -16,7 +16,8 @@ final class ServerFixture: Sendable {
     let server: VitalsServer
 
     init(_ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("vitals-server-\(UUID().uuidString)").path
+        folder =
+            FileManager.default.temporaryDirectory.appendingPathComponent("vitals-server-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var configuration = ServerConfiguration()
         configuration.host = "127.0.0.1"
@@ -43,7 +44,9 @@ final class ServerFixture: Sendable {
 
 /// `ts` values a few minutes ago, inside the API's default one-hour window.
 enum Recent {
-    static let base = Timestamp(nanosecondsSinceEpoch: (Timestamp.now().nanosecondsSinceEpoch / 60_000_000_000 - 10) * 60_000_000_000)
+    static let base = Timestamp(
+        nanosecondsSinceEpoch: (Timestamp.now().nanosecondsSinceEpoch / 60_000_000_000 - 10) * 60_000_000_000
+    )
 
     static func time(seconds: Double) -> String {
         Timestamp(nanosecondsSinceEpoch: base.nanosecondsSinceEpoch + Int64(seconds * 1e9)).rfc3339
@@ -74,7 +77,12 @@ extension TestResponse {
 }
 
 /// JSONL of `count` `llm_call` events, a few minutes ago.
-func llmCalls(_ count: Int, agent: String = "a1", model: String = "m1", durationMilliseconds: (Int) -> Double = { Double($0 + 1) })
+func llmCalls(
+    _ count: Int,
+    agent: String = "a1",
+    model: String = "m1",
+    durationMilliseconds: (Int) -> Double = { Double($0 + 1) }
+)
     -> String
 {
     (0..<count).map { index in

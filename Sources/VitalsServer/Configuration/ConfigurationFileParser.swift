@@ -34,7 +34,8 @@ struct ConfigurationFileParser {
                 for (subkey, subvalue) in try mapping(value, key) {
                     let name = "metrics.\(subkey.string ?? "")"
                     switch subkey.string {
-                    case "series_limit": configuration.metricsSeriesLimit = try integer(subvalue, name, in: 1...1_000_000)
+                    case "series_limit":
+                        configuration.metricsSeriesLimit = try integer(subvalue, name, in: 1...1_000_000)
                     default: throw unknown(subkey, name, expected: "series_limit")
                     }
                 }
@@ -76,7 +77,10 @@ struct ConfigurationFileParser {
                 case "scopes":
                     for name in try strings(value, "tokens.scopes") {
                         guard let scope = AccessScope(rawValue: name) else {
-                            throw error(value, "tokens.scopes: unknown scope \"\(name)\"; expected ingest, read or admin")
+                            throw error(
+                                value,
+                                "tokens.scopes: unknown scope \"\(name)\"; expected ingest, read or admin"
+                            )
                         }
                         scopes.insert(scope)
                     }
@@ -84,7 +88,9 @@ struct ConfigurationFileParser {
                 }
             }
             guard let secret, !secret.isEmpty else { throw error(item, "a token entry has no `token:`") }
-            guard !scopes.isEmpty else { throw error(item, "a token entry has no `scopes:`; expected ingest, read or admin") }
+            guard !scopes.isEmpty else {
+                throw error(item, "a token entry has no `scopes:`; expected ingest, read or admin")
+            }
             tokens.append(AccessToken(token: secret, scopes: scopes))
         }
         return tokens
@@ -110,7 +116,8 @@ struct ConfigurationFileParser {
                     target = .http(url: url)
                 case "tcp":
                     let address = try string(value, "health.checks.tcp")
-                    guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+                    guard let colon = address.lastIndex(of: ":"),
+                        let port = Int(address[address.index(after: colon)...]),
                         (1...65_535).contains(port), colon != address.startIndex
                     else {
                         throw error(value, "health.checks.tcp: \"\(address)\" is not HOST:PORT")
@@ -121,7 +128,9 @@ struct ConfigurationFileParser {
                 }
             }
             guard let name, !name.isEmpty else { throw error(item, "a health check has no `name:`") }
-            guard name != "database" else { throw error(item, "health check name \"database\" is reserved for the store") }
+            guard name != "database" else {
+                throw error(item, "health check name \"database\" is reserved for the store")
+            }
             guard let target else { throw error(item, "health check \"\(name)\" has neither `http:` nor `tcp:`") }
             checks.append(HealthCheckDeclaration(name: name, target: target, timeout: timeout))
         }
@@ -131,7 +140,9 @@ struct ConfigurationFileParser {
     // MARK: Values
 
     private func mapping(_ node: Node, _ what: String) throws(ServerConfigurationError) -> [(Node, Node)] {
-        guard case .mapping(let pairs) = node else { throw error(node, "\(what) is not a mapping; expected `key: value` lines") }
+        guard case .mapping(let pairs) = node else {
+            throw error(node, "\(what) is not a mapping; expected `key: value` lines")
+        }
         return pairs.map { ($0.key, $0.value) }
     }
 
@@ -151,10 +162,17 @@ struct ConfigurationFileParser {
         }
     }
 
-    private func integer(_ node: Node, _ key: String, in range: ClosedRange<Int>) throws(ServerConfigurationError) -> Int {
+    private func integer(
+        _ node: Node,
+        _ key: String,
+        in range: ClosedRange<Int>
+    ) throws(ServerConfigurationError) -> Int {
         let text = try string(node, key)
         guard let value = Int(text), range.contains(value) else {
-            throw error(node, "\(key): expected a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
+            throw error(
+                node,
+                "\(key): expected a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(text)\""
+            )
         }
         return value
     }
@@ -170,7 +188,10 @@ struct ConfigurationFileParser {
 
     private func unknown(_ node: Node, _ key: String, expected: String) -> ServerConfigurationError {
         let mark = node.mark.map { "\($0.line)" } ?? "1"
-        return ServerConfigurationError(code: .unknownKey, message: "\(file):\(mark): unknown key \"\(key)\"; expected one of \(expected)")
+        return ServerConfigurationError(
+            code: .unknownKey,
+            message: "\(file):\(mark): unknown key \"\(key)\"; expected one of \(expected)"
+        )
     }
 
     private func error(_ node: Node, _ message: String) -> ServerConfigurationError {

@@ -40,7 +40,10 @@ public struct ServerConfiguration: Sendable {
     /// The defaults, then the file at `file` (when given), then the environment.
     ///
     /// - Throws: ``ServerConfigurationError`` naming the file and line, or the variable, of a bad value.
-    public static func load(file: String?, environment: [String: String]) throws(ServerConfigurationError)
+    public static func load(
+        file: String?,
+        environment: [String: String]
+    ) throws(ServerConfigurationError)
         -> ServerConfiguration
     {
         var configuration = ServerConfiguration()

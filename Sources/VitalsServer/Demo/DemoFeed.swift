@@ -1,7 +1,7 @@
 public import Logging
 public import ServiceLifecycle
-import VitalsExposition
 import Vitals
+import VitalsExposition
 import VitalsStore
 
 /// `vitals serve --demo`: feeds the server from a simulated agent fleet (``DemoFleet``) — the last ten minutes at
@@ -18,7 +18,12 @@ public struct DemoFeed: Service {
     ///   - server: The server whose store and `/metrics` receive the events.
     ///   - backfill: How much history to generate at start. Default 10 minutes.
     ///   - interval: How often to generate the events of the time that passed. Default 1 s.
-    public init(server: VitalsServer, logger: Logger, backfill: Duration = .seconds(600), interval: Duration = .seconds(1)) {
+    public init(
+        server: VitalsServer,
+        logger: Logger,
+        backfill: Duration = .seconds(600),
+        interval: Duration = .seconds(1)
+    ) {
         self.server = server
         self.logger = logger
         self.backfill = backfill
@@ -56,7 +61,11 @@ public struct DemoFeed: Service {
         do {
             let result = try await server.store.ingest(records, receivedAt: .now())
             server.exposition.record(records)
-            server.exposition.server.recordIngest(accepted: result.accepted, rejected: result.rejected.count, storeSeconds: 0)
+            server.exposition.server.recordIngest(
+                accepted: result.accepted,
+                rejected: result.rejected.count,
+                storeSeconds: 0
+            )
         } catch {
             logger.warning("demo: the store refused a batch", metadata: ["error": "\(error)"])
         }

@@ -6,7 +6,11 @@ import Hummingbird
 struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
     let verifier: TokenVerifier
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    )
         async throws -> Response
     {
         guard verifier.isEnabled, let scope = Self.scope(method: request.method, path: request.uri.path) else {
@@ -23,8 +27,11 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
             ).response
         }
         guard token.grants(scope) else {
-            return APIError(.forbidden, "this token lacks the \(scope.rawValue) scope needed for \(request.method) \(request.uri.path)")
-                .response
+            return APIError(
+                .forbidden,
+                "this token lacks the \(scope.rawValue) scope needed for \(request.method) \(request.uri.path)"
+            )
+            .response
         }
         return try await next(request, context)
     }

@@ -1,5 +1,5 @@
-import VitalsExposition
 import Hummingbird
+import VitalsExposition
 
 /// Counts requests and their latency per route for `vitals_server_requests_total` and
 /// `vitals_server_request_duration_seconds`; unknown paths share the route `other`, so clients cannot grow the
@@ -7,7 +7,11 @@ import Hummingbird
 struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let server: VitalsServer
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    )
         async throws -> Response
     {
         let start = ContinuousClock.now

@@ -52,6 +52,10 @@ extension VitalsServer {
         json.string("status", reasons.isEmpty ? "UP" : "DOWN")
         if !reasons.isEmpty { json.string("reason", reasons.joined(separator: "; ")) }
         json.endObject()
-        return .json(json.bytes, status: reasons.isEmpty ? .ok : .serviceUnavailable, headers: [.cacheControl: "no-store"])
+        return .json(
+            json.bytes,
+            status: reasons.isEmpty ? .ok : .serviceUnavailable,
+            headers: [.cacheControl: "no-store"]
+        )
     }
 }

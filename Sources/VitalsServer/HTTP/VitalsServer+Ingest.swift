@@ -1,9 +1,9 @@
-import Logging
-import VitalsExposition
 import CompressNIO
 import Hummingbird
+import Logging
 import NIOCore
 import Vitals
+import VitalsExposition
 import VitalsStore
 
 extension VitalsServer {
@@ -72,14 +72,23 @@ extension VitalsServer {
         } else {
             exposition.record(payload.records)
         }
-        exposition.server.recordIngest(accepted: result.accepted, rejected: rejections.count, storeSeconds: storeSeconds)
-        return .json(Self.ingestAnswer(accepted: result.accepted, rejections: rejections, overflowed: result.overflowed))
+        exposition.server.recordIngest(
+            accepted: result.accepted,
+            rejected: rejections.count,
+            storeSeconds: storeSeconds
+        )
+        return .json(
+            Self.ingestAnswer(accepted: result.accepted, rejections: rejections, overflowed: result.overflowed)
+        )
     }
 
     /// The body, within the size limit (also after gzip), or a 413/415/400 answer.
     private func readBody(_ request: Request) async throws -> [UInt8] {
         let limit = configuration.maxBodyBytes
-        let tooLarge = APIError(.contentTooLarge, "the body is larger than the limit of \(limit) bytes; send smaller batches")
+        let tooLarge = APIError(
+            .contentTooLarge,
+            "the body is larger than the limit of \(limit) bytes; send smaller batches"
+        )
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw tooLarge }
         var buffer: ByteBuffer
         do {
@@ -94,9 +103,15 @@ extension VitalsServer {
             do {
                 buffer = try buffer.decompress(with: .gzip(), maxSize: limit)
             } catch let error as CompressNIOError where error == .bufferOverflow {
-                throw APIError(.contentTooLarge, "the body is larger than the limit of \(limit) bytes once decompressed; send smaller batches")
+                throw APIError(
+                    .contentTooLarge,
+                    "the body is larger than the limit of \(limit) bytes once decompressed; send smaller batches"
+                )
             } catch {
-                throw APIError(.badRequest, "the body is not valid gzip (\(error)); expected Content-Encoding: gzip to match the body")
+                throw APIError(
+                    .badRequest,
+                    "the body is not valid gzip (\(error)); expected Content-Encoding: gzip to match the body"
+                )
             }
         case let other?:
             throw APIError(.unsupportedMediaType, "Content-Encoding \(other) is not supported; expected gzip or none")

@@ -1,5 +1,5 @@
-import Logging
 import Hummingbird
+import Logging
 import Vitals
 import VitalsRules
 import VitalsStore
@@ -25,8 +25,12 @@ extension VitalsServer {
             return APIError(.badRequest, error.message).response
         } catch let error as StoreError {
             logger.error("query: the store failed", metadata: ["error": "\(error)"])
-            return APIError(.serviceUnavailable, "the store is unavailable: \(error.message)", headers: [.retryAfter: "5"])
-                .response
+            return APIError(
+                .serviceUnavailable,
+                "the store is unavailable: \(error.message)",
+                headers: [.retryAfter: "5"]
+            )
+            .response
         }
     }
 
@@ -39,11 +43,23 @@ extension VitalsServer {
         try parameters.reject(["step", "sort", "status", "limit", "format"], request, route: "/v1/stats")
         switch parameters.subject {
         case .event(let name):
-            let query = StatsQuery(name: name, range: parameters.range, matchers: parameters.matchers, groupBy: parameters.groupBy)
+            let query = StatsQuery(
+                name: name,
+                range: parameters.range,
+                matchers: parameters.matchers,
+                groupBy: parameters.groupBy
+            )
             let groups = try await store.eventStats(query)
-            return .json(QueryRendering.eventStats(groups, event: name, range: parameters.range, quantiles: parameters.quantiles))
+            return .json(
+                QueryRendering.eventStats(groups, event: name, range: parameters.range, quantiles: parameters.quantiles)
+            )
         case .metric(let name):
-            let query = StatsQuery(name: name, range: parameters.range, matchers: parameters.matchers, groupBy: parameters.groupBy)
+            let query = StatsQuery(
+                name: name,
+                range: parameters.range,
+                matchers: parameters.matchers,
+                groupBy: parameters.groupBy
+            )
             let groups = try await store.gaugeStats(query)
             return .json(QueryRendering.gaugeStats(groups, metric: name, range: parameters.range))
         case nil:
@@ -61,13 +77,29 @@ extension VitalsServer {
         }
         switch parameters.subject {
         case .event(let name):
-            let query = StatsQuery(name: name, range: parameters.range, matchers: parameters.matchers, groupBy: parameters.groupBy)
+            let query = StatsQuery(
+                name: name,
+                range: parameters.range,
+                matchers: parameters.matchers,
+                groupBy: parameters.groupBy
+            )
             let series = try await store.eventTimeSeries(query, step: step)
             return .json(
-                QueryRendering.eventTimeSeries(series, event: name, range: parameters.range, step: step, quantiles: parameters.quantiles)
+                QueryRendering.eventTimeSeries(
+                    series,
+                    event: name,
+                    range: parameters.range,
+                    step: step,
+                    quantiles: parameters.quantiles
+                )
             )
         case .metric(let name):
-            let query = StatsQuery(name: name, range: parameters.range, matchers: parameters.matchers, groupBy: parameters.groupBy)
+            let query = StatsQuery(
+                name: name,
+                range: parameters.range,
+                matchers: parameters.matchers,
+                groupBy: parameters.groupBy
+            )
             let series = try await store.gaugeTimeSeries(query, step: step)
             return .json(QueryRendering.gaugeTimeSeries(series, metric: name, range: parameters.range, step: step))
         case nil:
@@ -93,7 +125,11 @@ extension VitalsServer {
 
     private func series(_ request: Request) async throws -> Response {
         let parameters = try parameters(request)
-        try parameters.reject(["by", "step", "sort", "status", "limit", "quantiles", "format", "from", "to", "window"], request, route: "/v1/series")
+        try parameters.reject(
+            ["by", "step", "sort", "status", "limit", "quantiles", "format", "from", "to", "window"],
+            request,
+            route: "/v1/series"
+        )
         let query: SeriesQuery
         switch parameters.subject {
         case .event(let name): query = SeriesQuery(kind: .event, name: name, matchers: parameters.matchers)

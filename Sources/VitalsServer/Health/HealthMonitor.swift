@@ -96,7 +96,8 @@ actor HealthMonitor {
             }
             group.addTask {
                 try? await Task.sleep(for: check.timeout)
-                return Task.isCancelled ? nil : "timed out after \(QueryParameters.nanoseconds(check.timeout) / 1_000_000) ms"
+                return Task.isCancelled
+                    ? nil : "timed out after \(QueryParameters.nanoseconds(check.timeout) / 1_000_000) ms"
             }
             let first = await group.next() ?? nil
             group.cancelAll()

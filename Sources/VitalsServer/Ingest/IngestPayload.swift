@@ -59,7 +59,11 @@ struct IngestPayload: Sendable {
     }
 
     /// Splits a JSON array into its elements (tracking strings and nesting) and decodes each as one line.
-    private mutating func decodeArray(_ bytes: UnsafeRawBufferPointer, from start: Int, decoder: JSONLDecoder)
+    private mutating func decodeArray(
+        _ bytes: UnsafeRawBufferPointer,
+        from start: Int,
+        decoder: JSONLDecoder
+    )
         throws(IngestBodyError)
     {
         var position = start
@@ -106,7 +110,9 @@ struct IngestPayload: Sendable {
             position += 1
             if separator == UInt8(ascii: "]") { break }
             guard separator == UInt8(ascii: ",") else {
-                throw IngestBodyError("element \(element) of the JSON array is followed by `\(Character(UnicodeScalar(separator)))`; expected `,` or `]`")
+                throw IngestBodyError(
+                    "element \(element) of the JSON array is followed by `\(Character(UnicodeScalar(separator)))`; expected `,` or `]`"
+                )
             }
         }
         while position < bytes.count && Self.isWhitespace(bytes[position]) { position += 1 }

@@ -79,7 +79,8 @@ struct QueryParameters: Sendable {
                 case "-duration": order = .slowestFirst
                 case "-time": order = .newestFirst
                 case "time": order = .oldestFirst
-                default: throw QueryError("sort=\(value): expected -duration (slowest first), -time (newest first) or time")
+                default:
+                    throw QueryError("sort=\(value): expected -duration (slowest first), -time (newest first) or time")
                 }
             case "status":
                 guard value == "error" else {
@@ -96,7 +97,9 @@ struct QueryParameters: Sendable {
                 guard !values.isEmpty, values.count <= 20,
                     values.allSatisfy({ $0.map { $0 >= 0 && $0 <= 1 } == true })
                 else {
-                    throw QueryError("quantiles=\(value): expected numbers from 0 to 1 separated by commas, e.g. 0.5,0.99")
+                    throw QueryError(
+                        "quantiles=\(value): expected numbers from 0 to 1 separated by commas, e.g. 0.5,0.99"
+                    )
                 }
                 quantiles = values.compactMap { $0 }
             case "format": format = value
@@ -174,7 +177,8 @@ struct QueryParameters: Sendable {
     static func isLabelKey(_ key: some StringProtocol) -> Bool {
         !key.isEmpty && key.utf8.count <= 128
             && key.unicodeScalars.allSatisfy {
-                ($0.value < 128) && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0))
+                ($0.value < 128)
+                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0))
             }
     }
 }

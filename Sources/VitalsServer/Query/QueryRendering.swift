@@ -82,7 +82,12 @@ enum QueryRendering {
         return json.bytes
     }
 
-    static func gaugeTimeSeries(_ series: [GaugeTimeSeries], metric: String, range: TimeRange, step: Duration)
+    static func gaugeTimeSeries(
+        _ series: [GaugeTimeSeries],
+        metric: String,
+        range: TimeRange,
+        step: Duration
+    )
         -> [UInt8]
     {
         var json = JSONWriter(capacity: 4_096)
