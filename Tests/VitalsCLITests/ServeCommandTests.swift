@@ -174,6 +174,29 @@ struct ServeCommandTests {
         #expect(stored[99] == nil || stored[99] == 2_000)
     }
 
+    @Test("vitals push sends files to a live vitals serve in batches; a bad line is reported as FILE:LINE")
+    func pushToServe() async throws {
+        let folder = try TemporaryFolder()
+        let server = try RunningServer(database: folder.path("push.db"))
+        var lines = Self.batch(1, size: 2_500).split(separator: "\n").map(String.init)
+        lines[6] = "{\"event\":\"durable\",\"duration_ms\":\"slow\"}"
+        let file = try folder.write("metrics.jsonl", lines.joined(separator: "\n") + "\n")
+        let result = try VitalsBinary.run(["push", file, "--server", server.url, "--batch-size", "1000"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("\(file):7:"), "\(result.stderr)")
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let response = try await client.execute(
+            HTTPClientRequest(url: server.url + "/v1/stats?event=durable&window=1d"),
+            timeout: .seconds(30)
+        )
+        let body = try await response.body.collect(upTo: 1 << 20)
+        let json = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+        #expect((json?["series"] as? [[String: Any]])?.compactMap { $0["count"] as? Int }.reduce(0, +) == 2_499)
+        try await client.shutdown()
+        server.signal(SIGTERM)
+        #expect(await server.waitForExit() == 0)
+    }
+
     @Test("a bad configuration file exits 2 with the file and line")
     func badConfiguration() throws {
         let folder = try TemporaryFolder()
