@@ -1,4 +1,5 @@
 public import Vitals
+import VitalsRules
 
 #if canImport(Glibc)
 import Glibc
@@ -511,23 +512,9 @@ public struct DemoFleet: Sendable {
     }
 }
 
-/// SplitMix64: small, fast and good enough for a simulation; its sequence is fixed by the seed on every
-/// platform, which `SystemRandomNumberGenerator` is not.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// The distributions the simulation draws from, on the rules module's seedable generator (its sequence is fixed
+/// by the seed on every platform, which `SystemRandomNumberGenerator`'s is not).
+extension SplitMix64 {
     /// Uniform in [0, 1).
     mutating func nextDouble() -> Double {
         Double(next() >> 11) * 0x1p-53

@@ -43,23 +43,13 @@ extension VitalsServer {
         try parameters.reject(["step", "sort", "status", "limit", "format"], request, route: "/v1/stats")
         switch parameters.subject {
         case .event(let name):
-            let query = StatsQuery(
-                name: name,
-                range: parameters.range,
-                matchers: parameters.matchers,
-                groupBy: parameters.groupBy
-            )
+            let query = parameters.statsQuery(name)
             let groups = try await store.eventStats(query)
             return .json(
                 QueryRendering.eventStats(groups, event: name, range: parameters.range, quantiles: parameters.quantiles)
             )
         case .metric(let name):
-            let query = StatsQuery(
-                name: name,
-                range: parameters.range,
-                matchers: parameters.matchers,
-                groupBy: parameters.groupBy
-            )
+            let query = parameters.statsQuery(name)
             let groups = try await store.gaugeStats(query)
             return .json(QueryRendering.gaugeStats(groups, metric: name, range: parameters.range))
         case nil:
@@ -77,12 +67,7 @@ extension VitalsServer {
         }
         switch parameters.subject {
         case .event(let name):
-            let query = StatsQuery(
-                name: name,
-                range: parameters.range,
-                matchers: parameters.matchers,
-                groupBy: parameters.groupBy
-            )
+            let query = parameters.statsQuery(name)
             let series = try await store.eventTimeSeries(query, step: step)
             return .json(
                 QueryRendering.eventTimeSeries(
@@ -94,12 +79,7 @@ extension VitalsServer {
                 )
             )
         case .metric(let name):
-            let query = StatsQuery(
-                name: name,
-                range: parameters.range,
-                matchers: parameters.matchers,
-                groupBy: parameters.groupBy
-            )
+            let query = parameters.statsQuery(name)
             let series = try await store.gaugeTimeSeries(query, step: step)
             return .json(QueryRendering.gaugeTimeSeries(series, metric: name, range: parameters.range, step: step))
         case nil:
@@ -208,6 +188,11 @@ extension VitalsServer {
 }
 
 extension QueryParameters {
+    /// The statistics query of these parameters for the event or gauge `name`.
+    func statsQuery(_ name: String) -> StatsQuery {
+        StatsQuery(name: name, range: range, matchers: matchers, groupBy: groupBy)
+    }
+
     /// A 400 for parameters a route does not use, rather than silently ignoring a mistake.
     func reject(_ unused: Set<String>, _ request: Request, route: String) throws(QueryError) {
         for (key, _) in request.uri.queryParameters where unused.contains(String(key)) {

@@ -57,42 +57,27 @@ enum QueryRendering {
         step: Duration,
         quantiles: [Double]
     ) -> [UInt8] {
-        var json = JSONWriter(capacity: 4_096)
-        json.beginObject()
-        json.string("event", event)
-        json.string("from", range.from.rfc3339)
-        json.string("to", range.to.rfc3339)
-        json.integer("step_seconds", step.components.seconds)
-        json.beginArray("series")
-        for one in series {
-            json.beginObject()
-            json.labels("labels", one.labels)
-            json.beginArray("points")
-            for point in one.points {
-                json.beginObject()
-                json.string("time", point.start.rfc3339)
-                writeEventStatistics(point.statistics, quantiles: quantiles, into: &json)
-                json.endObject()
-            }
-            json.endArray()
-            json.endObject()
+        timeSeries(series, subject: ("event", event), range: range, step: step) { statistics, json in
+            writeEventStatistics(statistics, quantiles: quantiles, into: &json)
         }
-        json.endArray()
-        json.endObject()
-        return json.bytes
     }
 
-    static func gaugeTimeSeries(
-        _ series: [GaugeTimeSeries],
-        metric: String,
-        range: TimeRange,
-        step: Duration
-    )
+    static func gaugeTimeSeries(_ series: [GaugeTimeSeries], metric: String, range: TimeRange, step: Duration)
         -> [UInt8]
     {
+        timeSeries(series, subject: ("metric", metric), range: range, step: step, writeGaugeStatistics)
+    }
+
+    private static func timeSeries<Statistics>(
+        _ series: [TimeSeries<Statistics>],
+        subject: (key: String, name: String),
+        range: TimeRange,
+        step: Duration,
+        _ write: (Statistics, inout JSONWriter) -> Void
+    ) -> [UInt8] {
         var json = JSONWriter(capacity: 4_096)
         json.beginObject()
-        json.string("metric", metric)
+        json.string(subject.key, subject.name)
         json.string("from", range.from.rfc3339)
         json.string("to", range.to.rfc3339)
         json.integer("step_seconds", step.components.seconds)
@@ -104,7 +89,7 @@ enum QueryRendering {
             for point in one.points {
                 json.beginObject()
                 json.string("time", point.start.rfc3339)
-                writeGaugeStatistics(point.statistics, into: &json)
+                write(point.statistics, &json)
                 json.endObject()
             }
             json.endArray()
