@@ -62,7 +62,12 @@ enum QueryRendering {
         }
     }
 
-    static func gaugeTimeSeries(_ series: [GaugeTimeSeries], metric: String, range: TimeRange, step: Duration)
+    static func gaugeTimeSeries(
+        _ series: [GaugeTimeSeries],
+        metric: String,
+        range: TimeRange,
+        step: Duration
+    )
         -> [UInt8]
     {
         timeSeries(series, subject: ("metric", metric), range: range, step: step, writeGaugeStatistics)
