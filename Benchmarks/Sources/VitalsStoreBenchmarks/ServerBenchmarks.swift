@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 import Synchronization
 import Vitals
 import VitalsSQLite
@@ -22,8 +23,7 @@ enum ServerBenchmarks {
         let store = try await SQLiteStore.open(path: database, configuration: configuration.store)
         let server = VitalsServer(configuration: configuration, store: store, logger: logger)
         try await server.run { port in
-            print("listening \(port)")
-            fflush(stdout)
+            FileHandle.standardOutput.write(Data("listening \(port)\n".utf8))
         }
         try await store.close()
     }
