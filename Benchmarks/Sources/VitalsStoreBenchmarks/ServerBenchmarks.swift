@@ -184,8 +184,8 @@ enum ServerBenchmarks {
             workload.batch(count: 10, from: now - 600_000_000_000 + Int64(index) * 1_000_000, to: now)
         })
         let duration = Duration.seconds(10)
-        let sent = Atomic<Int>(0)
-        let latencies = Mutex<[Double]>([])
+        let sent = Tally()
+        let latencies = Latencies()
         let clock = ContinuousClock()
         let end = clock.now + duration
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -195,7 +195,7 @@ enum ServerBenchmarks {
                 while tick < end {
                     try await withThrowingTaskGroup(of: Void.self) { burst in
                         for _ in 0..<10 {
-                            let index = sent.wrappingAdd(1, ordering: .relaxed).oldValue
+                            let index = sent.next()
                             burst.addTask { try await post(client, url + "/v1/events", small[index % small.count]) }
                         }
                         try await burst.waitForAll()
@@ -212,7 +212,7 @@ enum ServerBenchmarks {
                     _ = try await get(probe, url + "/health")
                     let elapsed = clock.now - start
                     let ms = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
-                    latencies.withLock { $0.append(ms) }
+                    latencies.append(ms)
                     try await clock.sleep(until: start + .milliseconds(10))
                 }
                 try await probe.shutdown()
@@ -220,11 +220,25 @@ enum ServerBenchmarks {
             try await group.waitForAll()
         }
         await child.stop()
-        let values = latencies.withLock { $0 }
-        let achieved = Double(sent.load(ordering: .relaxed)) / 10
+        let values = latencies.values
+        let achieved = Double(sent.count) / 10
         return "/health under \(Measure.grouped(achieved)) ingest requests/s (10 events each): "
             + "\(values.count) probes, p50 " + String(format: "%.2f", Measure.percentile(values, 0.5)) + " ms, p99 "
             + String(format: "%.2f", Measure.percentile(values, 0.99)) + " ms, max "
             + String(format: "%.2f", values.max() ?? 0) + " ms"
     }
+}
+
+/// Requests sent, shared by the pacing tasks.
+final class Tally: Sendable {
+    private let value = Atomic<Int>(0)
+    func next() -> Int { value.wrappingAdd(1, ordering: .relaxed).oldValue }
+    var count: Int { value.load(ordering: .relaxed) }
+}
+
+/// Latencies in milliseconds, shared by the probing task and the reader.
+final class Latencies: Sendable {
+    private let list = Mutex<[Double]>([])
+    func append(_ value: Double) { list.withLock { $0.append(value) } }
+    var values: [Double] { list.withLock { $0 } }
 }
