@@ -24,8 +24,9 @@ enum LargeBenchmark {
         var rssAtTenth = 0.0
         let ingestSeconds = try await Measure.seconds {
             for batch in 0..<batches {
-                let from = first + span * Int64(batch) / Int64(batches)
-                let to = first + span * Int64(batch + 1) / Int64(batches)
+                // span × batch overflows Int64 past ~3,500 batches: step by whole nanoseconds per batch instead.
+                let from = first + span / Int64(batches) * Int64(batch)
+                let to = first + span / Int64(batches) * Int64(batch + 1)
                 _ = try await store.ingest(workload.batch(count: batchSize, from: from, to: to))
                 if batch == batches / 10 { rssAtTenth = Measure.peakRSSMiB() }
             }
