@@ -49,21 +49,28 @@ public final class ExpositionRegistry: Sendable {
     ///     in `Sample.labels` for gauges. Keys that are not valid label names are written with `_` for the
     ///     invalid characters; `event`, `metric`, `le`, `kind`, `overflow` and `quantile` are taken and ignored.
     ///   - seriesLimit: Series per event or gauge name before the rest fold into its `overflow="true"` series.
+    ///   - nameLimit: Event names (and, apart, gauge names) with series of their own; events of further names
+    ///     count in one series labelled `event="__other__",overflow="true"` (`metric=` for gauges), so that memory
+    ///     stays bounded whatever the traffic.
     ///   - durationBuckets: Upper bounds, in seconds, of `vitals_event_duration_seconds`; `+Inf` is implied.
     public init(
         labelKeys: [String] = ExpositionRegistry.defaultLabelKeys,
         seriesLimit: Int = 1_000,
+        nameLimit: Int = 1_000,
         durationBuckets: [Double] = ExpositionRegistry.defaultDurationBuckets
     ) {
         let keys = LabelKeys(labelKeys)
         let layout = BucketLayout(durationBuckets)
         state = Mutex(
             State(
-                events: EventSeriesStore(keys: keys, layout: layout, seriesLimit: seriesLimit),
-                samples: SampleSeriesStore(keys: keys, seriesLimit: seriesLimit)
+                events: EventSeriesStore(keys: keys, layout: layout, seriesLimit: seriesLimit, nameLimit: nameLimit),
+                samples: SampleSeriesStore(keys: keys, seriesLimit: seriesLimit, nameLimit: nameLimit)
             )
         )
     }
+
+    /// The `event` (or `metric`) label of the series that counts every name past the name limit.
+    public static let otherNames = "__other__"
 
     /// Adds a batch of events and gauge samples, under one lock.
     ///

@@ -196,6 +196,26 @@ struct EventFamilyTests {
         #expect(parsed.value("vitals_sample_value", ["metric": "rss", "overflow": "true"]) == 14)
     }
 
+    @Test("past the name limit, new names count in one __other__ series and no count is lost")
+    func nameLimit() {
+        let registry = ExpositionRegistry(nameLimit: 3)
+        var records: [Record] = []
+        for name in 0..<8 {
+            records.append(event("op_\(name)", milliseconds: 5))
+            records.append(.sample(Sample(name: "gauge_\(name)", value: Double(name))))
+        }
+        registry.record(records)
+        registry.record([event("op_7", milliseconds: 5), event("op_0", milliseconds: 5)])
+        let parsed = registry.parsed()
+        let all = parsed.samples("vitals_events_total", [:])
+        #expect(all.count == 4)
+        #expect(all.reduce(0) { $0 + $1.value } == 10)
+        #expect(parsed.value("vitals_events_total", ["event": "op_0"]) == 2)
+        #expect(parsed.value("vitals_events_total", ["event": ExpositionRegistry.otherNames, "overflow": "true"]) == 6)
+        #expect(parsed.samples("vitals_sample_value", [:]).count == 4)
+        #expect(parsed.value("vitals_sample_value", ["metric": ExpositionRegistry.otherNames, "overflow": "true"]) == 7)
+    }
+
     @Test("label keys are made valid label names; reserved names are ignored")
     func labelNames() {
         let registry = ExpositionRegistry(labelKeys: ["gen_ai.agent.id", "9lives", "event", "le", "__secret", "model"])

@@ -8,9 +8,12 @@ struct EventSeriesStore: Sendable {
     let keys: LabelKeys
     let layout: BucketLayout
     let seriesLimit: Int
+    let nameLimit: Int
 
     private var index: [SeriesKey: Int] = [:]
     private var names: [String: NameEntry] = [:]
+    /// The series of every name past `nameLimit` (names, too, come from traffic).
+    private var otherNames: Int?
     /// Reused for every lookup so that a batch allocates only for the series it creates.
     private var scratch: SeriesKey
 
@@ -37,10 +40,11 @@ struct EventSeriesStore: Sendable {
         var overflow: Int?
     }
 
-    init(keys: LabelKeys, layout: BucketLayout, seriesLimit: Int) {
+    init(keys: LabelKeys, layout: BucketLayout, seriesLimit: Int, nameLimit: Int) {
         self.keys = keys
         self.layout = layout
         self.seriesLimit = max(0, seriesLimit)
+        self.nameLimit = max(0, nameLimit)
         scratch = SeriesKey(name: "", values: Array(repeating: "", count: keys.keys.count))
     }
 
@@ -88,6 +92,14 @@ struct EventSeriesStore: Sendable {
     /// The series for `scratch`, which has none yet: a new one while the name is under the limit, else the
     /// name's overflow series.
     private mutating func newSeries() -> Int {
+        if names[scratch.name] == nil && names.count >= nameLimit {
+            if let otherNames { return otherNames }
+            let series = append(
+                labelBlock: ExpositionWriter.labelBlock([("event", ExpositionRegistry.otherNames), ("overflow", "true")])
+            )
+            otherNames = series
+            return series
+        }
         var entry = names[scratch.name] ?? NameEntry()
         defer { names[scratch.name] = entry }
         if entry.regular < seriesLimit {

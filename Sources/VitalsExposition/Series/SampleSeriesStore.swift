@@ -4,9 +4,12 @@ import Vitals
 struct SampleSeriesStore: Sendable {
     let keys: LabelKeys
     let seriesLimit: Int
+    let nameLimit: Int
 
     private var index: [SeriesKey: Int] = [:]
     private var names: [String: NameEntry] = [:]
+    /// The series of every name past `nameLimit` (names, too, come from traffic).
+    private var otherNames: Int?
     private var scratch: SeriesKey
 
     private(set) var labelBlocks: [[UInt8]] = []
@@ -19,9 +22,10 @@ struct SampleSeriesStore: Sendable {
         var overflow: Int?
     }
 
-    init(keys: LabelKeys, seriesLimit: Int) {
+    init(keys: LabelKeys, seriesLimit: Int, nameLimit: Int) {
         self.keys = keys
         self.seriesLimit = max(0, seriesLimit)
+        self.nameLimit = max(0, nameLimit)
         scratch = SeriesKey(name: "", values: Array(repeating: "", count: keys.keys.count))
     }
 
@@ -48,6 +52,14 @@ struct SampleSeriesStore: Sendable {
     }
 
     private mutating func newSeries() -> Int {
+        if names[scratch.name] == nil && names.count >= nameLimit {
+            if let otherNames { return otherNames }
+            let series = append(
+                labelBlock: ExpositionWriter.labelBlock([("metric", ExpositionRegistry.otherNames), ("overflow", "true")])
+            )
+            otherNames = series
+            return series
+        }
         var entry = names[scratch.name] ?? NameEntry()
         defer { names[scratch.name] = entry }
         if entry.regular < seriesLimit {
