@@ -213,7 +213,9 @@ struct EventFamilyTests {
         #expect(parsed.value("vitals_events_total", ["event": "op_0"]) == 2)
         #expect(parsed.value("vitals_events_total", ["event": ExpositionRegistry.otherNames, "overflow": "true"]) == 6)
         #expect(parsed.samples("vitals_sample_value", [:]).count == 4)
-        #expect(parsed.value("vitals_sample_value", ["metric": ExpositionRegistry.otherNames, "overflow": "true"]) == 7)
+        #expect(
+            parsed.value("vitals_sample_value", ["metric": ExpositionRegistry.otherNames, "overflow": "true"]) == 7
+        )
     }
 
     @Test("label keys are made valid label names; reserved names are ignored")

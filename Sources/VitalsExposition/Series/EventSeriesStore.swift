@@ -95,7 +95,9 @@ struct EventSeriesStore: Sendable {
         if names[scratch.name] == nil && names.count >= nameLimit {
             if let otherNames { return otherNames }
             let series = append(
-                labelBlock: ExpositionWriter.labelBlock([("event", ExpositionRegistry.otherNames), ("overflow", "true")])
+                labelBlock: ExpositionWriter.labelBlock([
+                    ("event", ExpositionRegistry.otherNames), ("overflow", "true"),
+                ])
             )
             otherNames = series
             return series

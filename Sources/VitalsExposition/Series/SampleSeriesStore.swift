@@ -55,7 +55,9 @@ struct SampleSeriesStore: Sendable {
         if names[scratch.name] == nil && names.count >= nameLimit {
             if let otherNames { return otherNames }
             let series = append(
-                labelBlock: ExpositionWriter.labelBlock([("metric", ExpositionRegistry.otherNames), ("overflow", "true")])
+                labelBlock: ExpositionWriter.labelBlock([
+                    ("metric", ExpositionRegistry.otherNames), ("overflow", "true"),
+                ])
             )
             otherNames = series
             return series
