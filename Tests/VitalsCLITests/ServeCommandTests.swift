@@ -21,11 +21,12 @@ struct ServeCommandTests {
         let port: Int
         let output: Pipe
 
-        init(database: String, extraArguments: [String] = []) throws {
+        init(database: String, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
             process = Process()
             process.executableURL = VitalsBinary.url
             process.arguments =
                 ["serve", "--port", "0", "--database", database, "--log-level", "warning"] + extraArguments
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             output = Pipe()
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
@@ -192,6 +193,28 @@ struct ServeCommandTests {
         let body = try await response.body.collect(upTo: 1 << 20)
         let json = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
         #expect((json?["series"] as? [[String: Any]])?.compactMap { $0["count"] as? Int }.reduce(0, +) == 2_499)
+        try await client.shutdown()
+        server.signal(SIGTERM)
+        #expect(await server.waitForExit() == 0)
+    }
+
+    @Test("settings: flags win over the environment, which wins over the configuration file")
+    func precedence() async throws {
+        let folder = try TemporaryFolder()
+        let config = try folder.write("vitals.yml", "port: 1\ndatabase: /nonexistent/file.db\nmax_body_bytes: 50\n")
+        let database = folder.path("flag.db")
+        let server = try RunningServer(
+            database: database,
+            extraArguments: ["--config", config],
+            environment: ["VITALS_DATABASE": "/nonexistent/env.db", "VITALS_MAX_BODY_BYTES": "200"]
+        )
+        #expect(server.port != 1)
+        #expect(FileManager.default.fileExists(atPath: database))
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let body = Self.batch(1, size: 1)
+        #expect(body.utf8.count > 50 && body.utf8.count < 200)
+        #expect(try await Self.post(client, server.url, body) == 200)
+        #expect(try await Self.post(client, server.url, Self.batch(2, size: 4)) == 413)
         try await client.shutdown()
         server.signal(SIGTERM)
         #expect(await server.waitForExit() == 0)
