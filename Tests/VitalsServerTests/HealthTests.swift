@@ -120,6 +120,24 @@ struct HealthTests {
         #expect(calls.value == 1)
     }
 
+    @Test("a probe that ignores cancellation still answers DOWN at its timeout")
+    func stuckProbe() async throws {
+        let release = Counter()
+        let monitor = HealthMonitor(
+            checks: [
+                HealthCheck(name: "stuck", timeout: .milliseconds(50)) {
+                    // Blocks without looking at cancellation, like a driver call on a dead connection.
+                    while release.value == 0 { usleep(1_000) }
+                }
+            ],
+            cacheDuration: .seconds(60)
+        )
+        let report = await monitor.report()
+        #expect(report.result("stuck")?.up == false)
+        #expect(report.result("stuck")?.error?.contains("timed out") == true)
+        release.increment()
+    }
+
     @Test("shutdown: readiness turns 503 while ingest and queries still answer")
     func readinessOnShutdown() async throws {
         let fixture = try await ServerFixture()

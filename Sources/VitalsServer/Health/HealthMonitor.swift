@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 import VitalsStore
 
 /// A component check of `/health`: a name, a timeout and a probe that throws when the component is down.
@@ -85,23 +86,23 @@ actor HealthMonitor {
     private static func runOne(_ check: HealthCheck) async -> HealthReport.Result {
         let clock = ContinuousClock()
         let start = clock.now
-        let outcome: String? = await withTaskGroup(of: String?.self) { group in
-            group.addTask {
+        // The probe runs in a task of its own that is abandoned (cancelled, not awaited) at the timeout: a probe
+        // that ignores cancellation — a driver call blocked on a dead connection — cannot hold the answer.
+        let outcome: String? = await withCheckedContinuation { continuation in
+            let answer = FirstAnswer(continuation)
+            let probe = Task {
                 do {
                     try await check.probe()
-                    return nil
+                    answer.give(nil)
                 } catch {
-                    return "\(error)"
+                    answer.give("\(error)")
                 }
             }
-            group.addTask {
+            Task {
                 try? await Task.sleep(for: check.timeout)
-                return Task.isCancelled
-                    ? nil : "timed out after \(QueryParameters.nanoseconds(check.timeout) / 1_000_000) ms"
+                answer.give("timed out after \(QueryParameters.nanoseconds(check.timeout) / 1_000_000) ms")
+                probe.cancel()
             }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
         }
         let elapsed = clock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
@@ -134,6 +135,19 @@ extension HealthCheck {
                 try await channel.close()
             }
         }
+    }
+}
+
+/// Resumes a continuation with the first answer given; later answers are dropped.
+private final class FirstAnswer: Sendable {
+    private let continuation: Mutex<CheckedContinuation<String?, Never>?>
+
+    init(_ continuation: CheckedContinuation<String?, Never>) {
+        self.continuation = Mutex(continuation)
+    }
+
+    func give(_ answer: String?) {
+        continuation.withLock { $0.take() }?.resume(returning: answer)
     }
 }
 
