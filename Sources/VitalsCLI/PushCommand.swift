@@ -10,11 +10,12 @@ struct PushCommand: AsyncParsableCommand {
         commandName: "push",
         abstract: "Send JSONL events and gauge samples to a Vitals server (POST /v1/events).",
         discussion: """
-            Lines are sent in batches, gzip-compressed, retried with backoff while the server is unreachable or
-            overloaded; a batch the server acknowledged is never sent twice. With --follow the last file is
+            Lines are sent in batches, gzip-compressed, retried with backoff while the server is unreachable or \
+            overloaded; a batch the server acknowledged is never sent twice. With --follow the last file is \
             watched for appended lines until SIGINT or SIGTERM, which send what was read and stop.
-            Exit status: 0 when every line was sent (lines the server rejected are listed on standard error),
-            1 when the server could not be reached, refused the requests or the push was interrupted,
+
+            Exit status: 0 when every line was sent (lines the server rejected are listed on standard error), \
+            1 when the server could not be reached, refused the requests or the push was interrupted, \
             2 for bad arguments or unreadable files.
             """
     )

@@ -10,15 +10,17 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the Vitals server: ingest, query API, Prometheus /metrics and /health.",
         discussion: """
-            Settings come from the defaults, then --config FILE (YAML), then the environment (VITALS_HOST,
-            VITALS_PORT or HEALTH_SERVER_PORT, VITALS_DATABASE, METRICS_RETENTION_DAYS, VITALS_MAX_BODY_BYTES,
-            VITALS_INGEST_QUEUE, VITALS_TOKEN), then these flags. SIGTERM or SIGINT: readiness turns false,
-            requests in flight finish, the store is flushed and closed, and the exit status is 0.
-            Exit status 2: a bad configuration or a database that cannot be opened.
+            Settings come from the defaults, then --config FILE (YAML, see docs/server.md), then the environment \
+            (VITALS_HOST, VITALS_PORT or HEALTH_SERVER_PORT, VITALS_DATABASE, METRICS_RETENTION_DAYS, \
+            VITALS_MAX_BODY_BYTES, VITALS_INGEST_QUEUE, VITALS_TOKEN), then these flags.
+
+            SIGTERM or SIGINT: readiness turns false, requests in flight finish, the store is flushed and \
+            closed, and the exit status is 0. Exit status 2: a bad configuration or a database that cannot be \
+            opened.
             """
     )
 
-    @Option(help: "A YAML configuration file (see docs/server.md).")
+    @Option(help: "A YAML configuration file.")
     var config: String?
 
     @Option(help: "Interface to listen on (default 127.0.0.1).")
