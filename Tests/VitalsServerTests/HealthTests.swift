@@ -100,6 +100,24 @@ struct HealthTests {
         }
     }
 
+    @Test("checks registered in code appear beside the database's and decide the status")
+    func registeredInCode() async throws {
+        let fixture = try await ServerFixture(extraChecks: [
+            HealthCheck(name: "queue_consumer") {},
+            HealthCheck(name: "llm_budget") { throw HealthProbeError("daily budget spent") },
+        ])
+        try await fixture.test { client in
+            let response = try await client.get("/health")
+            #expect(response.status == .serviceUnavailable)
+            let json = try response.json
+            #expect(
+                json["checks"] as? [String: String] == ["database": "UP", "queue_consumer": "UP", "llm_budget": "DOWN"]
+            )
+            let details = try #require(json["details"] as? [String: [String: Any]])
+            #expect(details["llm_budget"]?["error"] as? String == "daily budget spent")
+        }
+    }
+
     @Test("a check slower than its timeout is DOWN, and results are cached for the configured time")
     func timeoutAndCache() async throws {
         let calls = Counter()

@@ -15,7 +15,7 @@ final class ServerFixture: Sendable {
     let store: BucketMetricStore
     let server: VitalsServer
 
-    init(_ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
+    init(extraChecks: [HealthCheck] = [], _ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
         folder =
             FileManager.default.temporaryDirectory.appendingPathComponent("vitals-server-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -26,7 +26,7 @@ final class ServerFixture: Sendable {
         configuration.healthCacheDuration = .milliseconds(1)
         configure(&configuration)
         store = try await SQLiteStore.open(path: configuration.database, configuration: configuration.store)
-        server = VitalsServer(configuration: configuration, store: store)
+        server = VitalsServer(configuration: configuration, store: store, extraChecks: extraChecks)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: folder) }
