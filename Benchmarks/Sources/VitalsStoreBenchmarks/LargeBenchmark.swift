@@ -12,8 +12,21 @@ enum LargeBenchmark {
     static let days: Int64 = 30
     static let runs = 100
 
-    static func run(events: Int, store: any MetricStore, label: String, databasePath: String?) async throws -> [String]
-    {
+    static func run(
+        events: Int,
+        store: any MetricStore,
+        label: String,
+        databasePath: String?,
+        queriesOnly: Bool = false
+    ) async throws -> [String] {
+        if queriesOnly {
+            // A kept database: its "now" is the end of the data, one minute after the last event.
+            let last = try await store.events(
+                EventQuery(range: TimeRange(from: .init(nanosecondsSinceEpoch: 0), to: .now()), limit: 1)
+            )
+            let end = BucketLevel.minute.ceiling(of: last.first?.time.nanosecondsSinceEpoch ?? 0)
+            return try await queries(store: store, label: label, end: Timestamp(nanosecondsSinceEpoch: end))
+        }
         var lines: [String] = []
         let now = BucketLevel.minute.start(of: Timestamp.now().nanosecondsSinceEpoch)
         let span = days * 86_400_000_000_000
@@ -52,6 +65,22 @@ enum LargeBenchmark {
             )
         }
         let end = Timestamp(nanosecondsSinceEpoch: now)
+        lines += try await queries(store: store, label: label, end: end)
+        let retention = try await store.applyRetention(now: end)
+        if let databasePath {
+            try vacuum(databasePath)
+            let bytes = Double(Measure.databaseBytes(databasePath))
+            lines.append(
+                "\(label): after retention (\(Measure.grouped(Double(retention.rawEvents))) raw events older than 7 days deleted) "
+                    + "and VACUUM: \(String(format: "%.0f", bytes / Double(events))) bytes per ingested event"
+            )
+        }
+        return lines
+    }
+
+    /// p50 and p95 of the three stats queries over the range ending at `end`.
+    static func queries(store: any MetricStore, label: String, end: Timestamp) async throws -> [String] {
+        var lines: [String] = []
         let oneSeries: [LabelMatcher] = [.equal("agent_id", "agent-7"), .equal("model", "m1"), .equal("status", "ok")]
         let day = StatsQuery(name: "llm_call", range: .last(.seconds(86_400), endingAt: end), matchers: oneSeries)
         let month = StatsQuery(
@@ -80,22 +109,20 @@ enum LargeBenchmark {
                     + "p95 \(String(format: "%.2f", Measure.percentile(latencies, 0.95))) ms (\(groups) groups, \(runs) runs)"
             )
         }
-        let retention = try await store.applyRetention(now: end)
-        if let databasePath {
-            try vacuum(databasePath)
-            let bytes = Double(Measure.databaseBytes(databasePath))
-            lines.append(
-                "\(label): after retention (\(Measure.grouped(Double(retention.rawEvents))) raw events older than 7 days deleted) "
-                    + "and VACUUM: \(String(format: "%.0f", bytes / Double(events))) bytes per ingested event"
-            )
-        }
         return lines
     }
 
-    static func sqlite(events: Int, directory: String) async throws -> [String] {
-        let path = directory + "/large.db"
+    static func sqlite(events: Int, directory: String, keep: String? = nil) async throws -> [String] {
+        let path = keep ?? directory + "/large.db"
+        let reuse = keep.map { FileManager.default.fileExists(atPath: $0) } ?? false
         let store = try await SQLiteStore.open(path: path)
-        let lines = try await run(events: events, store: store, label: "SQLite", databasePath: path)
+        let lines = try await run(
+            events: events,
+            store: store,
+            label: "SQLite",
+            databasePath: reuse ? nil : path,
+            queriesOnly: reuse
+        )
         try await store.close()
         return lines
     }

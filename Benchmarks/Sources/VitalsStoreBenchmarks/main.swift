@@ -1,7 +1,10 @@
 // Store benchmarks. Run in release mode:
 //
 //   swift run -c release VitalsStoreBenchmarks [ingest|large|server|all] [--events N] [--large-events N]
-//                                              [--server-events N]
+//                                              [--server-events N] [--keep PATH]
+//
+// --keep PATH: the large benchmark's SQLite file is kept at PATH; when PATH exists, its ingest is skipped and only
+// the queries run (for profiling them without waiting minutes for the data).
 //
 // PostgreSQL cases run when VITALS_TEST_POSTGRES_URL is set (scripts/postgres run -- … starts a server).
 import Foundation
@@ -36,7 +39,8 @@ if mode == "server" || mode == "all" {
     report(try await ServerBenchmarks.run(events: serverEvents, directory: directory))
 }
 if mode == "large" || mode == "all" {
-    report(try await LargeBenchmark.sqlite(events: largeEvents, directory: directory))
+    let keep = arguments.firstIndex(of: "--keep").flatMap { $0 + 1 < arguments.endIndex ? arguments[$0 + 1] : nil }
+    report(try await LargeBenchmark.sqlite(events: largeEvents, directory: directory, keep: keep))
 }
 if mode == "large-postgres" || (mode == "all" && postgresURL != nil), let postgresURL {
     report(try await LargeBenchmark.postgres(events: largeEvents, url: postgresURL))
