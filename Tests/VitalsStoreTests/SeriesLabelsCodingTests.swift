@@ -26,7 +26,10 @@ struct SeriesLabelsCodingTests {
         #expect(labels == Labels([("agent_id", "a1"), ("model", "m1")]))
     }
 
-    @Test("text that is not an object of strings is a corrupt-database error", arguments: ["", "[]", "{\"a\":1}", "{\"a\":\"b\""])
+    @Test(
+        "text that is not an object of strings is a corrupt-database error",
+        arguments: ["", "[]", "{\"a\":1}", "{\"a\":\"b\""]
+    )
     func corrupt(text: String) {
         #expect(throws: StoreError.self) { try SeriesKey.decodeLabels(text) }
     }

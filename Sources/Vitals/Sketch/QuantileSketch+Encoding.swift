@@ -99,8 +99,10 @@ extension QuantileSketch {
     ///
     /// - Parameter bytes: The encoding, e.g. a `[UInt8]`, `ArraySlice<UInt8>` or `Data`.
     /// - Throws: ``SketchDecodingError`` naming what is wrong and at which byte.
+    @inlinable
     public init(decoding bytes: some Collection<UInt8>) throws(SketchDecodingError) {
-        // Arrays, slices and Data are read in place; other collections are copied once.
+        // Arrays, slices and Data are read in place; other collections are copied once. Inlinable so that callers
+        // in other modules (the stores decode a sketch per bucket) get a version specialised for their collection.
         let decoded =
             bytes.withContiguousStorageIfAvailable { buffer in
                 Result { () throws(SketchDecodingError) in try QuantileSketch.decode(buffer) }
@@ -111,7 +113,8 @@ extension QuantileSketch {
         self = try decoded.get()
     }
 
-    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(SketchDecodingError) -> QuantileSketch {
+    @usableFromInline
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(SketchDecodingError) -> QuantileSketch {
         var reader = SketchByteReader(bytes: bytes)
         let version = try reader.byte("version")
         guard version == encodingVersion else {
