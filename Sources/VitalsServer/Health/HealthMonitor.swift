@@ -67,11 +67,6 @@ actor HealthMonitor {
         return report
     }
 
-    /// Forgets the cached report (the store was closed, for instance).
-    func invalidate() {
-        cached = nil
-    }
-
     private static func run(_ checks: [HealthCheck]) async -> HealthReport {
         await withTaskGroup(of: (Int, HealthReport.Result).self) { group in
             for (index, check) in checks.enumerated() {
