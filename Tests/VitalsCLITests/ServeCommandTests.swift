@@ -220,6 +220,34 @@ struct ServeCommandTests {
         #expect(await server.waitForExit() == 0)
     }
 
+    @Test("--demo: the simulated fleet's events and gauges are queryable within seconds of start")
+    func demo() async throws {
+        let folder = try TemporaryFolder()
+        let server = try RunningServer(database: folder.path("demo.db"), extraArguments: ["--demo"])
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        func json(_ path: String) async throws -> [String: Any] {
+            let response = try await client.execute(HTTPClientRequest(url: server.url + path), timeout: .seconds(30))
+            let body = try await response.body.collect(upTo: 1 << 24)
+            return try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] ?? [:]
+        }
+        var llmCalls = 0
+        for _ in 0..<100 where llmCalls == 0 {
+            let stats = try await json("/v1/stats?event=llm_call&window=1h")
+            llmCalls = (stats["series"] as? [[String: Any]])?.compactMap { $0["count"] as? Int }.reduce(0, +) ?? 0
+            if llmCalls == 0 { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        // Ten minutes of history at once, at tens of events per second.
+        #expect(llmCalls > 1_000)
+        let series = try #require(try await json("/v1/series")["series"] as? [[String: Any]])
+        let names = Set(series.compactMap { $0["name"] as? String })
+        #expect(names.isSuperset(of: ["llm_call", "tool_call", "pipeline_stage", "queue_depth"]), "\(names)")
+        let failures = try await json("/v1/events?status=error&limit=5")
+        #expect((failures["events"] as? [Any])?.isEmpty == false)
+        try await client.shutdown()
+        server.signal(SIGTERM)
+        #expect(await server.waitForExit() == 0)
+    }
+
     @Test("a bad configuration file exits 2 with the file and line")
     func badConfiguration() throws {
         let folder = try TemporaryFolder()

@@ -5,19 +5,9 @@ import Vitals
 /// Flat arrays keep recording to a hash lookup and a few stores, and rendering to a walk over contiguous memory.
 /// Series are numbered in order of creation and never removed.
 struct EventSeriesStore: Sendable {
-    let keys: LabelKeys
     let layout: BucketLayout
-    let seriesLimit: Int
-    let nameLimit: Int
+    private var directory: SeriesDirectory
 
-    private var index: [SeriesKey: Int] = [:]
-    private var names: [String: NameEntry] = [:]
-    /// The series of every name past `nameLimit` (names, too, come from traffic).
-    private var otherNames: Int?
-    /// Reused for every lookup so that a batch allocates only for the series it creates.
-    private var scratch: SeriesKey
-
-    private(set) var labelBlocks: [[UInt8]] = []
     /// Per series `layout.slotCount` bucket counts, not cumulative.
     private(set) var slots: [UInt64] = []
     private(set) var sums: [Double] = []
@@ -35,33 +25,17 @@ struct EventSeriesStore: Sendable {
         static let cost: UInt8 = 4
     }
 
-    private struct NameEntry {
-        var regular = 0
-        var overflow: Int?
-    }
-
     init(keys: LabelKeys, layout: BucketLayout, seriesLimit: Int, nameLimit: Int) {
-        self.keys = keys
         self.layout = layout
-        self.seriesLimit = max(0, seriesLimit)
-        self.nameLimit = max(0, nameLimit)
-        scratch = SeriesKey(name: "", values: Array(repeating: "", count: keys.keys.count))
+        directory = SeriesDirectory(keys: keys, nameLabel: "event", seriesLimit: seriesLimit, nameLimit: nameLimit)
     }
 
-    var seriesCount: Int { labelBlocks.count }
+    var seriesCount: Int { directory.count }
 
     /// Adds one event to its series, creating the series (or folding into the name's overflow series) first.
     mutating func record(_ event: Event) {
-        scratch.name = event.name
-        for position in keys.keys.indices {
-            scratch.values[position] = event.labelOrAttribute(keys.keys[position]) ?? ""
-        }
-        let series: Int
-        if let existing = index[scratch] {
-            series = existing
-        } else {
-            series = newSeries()
-        }
+        let (series, isNew) = directory.series(name: event.name) { event.labelOrAttribute($0) }
+        if isNew { appendStorage() }
 
         let seconds = event.durationMilliseconds / 1_000
         if !seconds.isNaN {
@@ -89,37 +63,7 @@ struct EventSeriesStore: Sendable {
     private static let promptTokensAlias = "gen_ai.usage.input_tokens"
     private static let completionTokensAlias = "gen_ai.usage.output_tokens"
 
-    /// The series for `scratch`, which has none yet: a new one while the name is under the limit, else the
-    /// name's overflow series.
-    private mutating func newSeries() -> Int {
-        if names[scratch.name] == nil && names.count >= nameLimit {
-            if let otherNames { return otherNames }
-            let series = append(
-                labelBlock: ExpositionWriter.labelBlock([
-                    ("event", ExpositionRegistry.otherNames), ("overflow", "true"),
-                ])
-            )
-            otherNames = series
-            return series
-        }
-        var entry = names[scratch.name] ?? NameEntry()
-        defer { names[scratch.name] = entry }
-        if entry.regular < seriesLimit {
-            entry.regular += 1
-            var pairs: [(name: String, value: String)] = [("event", scratch.name)]
-            for position in keys.names.indices { pairs.append((keys.names[position], scratch.values[position])) }
-            let series = append(labelBlock: ExpositionWriter.labelBlock(pairs))
-            index[scratch] = series
-            return series
-        }
-        if let overflow = entry.overflow { return overflow }
-        let overflow = append(labelBlock: ExpositionWriter.labelBlock([("event", scratch.name), ("overflow", "true")]))
-        entry.overflow = overflow
-        return overflow
-    }
-
-    private mutating func append(labelBlock: [UInt8]) -> Int {
-        labelBlocks.append(labelBlock)
+    private mutating func appendStorage() {
         slots.append(contentsOf: repeatElement(0, count: layout.slotCount))
         sums.append(0)
         counts.append(0)
@@ -128,7 +72,6 @@ struct EventSeriesStore: Sendable {
         completionTokens.append(0)
         costs.append(0)
         seen.append(0)
-        return labelBlocks.count - 1
     }
 }
 
@@ -161,6 +104,7 @@ extension EventSeriesStore {
     /// Writes the event families, each once with all its series; families without a series are left out.
     func render(into writer: inout ExpositionWriter) {
         guard seriesCount > 0 else { return }
+        let labelBlocks = directory.labelBlocks
         let slotCount = layout.slotCount
 
         writer.header(Self.duration)

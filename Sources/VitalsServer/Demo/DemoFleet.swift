@@ -154,14 +154,13 @@ public struct DemoFleet: Sendable {
             completion = 0
         }
         let cost = (Double(prompt) * model.promptPrice + Double(completion) * model.completionPrice) / 1_000_000
-        return Event(
-            name: "llm_call",
-            start: end.adding(milliseconds: -duration),
+        return Self.event(
+            "llm_call",
+            agent: agent,
             end: end,
-            durationMilliseconds: Self.rounded(duration),
+            milliseconds: duration,
             status: status,
             error: error,
-            labels: Self.labels(agent),
             attributes: [
                 "model": .string(model.name),
                 "provider": .string(model.provider),
@@ -188,14 +187,13 @@ public struct DemoFleet: Sendable {
             status = .error
             error = tool.errors[random.nextInt(below: tool.errors.count)]
         }
-        return Event(
-            name: "tool_call",
-            start: end.adding(milliseconds: -duration),
+        return Self.event(
+            "tool_call",
+            agent: agent,
             end: end,
-            durationMilliseconds: Self.rounded(duration),
+            milliseconds: duration,
             status: status,
             error: error,
-            labels: Self.labels(agent),
             attributes: ["tool": .string(tool.name)]
         )
     }
@@ -204,14 +202,13 @@ public struct DemoFleet: Sendable {
         let phase = Self.phases[random.nextInt(below: Self.phases.count)]
         let duration = random.logNormal(median: phase.medianMilliseconds, sigma: phase.sigma)
         let failed = random.nextDouble() < phase.errorRate
-        return Event(
-            name: "pipeline_stage",
-            start: end.adding(milliseconds: -duration),
+        return Self.event(
+            "pipeline_stage",
+            agent: agent,
             end: end,
-            durationMilliseconds: Self.rounded(duration),
+            milliseconds: duration,
             status: failed ? .error : .ok,
             error: failed ? phase.errors[random.nextInt(below: phase.errors.count)] : nil,
-            labels: Self.labels(agent),
             attributes: [
                 "phase": .string(phase.name),
                 "documents": .int(Int64(1 + random.nextInt(below: 20))),
@@ -224,14 +221,13 @@ public struct DemoFleet: Sendable {
         let duration = random.logNormal(median: 6_000, sigma: 0.8)
         let roll = random.nextDouble()
         let status: EventStatus = roll < 0.04 ? .error : (roll < 0.05 ? .cancelled : .ok)
-        return Event(
-            name: "job",
-            start: end.adding(milliseconds: -duration),
+        return Self.event(
+            "job",
+            agent: agent,
             end: end,
-            durationMilliseconds: Self.rounded(duration),
+            milliseconds: duration,
             status: status,
             error: status == .error ? "job \(type) failed: worker crashed" : nil,
-            labels: Self.labels(agent),
             attributes: [
                 "queue": .string("\(agent.service)-jobs"),
                 "job_type": .string(type),
@@ -258,6 +254,28 @@ public struct DemoFleet: Sendable {
             start: start,
             end: Timestamp(nanosecondsSinceEpoch: start.nanosecondsSinceEpoch + length),
             factor: 3 + 2 * random.nextDouble()
+        )
+    }
+
+    /// An event of `agent` that ended at `end` after `milliseconds`.
+    private static func event(
+        _ name: String,
+        agent: Agent,
+        end: Timestamp,
+        milliseconds: Double,
+        status: EventStatus,
+        error: String?,
+        attributes: Attributes
+    ) -> Event {
+        Event(
+            name: name,
+            start: end.adding(milliseconds: -milliseconds),
+            end: end,
+            durationMilliseconds: rounded(milliseconds),
+            status: status,
+            error: error,
+            labels: labels(agent),
+            attributes: attributes
         )
     }
 

@@ -33,11 +33,14 @@ extension VitalsServer {
         }
         exposition.server.setQueueDepth(gate.depth)
         let body = try await readBody(request)
+        // Decoded in place: the body is not copied out of its buffer.
+        let decoded = body.withUnsafeReadableBytes { bytes in
+            Result { () throws(IngestBodyError) in try IngestPayload(body: bytes) }
+        }
         let payload: IngestPayload
-        do {
-            payload = try IngestPayload(body: body)
-        } catch {
-            throw APIError(.badRequest, error.message)
+        switch decoded {
+        case .success(let value): payload = value
+        case .failure(let error): throw APIError(.badRequest, error.message)
         }
         let storeStart = ContinuousClock.now
         var result = IngestResult()
@@ -83,7 +86,7 @@ extension VitalsServer {
     }
 
     /// The body, within the size limit (also after gzip), or a 413/415/400 answer.
-    private func readBody(_ request: Request) async throws -> [UInt8] {
+    private func readBody(_ request: Request) async throws -> ByteBuffer {
         let limit = configuration.maxBodyBytes
         let tooLarge = APIError(
             .contentTooLarge,
@@ -116,7 +119,7 @@ extension VitalsServer {
         case let other?:
             throw APIError(.unsupportedMediaType, "Content-Encoding \(other) is not supported; expected gzip or none")
         }
-        return buffer.readBytes(length: buffer.readableBytes) ?? []
+        return buffer
     }
 
     /// `{"accepted":N,"rejected":[{"line":L,"reason":"…"}],"rejected_count":R,"overflowed":O}`; at most 1,000

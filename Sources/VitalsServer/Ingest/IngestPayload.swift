@@ -20,25 +20,17 @@ struct IngestPayload: Sendable {
     /// Decodes a body. JSONL unless its first non-blank byte is `[`.
     ///
     /// - Throws: ``IngestBodyError`` when the body as a whole is unusable (empty, or an unterminated array).
-    init(body: [UInt8], decoder: JSONLDecoder = JSONLDecoder()) throws(IngestBodyError) {
-        guard let first = body.firstIndex(where: { !Self.isWhitespace($0) }) else {
+    init(body bytes: UnsafeRawBufferPointer, decoder: JSONLDecoder = JSONLDecoder()) throws(IngestBodyError) {
+        guard let first = bytes.firstIndex(where: { !Self.isWhitespace($0) }) else {
             throw IngestBodyError("the body is empty; expected JSONL (one event per line) or a JSON array of events")
         }
-        records.reserveCapacity(body.count / 160)
-        lines.reserveCapacity(body.count / 160)
-        let failure = body.withUnsafeBytes { (bytes) -> IngestBodyError? in
-            guard bytes[first] == UInt8(ascii: "[") else {
-                decodeLines(bytes, decoder: decoder)
-                return nil
-            }
-            do throws(IngestBodyError) {
-                try decodeArray(bytes, from: first + 1, decoder: decoder)
-                return nil
-            } catch {
-                return error
-            }
+        records.reserveCapacity(bytes.count / 160)
+        lines.reserveCapacity(bytes.count / 160)
+        if bytes[first] == UInt8(ascii: "[") {
+            try decodeArray(bytes, from: first + 1, decoder: decoder)
+        } else {
+            decodeLines(bytes, decoder: decoder)
         }
-        if let failure { throw failure }
     }
 
     private mutating func decodeLines(_ bytes: UnsafeRawBufferPointer, decoder: JSONLDecoder) {

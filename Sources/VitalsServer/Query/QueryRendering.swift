@@ -14,40 +14,16 @@ enum QueryRendering {
         range: TimeRange,
         quantiles: [Double]
     ) -> [UInt8] {
-        var json = JSONWriter()
-        json.beginObject()
-        json.string("event", event)
-        json.string("from", range.from.rfc3339)
-        json.string("to", range.to.rfc3339)
-        json.beginArray("series")
-        for group in groups {
-            json.beginObject()
-            json.labels("labels", group.labels)
+        answer(subject: ("event", event), range: range, groups, labels: \.labels) { group, json in
             writeEventStatistics(group.statistics, quantiles: quantiles, into: &json)
             json.number("rate_per_s", group.ratePerSecond)
-            json.endObject()
         }
-        json.endArray()
-        json.endObject()
-        return json.bytes
     }
 
     static func gaugeStats(_ groups: [GaugeStatsGroup], metric: String, range: TimeRange) -> [UInt8] {
-        var json = JSONWriter()
-        json.beginObject()
-        json.string("metric", metric)
-        json.string("from", range.from.rfc3339)
-        json.string("to", range.to.rfc3339)
-        json.beginArray("series")
-        for group in groups {
-            json.beginObject()
-            json.labels("labels", group.labels)
+        answer(subject: ("metric", metric), range: range, groups, labels: \.labels) { group, json in
             writeGaugeStatistics(group.statistics, into: &json)
-            json.endObject()
         }
-        json.endArray()
-        json.endObject()
-        return json.bytes
     }
 
     static func eventTimeSeries(
@@ -80,16 +56,7 @@ enum QueryRendering {
         step: Duration,
         _ write: (Statistics, inout JSONWriter) -> Void
     ) -> [UInt8] {
-        var json = JSONWriter(capacity: 4_096)
-        json.beginObject()
-        json.string(subject.key, subject.name)
-        json.string("from", range.from.rfc3339)
-        json.string("to", range.to.rfc3339)
-        json.integer("step_seconds", step.components.seconds)
-        json.beginArray("series")
-        for one in series {
-            json.beginObject()
-            json.labels("labels", one.labels)
+        answer(subject: subject, range: range, step: step, series, labels: \.labels) { one, json in
             json.beginArray("points")
             for point in one.points {
                 json.beginObject()
@@ -98,6 +65,30 @@ enum QueryRendering {
                 json.endObject()
             }
             json.endArray()
+        }
+    }
+
+    /// `{"event"|"metric":…,"from":…,"to":…[,"step_seconds":…],"series":[{"labels":{…},…}]}`, each entry's fields
+    /// after `labels` written by `write`.
+    private static func answer<Item>(
+        subject: (key: String, name: String),
+        range: TimeRange,
+        step: Duration? = nil,
+        _ items: [Item],
+        labels: (Item) -> Labels,
+        _ write: (Item, inout JSONWriter) -> Void
+    ) -> [UInt8] {
+        var json = JSONWriter(capacity: 512 * items.count + 128)
+        json.beginObject()
+        json.string(subject.key, subject.name)
+        json.string("from", range.from.rfc3339)
+        json.string("to", range.to.rfc3339)
+        if let step { json.integer("step_seconds", step.components.seconds) }
+        json.beginArray("series")
+        for item in items {
+            json.beginObject()
+            json.labels("labels", labels(item))
+            write(item, &json)
             json.endObject()
         }
         json.endArray()
