@@ -27,6 +27,9 @@ public final class VitalsServer: Sendable {
     public let exposition: ExpositionRegistry
     let health: HealthMonitor
     let gate: IngestGate
+    /// Bytes of request bodies held at once: half of `ingest_queue × max_body_bytes`; the other half is for
+    /// the decoded batches of the requests the gate admitted.
+    let bodyBudget: BodyBudget
     let verifier: TokenVerifier
     let startedAt = ContinuousClock.now
     private let shuttingDown = Atomic<Bool>(false)
@@ -54,6 +57,8 @@ public final class VitalsServer: Sendable {
         let checks = [HealthCheck.database(store)] + configuration.healthChecks.map(HealthCheck.declared) + extraChecks
         self.health = HealthMonitor(checks: checks, cacheDuration: configuration.healthCacheDuration)
         self.gate = IngestGate(capacity: configuration.ingestQueue)
+        let (budget, overflow) = configuration.ingestQueue.multipliedReportingOverflow(by: configuration.maxBodyBytes)
+        self.bodyBudget = BodyBudget(capacity: max(configuration.maxBodyBytes, overflow ? .max / 2 : budget / 2))
         self.verifier = TokenVerifier(configuration.tokens)
     }
 

@@ -1,3 +1,5 @@
+import Vitals
+
 /// A condition on one label (or attribute) of an event or gauge sample, or on the event/gauge name itself.
 ///
 /// In a rule file a matcher is written as the value of a `match` key:
@@ -13,7 +15,8 @@
 ///
 /// An absent label reads as the empty string (so `{not: x}` matches events without the label). Numbers and
 /// booleans compare in their JSONL text form (`tier: 1` matches `"tier": 1` and `"tier": "1"`). Regular
-/// expressions use Swift `Regex` syntax and must match the whole value. To match a value that itself starts
+/// expressions must match the whole value and run in time linear in the value (the common subset of RE2,
+/// Prometheus and Swift `Regex`: classes, groups, alternation, quantifiers; no back-references or look-arounds). To match a value that itself starts
 /// with `~` or `!`, use the long form `{equals: "~x"}`.
 public struct LabelMatcher: Sendable, Hashable, CustomStringConvertible {
     /// How the value is tested.
@@ -36,7 +39,7 @@ public struct LabelMatcher: Sendable, Hashable, CustomStringConvertible {
     public var key: String
     /// The test.
     public var operation: Operation
-    private let compiled: CompiledPattern?
+    private let compiled: LinearPattern?
 
     /// Creates a matcher; regular expressions are compiled here.
     ///
@@ -47,7 +50,7 @@ public struct LabelMatcher: Sendable, Hashable, CustomStringConvertible {
         switch operation {
         case .regex(let pattern), .notRegex(let pattern):
             do {
-                compiled = CompiledPattern(try Regex(pattern))
+                compiled = try LinearPattern(pattern)
             } catch {
                 throw MatcherSyntaxError(message: "regular expression \"\(pattern)\" does not compile: \(error)")
             }
@@ -64,8 +67,8 @@ public struct LabelMatcher: Sendable, Hashable, CustomStringConvertible {
         case .notEqual(let unexpected): return text != unexpected
         case .oneOf(let values): return values.contains(text)
         case .noneOf(let values): return !values.contains(text)
-        case .regex: return compiled!.wholeMatches(text)
-        case .notRegex: return !compiled!.wholeMatches(text)
+        case .regex: return compiled!.matches(text)
+        case .notRegex: return !compiled!.matches(text)
         }
     }
 
@@ -104,17 +107,4 @@ public struct MatcherSyntaxError: Error, Sendable, CustomStringConvertible {
     /// What was wrong.
     public var message: String
     public var description: String { message }
-}
-
-/// A compiled regular expression, boxed so that copying a matcher is one retain rather than a generic copy.
-/// `Regex` is not declared `Sendable`; this one is only ever read (`wholeMatch` does not mutate it), so
-/// sharing it between tasks is safe.
-private final class CompiledPattern: @unchecked Sendable {
-    let regex: Regex<AnyRegexOutput>
-
-    init(_ regex: Regex<AnyRegexOutput>) { self.regex = regex }
-
-    func wholeMatches(_ text: String) -> Bool {
-        (try? regex.wholeMatch(in: text)) != nil
-    }
 }

@@ -25,6 +25,8 @@ struct ConfigurationFileParser {
             case "database": configuration.database = try string(value, key)
             case "max_body_bytes": configuration.maxBodyBytes = try integer(value, key, in: 1...(1 << 30))
             case "ingest_queue": configuration.ingestQueue = try integer(value, key, in: 1...10_000)
+            case "max_batch_records": configuration.maxBatchRecords = try integer(value, key, in: 1...10_000_000)
+            case "body_timeout": configuration.bodyTimeout = try duration(value, key)
             case "retention_days":
                 configuration.store.retention.rawEvents = .seconds(try integer(value, key, in: 1...3_650) * 86_400)
             case "maintenance_interval": configuration.maintenanceInterval = try duration(value, key)
@@ -53,7 +55,8 @@ struct ConfigurationFileParser {
                 throw unknown(
                     keyNode,
                     key,
-                    expected: "host, port, database, max_body_bytes, ingest_queue, retention_days, "
+                    expected: "host, port, database, max_body_bytes, ingest_queue, max_batch_records, body_timeout, "
+                        + "retention_days, "
                         + "maintenance_interval, series_limit, label_keys, metrics, tokens, health"
                 )
             }

@@ -15,10 +15,19 @@ public struct ServerConfiguration: Sendable {
     /// Largest accepted request body, after gzip decompression too. Default 10 MB (413 past it);
     /// `max_body_bytes:`, `VITALS_MAX_BODY_BYTES`.
     public var maxBodyBytes: Int = 10 * 1024 * 1024
-    /// Ingest requests admitted at once (reading, decoding or waiting for the commit); more get 503 with
-    /// `Retry-After`. Bounds ingest memory by about this many bodies. Default 32; `ingest_queue:`,
-    /// `VITALS_INGEST_QUEUE`.
+    /// Ingest requests decoded or waiting for their commit at once; more get 503 with `Retry-After`. With
+    /// ``maxBodyBytes`` it bounds ingest memory: bodies being received share a budget of
+    /// `ingest_queue × max_body_bytes / 2` bytes, and each admitted request holds at most ``maxBatchRecords``
+    /// decoded records. Default 32; `ingest_queue:`, `VITALS_INGEST_QUEUE`.
     public var ingestQueue: Int = 32
+    /// Most records (lines or array elements that decode) in one ingest request; past it the request gets 413 and
+    /// nothing of it is stored. Bounds the decoded form of a request, which costs more memory than its bytes.
+    /// Default 20,000; `max_batch_records:`, `VITALS_MAX_BATCH_RECORDS`.
+    public var maxBatchRecords: Int = 20_000
+    /// Time a client has to send a request body, plus one second for every 64 KiB received; a body slower than
+    /// that gets 408 and its connection is closed, so trickling clients cannot hold the server's places.
+    /// Default 10 s; `body_timeout:`.
+    public var bodyTimeout: Duration = .seconds(10)
     /// Bearer tokens; when empty every route is open. `tokens:` in the file, or one admin token in `VITALS_TOKEN`.
     public var tokens: [AccessToken] = []
     /// Health checks beyond the database's. `health.checks:` in the file.
@@ -81,6 +90,7 @@ public struct ServerConfiguration: Sendable {
         if let database = environment["VITALS_DATABASE"], !database.isEmpty { self.database = database }
         if let bytes = try integer("VITALS_MAX_BODY_BYTES", in: 1...(1 << 30)) { maxBodyBytes = bytes }
         if let queue = try integer("VITALS_INGEST_QUEUE", in: 1...10_000) { ingestQueue = queue }
+        if let records = try integer("VITALS_MAX_BATCH_RECORDS", in: 1...10_000_000) { maxBatchRecords = records }
         if let token = environment["VITALS_TOKEN"], !token.isEmpty {
             tokens.append(AccessToken(token: token, scopes: [.admin]))
         }

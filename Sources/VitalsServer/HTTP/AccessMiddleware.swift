@@ -1,7 +1,7 @@
 import Hummingbird
 
 /// Bearer tokens with scopes: `/health*` is always open (probes carry no token), `POST /v1/events` needs `ingest`,
-/// other `GET /v1/*` and `/metrics` need `read`, anything else `admin`. 401 without a valid token, 403 with a
+/// other `GET` (and `HEAD`) of `/v1/*` and `/metrics` need `read`, anything else `admin`. 401 without a valid token, 403 with a
 /// token that lacks the scope. Open when no token is configured.
 struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
     let verifier: TokenVerifier
@@ -40,7 +40,8 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
     static func scope(method: HTTPRequest.Method, path: String) -> AccessScope? {
         if path == "/health" || path.hasPrefix("/health/") { return nil }
         if method == .post && path == "/v1/events" { return .ingest }
-        if method == .get && (path.hasPrefix("/v1/") || path == "/metrics") { return .read }
+        // HEAD is a GET without the body: it reads, so a read token may send it.
+        if method == .get || method == .head, path.hasPrefix("/v1/") || path == "/metrics" { return .read }
         return .admin
     }
 }

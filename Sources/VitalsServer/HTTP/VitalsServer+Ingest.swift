@@ -17,30 +17,13 @@ extension VitalsServer {
         }
     }
 
-    /// `POST /v1/events`: admission, body limits, decoding, one durable store batch, then the answer.
+    /// `POST /v1/events`: the body (within the byte budget and its deadline), admission, decoding, one durable
+    /// store batch, then the answer.
     func ingest(_ request: Request) async throws -> Response {
-        guard gate.enter() else {
-            exposition.server.setQueueDepth(gate.depth)
-            throw APIError(
-                .serviceUnavailable,
-                "the ingest queue is full (\(gate.capacity) requests in progress); retry after a second",
-                headers: [.retryAfter: "1"]
-            )
-        }
+        let payload = try await readPayload(request)
         defer {
             gate.leave()
             exposition.server.setQueueDepth(gate.depth)
-        }
-        exposition.server.setQueueDepth(gate.depth)
-        let body = try await readBody(request)
-        // Decoded in place: the body is not copied out of its buffer.
-        let decoded = body.withUnsafeReadableBytes { bytes in
-            Result { () throws(IngestBodyError) in try IngestPayload(body: bytes) }
-        }
-        let payload: IngestPayload
-        switch decoded {
-        case .success(let value): payload = value
-        case .failure(let error): throw APIError(.badRequest, error.message)
         }
         let storeStart = ContinuousClock.now
         var result = IngestResult()
@@ -75,30 +58,94 @@ extension VitalsServer {
         } else {
             exposition.record(payload.records)
         }
+        let rejectedCount = payload.rejectedCount + result.rejected.count
         exposition.server.recordIngest(
             accepted: result.accepted,
-            rejected: rejections.count,
+            rejected: rejectedCount,
             storeSeconds: storeSeconds
         )
         return .json(
-            Self.ingestAnswer(accepted: result.accepted, rejections: rejections, overflowed: result.overflowed)
+            Self.ingestAnswer(
+                accepted: result.accepted,
+                rejections: rejections,
+                rejectedCount: rejectedCount,
+                overflowed: result.overflowed
+            )
         )
     }
 
-    /// The body, within the size limit (also after gzip), or a 413/415/400 answer.
-    private func readBody(_ request: Request) async throws -> ByteBuffer {
+    /// Reads and decodes the body, holding a place in the ingest gate on success (the caller leaves it). The body
+    /// itself is released before this returns: only its decoded records, bounded in number, stay in memory.
+    private func readPayload(_ request: Request) async throws -> IngestPayload {
+        var (body, reserved) = try await readBody(request)
+        defer { bodyBudget.give(reserved) }
+        guard gate.enter() else {
+            exposition.server.setQueueDepth(gate.depth)
+            throw APIError(
+                .serviceUnavailable,
+                "the ingest queue is full (\(gate.capacity) requests in progress); retry after a second",
+                headers: [.retryAfter: "1"]
+            )
+        }
+        exposition.server.setQueueDepth(gate.depth)
+        let maximumRecords = configuration.maxBatchRecords
+        // Decoded in place: the body is not copied out of its buffer.
+        let decoded = body.withUnsafeReadableBytes { bytes in
+            Result { () throws(IngestBodyError) in try IngestPayload(body: bytes, maximumRecords: maximumRecords) }
+        }
+        body = ByteBuffer()
+        switch decoded {
+        case .success(let payload):
+            return payload
+        case .failure(let error):
+            gate.leave()
+            exposition.server.setQueueDepth(gate.depth)
+            throw APIError(error.tooLarge ? .contentTooLarge : .badRequest, error.message)
+        }
+    }
+
+    /// The body, within the size limit (also after gzip), the byte budget and its deadline, with the budget bytes
+    /// it holds; or a 413/415/400/408/503 answer.
+    private func readBody(_ request: Request) async throws -> (ByteBuffer, Int) {
         let limit = configuration.maxBodyBytes
         let tooLarge = APIError(
             .contentTooLarge,
             "the body is larger than the limit of \(limit) bytes; send smaller batches"
         )
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw tooLarge }
+        let reader = BodyReader(limit: limit, budget: bodyBudget, timeout: configuration.bodyTimeout)
         var buffer: ByteBuffer
+        let reserved: Int
         do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch is NIOTooManyBytesError {
+            (buffer, reserved) = try await reader.read(request.body)
+        } catch BodyReader.Failure.tooLarge {
             throw tooLarge
+        } catch BodyReader.Failure.overBudget {
+            throw APIError(
+                .serviceUnavailable,
+                "the server holds as many request bodies as it may (\(bodyBudget.capacity) bytes); retry after a second",
+                headers: [.retryAfter: "1", .connection: "close"]
+            )
+        } catch BodyReader.Failure.tooSlow(let received) {
+            throw APIError(
+                .requestTimeout,
+                "the body arrived too slowly (\(received) bytes in \(configuration.bodyTimeout) plus one second per "
+                    + "64 KiB); send the whole body at once",
+                headers: [.connection: "close"]
+            )
         }
+        do {
+            try decompressBody(&buffer, request)
+        } catch {
+            bodyBudget.give(reserved)
+            throw error
+        }
+        return (buffer, reserved)
+    }
+
+    /// Decompresses a gzip body in place (the result is within the size limit too).
+    private func decompressBody(_ buffer: inout ByteBuffer, _ request: Request) throws {
+        let limit = configuration.maxBodyBytes
         switch request.headers[.contentEncoding]?.lowercased() {
         case nil, "identity":
             break
@@ -119,24 +166,28 @@ extension VitalsServer {
         case let other?:
             throw APIError(.unsupportedMediaType, "Content-Encoding \(other) is not supported; expected gzip or none")
         }
-        return buffer
     }
 
     /// `{"accepted":N,"rejected":[{"line":L,"reason":"…"}],"rejected_count":R,"overflowed":O}`; at most 1,000
     /// rejections are listed, `rejected_count` counts them all.
-    static func ingestAnswer(accepted: Int, rejections: [IngestPayload.Rejection], overflowed: Int) -> [UInt8] {
-        var json = JSONWriter(capacity: 96 + 64 * min(rejections.count, 1_000))
+    static func ingestAnswer(
+        accepted: Int,
+        rejections: [IngestPayload.Rejection],
+        rejectedCount: Int,
+        overflowed: Int
+    ) -> [UInt8] {
+        var json = JSONWriter(capacity: 96 + 64 * min(rejections.count, IngestPayload.listedRejections))
         json.beginObject()
         json.integer("accepted", accepted)
         json.beginArray("rejected")
-        for rejection in rejections.prefix(1_000) {
+        for rejection in rejections.prefix(IngestPayload.listedRejections) {
             json.beginObject()
             json.integer("line", rejection.line)
             json.string("reason", rejection.reason)
             json.endObject()
         }
         json.endArray()
-        json.integer("rejected_count", rejections.count)
+        json.integer("rejected_count", rejectedCount)
         json.integer("overflowed", overflowed)
         json.endObject()
         return json.bytes

@@ -61,9 +61,13 @@ extension VitalsServer {
         let parameters = try parameters(request)
         try parameters.reject(["sort", "status", "limit", "format"], request, route: "/v1/timeseries")
         let step = parameters.step ?? .seconds(60)
-        let steps = QueryParameters.nanoseconds(.seconds(parameters.range.seconds)) / QueryParameters.nanoseconds(step)
+        // In floating point: a range may span the whole Int64 nanosecond scale, whose width overflows an Int64.
+        let steps = (parameters.range.seconds / (Double(QueryParameters.nanoseconds(step)) / 1e9)).rounded(.up)
         guard steps <= 10_000 else {
-            throw QueryError("step: the range holds \(steps) steps; expected at most 10000 (use a larger step)")
+            throw QueryError(
+                "step: the range holds \(steps < 1e15 ? String(Int64(steps)) : "more than 10^15") steps; "
+                    + "expected at most 10000 (use a larger step)"
+            )
         }
         switch parameters.subject {
         case .event(let name):
@@ -106,7 +110,7 @@ extension VitalsServer {
     private func series(_ request: Request) async throws -> Response {
         let parameters = try parameters(request)
         try parameters.reject(
-            ["by", "step", "sort", "status", "limit", "quantiles", "format", "from", "to", "window"],
+            ["by", "step", "sort", "status", "quantiles", "format", "from", "to", "window"],
             request,
             route: "/v1/series"
         )

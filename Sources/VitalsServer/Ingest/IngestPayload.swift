@@ -14,26 +14,43 @@ struct IngestPayload: Sendable {
     var records: [Record] = []
     /// For each record, its line (or element) number.
     var lines: [Int] = []
-    /// Lines that could not be decoded.
+    /// Lines that could not be decoded: the first ``listedRejections`` of them (the rest are only counted, so that
+    /// a body of millions of bad lines costs no more memory than a good one).
     var rejections: [Rejection] = []
+    /// Every line that could not be decoded.
+    var rejectedCount = 0
+
+    /// Rejections kept with their reason; an answer lists no more.
+    static let listedRejections = 1_000
+    /// The most records one body may hold, by default.
+    static let defaultMaximumRecords = 20_000
+    private var maximumRecords = Self.defaultMaximumRecords
 
     /// Decodes a body. JSONL unless its first non-blank byte is `[`.
     ///
-    /// - Throws: ``IngestBodyError`` when the body as a whole is unusable (empty, or an unterminated array).
-    init(body bytes: UnsafeRawBufferPointer, decoder: JSONLDecoder = JSONLDecoder()) throws(IngestBodyError) {
+    /// - Parameter maximumRecords: The most records the body may hold: it bounds the decoded form of a request
+    ///   (each record costs more memory than its line), whatever the body's size.
+    /// - Throws: ``IngestBodyError`` when the body as a whole is unusable (empty, an unterminated array, or more
+    ///   than `maximumRecords` records).
+    init(
+        body bytes: UnsafeRawBufferPointer,
+        maximumRecords: Int = Self.defaultMaximumRecords,
+        decoder: JSONLDecoder = JSONLDecoder()
+    ) throws(IngestBodyError) {
+        self.maximumRecords = maximumRecords
         guard let first = bytes.firstIndex(where: { !Self.isWhitespace($0) }) else {
             throw IngestBodyError("the body is empty; expected JSONL (one event per line) or a JSON array of events")
         }
-        records.reserveCapacity(bytes.count / 160)
-        lines.reserveCapacity(bytes.count / 160)
+        records.reserveCapacity(min(maximumRecords, bytes.count / 160))
+        lines.reserveCapacity(min(maximumRecords, bytes.count / 160))
         if bytes[first] == UInt8(ascii: "[") {
             try decodeArray(bytes, from: first + 1, decoder: decoder)
         } else {
-            decodeLines(bytes, decoder: decoder)
+            try decodeLines(bytes, decoder: decoder)
         }
     }
 
-    private mutating func decodeLines(_ bytes: UnsafeRawBufferPointer, decoder: JSONLDecoder) {
+    private mutating func decodeLines(_ bytes: UnsafeRawBufferPointer, decoder: JSONLDecoder) throws(IngestBodyError) {
         var start = 0
         var number = 0
         while start < bytes.count {
@@ -44,7 +61,7 @@ struct IngestPayload: Sendable {
             if last > start && bytes[last - 1] == UInt8(ascii: "\r") { last -= 1 }
             let line = UnsafeRawBufferPointer(rebasing: bytes[start..<last])
             if !line.allSatisfy(Self.isWhitespace) {
-                decode(line, number: number, decoder: decoder)
+                try decode(line, number: number, decoder: decoder)
             }
             start = end + 1
         }
@@ -97,7 +114,11 @@ struct IngestPayload: Sendable {
             guard position < bytes.count else {
                 throw IngestBodyError("the JSON array is not closed; expected `]` at the end of the body")
             }
-            decode(UnsafeRawBufferPointer(rebasing: bytes[elementStart..<position]), number: element, decoder: decoder)
+            try decode(
+                UnsafeRawBufferPointer(rebasing: bytes[elementStart..<position]),
+                number: element,
+                decoder: decoder
+            )
             let separator = bytes[position]
             position += 1
             if separator == UInt8(ascii: "]") { break }
@@ -113,13 +134,29 @@ struct IngestPayload: Sendable {
         }
     }
 
-    private mutating func decode(_ line: UnsafeRawBufferPointer, number: Int, decoder: JSONLDecoder) {
+    private mutating func decode(
+        _ line: UnsafeRawBufferPointer,
+        number: Int,
+        decoder: JSONLDecoder
+    ) throws(IngestBodyError) {
+        let record: Record
         do {
-            records.append(try decoder.decode(line: line))
-            lines.append(number)
+            record = try decoder.decode(line: line)
         } catch {
-            rejections.append(Rejection(line: number, reason: error.reason))
+            rejectedCount += 1
+            if rejections.count < Self.listedRejections {
+                rejections.append(Rejection(line: number, reason: error.reason))
+            }
+            return
         }
+        guard records.count < maximumRecords else {
+            throw IngestBodyError(
+                "the body holds more than \(maximumRecords) records; send at most \(maximumRecords) per request",
+                tooLarge: true
+            )
+        }
+        records.append(record)
+        lines.append(number)
     }
 
     private static func isWhitespace(_ byte: UInt8) -> Bool {
@@ -130,6 +167,11 @@ struct IngestPayload: Sendable {
 /// A request body that is not a batch of events at all (as opposed to a batch with bad lines).
 struct IngestBodyError: Error, Sendable, CustomStringConvertible {
     var message: String
-    init(_ message: String) { self.message = message }
+    /// The body is too large in its decoded form (413) rather than malformed (400).
+    var tooLarge = false
+    init(_ message: String, tooLarge: Bool = false) {
+        self.message = message
+        self.tooLarge = tooLarge
+    }
     var description: String { message }
 }

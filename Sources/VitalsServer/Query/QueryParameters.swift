@@ -119,7 +119,8 @@ struct QueryParameters: Sendable {
             start = from
         } else {
             let span = window ?? .seconds(3_600)
-            start = Timestamp(nanosecondsSinceEpoch: end.nanosecondsSinceEpoch &- Self.nanoseconds(span))
+            let (moved, overflow) = end.nanosecondsSinceEpoch.subtractingReportingOverflow(Self.nanoseconds(span))
+            start = Timestamp(nanosecondsSinceEpoch: overflow ? .min : moved)
         }
         guard start < end else {
             throw QueryError("from: the range is empty; expected from earlier than to")
@@ -150,9 +151,9 @@ struct QueryParameters: Sendable {
         } else if value.hasPrefix("~") {
             let pattern = String(value.dropFirst())
             do {
-                _ = try Regex(pattern)
+                _ = try LinearPattern(pattern)
             } catch {
-                throw QueryError("label.\(key)=\(value): the pattern is not a valid regular expression")
+                throw QueryError("label.\(key)=\(value): the pattern is not a valid regular expression (\(error))")
             }
             matchers.append(.matches(key, pattern))
         } else if value.contains(",") {
@@ -169,9 +170,13 @@ struct QueryParameters: Sendable {
         return time
     }
 
+    /// The duration in nanoseconds, saturating at the ends of `Int64` instead of wrapping.
     static func nanoseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
-        return seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        let (total, overflowAgain) = scaled.addingReportingOverflow(attoseconds / 1_000_000_000)
+        return overflowAgain ? (seconds < 0 ? .min : .max) : total
     }
 
     static func isLabelKey(_ key: some StringProtocol) -> Bool {

@@ -43,16 +43,16 @@ extension BucketMetricStore {
 
     public func events(_ query: EventQuery) async throws -> [StoredEvent] {
         try checkOpen()
-        guard query.limit > 0 else { return [] }
+        guard query.limit > 0, let range = query.range.storablePart else { return [] }
         let matchers = try CompiledMatchers(query.matchers)
-        let series = try await backend.listSeries(kind: .event, name: query.name).filter { matchers.accepts($0.key) }
+        let series = try await matchers.select(try await backend.listSeries(kind: .event, name: query.name))
         guard !series.isEmpty else { return [] }
         var keys: [Int64: SeriesKey] = [:]
         for info in series { keys[info.id] = info.key }
         let filter = RawEventFilter(
             seriesIDs: series.map(\.id),
-            from: query.range.from.nanosecondsSinceEpoch,
-            to: query.range.to.nanosecondsSinceEpoch,
+            from: range.from.nanosecondsSinceEpoch,
+            to: range.to.nanosecondsSinceEpoch,
             failedOnly: query.failedOnly,
             order: query.order,
             limit: query.limit,
@@ -83,14 +83,16 @@ extension BucketMetricStore {
     public func series(_ query: SeriesQuery) async throws -> [SeriesInfo] {
         try checkOpen()
         let matchers = try CompiledMatchers(query.matchers)
-        return try await backend.listSeries(kind: query.kind, name: query.name)
-            .filter { matchers.accepts($0.key) }
+        return try await matchers.select(try await backend.listSeries(kind: query.kind, name: query.name))
             .sorted { lhs, rhs in
                 if lhs.key.kind != rhs.key.kind { return lhs.key.kind.rawValue < rhs.key.kind.rawValue }
                 if lhs.key.name != rhs.key.name { return lhs.key.name < rhs.key.name }
                 return lhs.key.labelsText < rhs.key.labelsText
             }
     }
+
+    /// The most steps one time-series query may ask for.
+    package static var maximumSteps: Int64 { 100_000 }
 
     /// A step as nanoseconds; it must be a positive whole number of minutes.
     private func stepWidth(_ step: Duration) throws(StoreError) -> Int64 {
@@ -121,13 +123,25 @@ extension BucketMetricStore {
         read: (BucketLevel, [Int64], Int64, Int64) async throws -> [StoredBucket<S>]
     ) async throws -> [(labels: Labels, steps: [Int64: S])] {
         try checkOpen()
-        let from = query.range.from.nanosecondsSinceEpoch
-        let to = query.range.to.nanosecondsSinceEpoch
-        guard from < to else {
+        guard query.range.from < query.range.to else {
             throw StoreError(code: .invalidQuery, message: "range \(query.range): from must be before to")
         }
+        // Nothing is stored outside the storable times; cutting the range there keeps the arithmetic in range.
+        guard let range = query.range.storablePart else { return [] }
+        let from = range.from.nanosecondsSinceEpoch
+        let to = range.to.nanosecondsSinceEpoch
+        if let width {
+            let steps = (to - BucketLevel.minute.start(of: from)) / width + 1
+            guard steps <= Self.maximumSteps else {
+                throw StoreError(
+                    code: .invalidQuery,
+                    message:
+                        "step: the range holds \(steps) steps; expected at most \(Self.maximumSteps) (use a larger step)"
+                )
+            }
+        }
         let matchers = try CompiledMatchers(query.matchers)
-        let series = try await backend.listSeries(kind: kind, name: query.name).filter { matchers.accepts($0.key) }
+        let series = try await matchers.select(try await backend.listSeries(kind: kind, name: query.name))
         guard !series.isEmpty else { return [] }
 
         var groupOf: [Int64: Int] = [:]
@@ -151,7 +165,7 @@ extension BucketMetricStore {
         let start = BucketLevel.minute.start(of: from)
         var windows: [(from: Int64, to: Int64)] = [(from, to)]
         if let width {
-            windows = stride(from: start, to: to, by: Int(width)).map { ($0, min($0 + width, to)) }
+            windows = stride(from: start, to: to, by: Int(width)).map { ($0, to - $0 <= width ? to : $0 + width) }
         }
         let segments = QueryPlanner.plan(ranges: windows, state: try await backend.state())
         let ids = series.map(\.id)

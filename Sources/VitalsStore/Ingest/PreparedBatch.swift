@@ -70,6 +70,7 @@ package struct PreparedBatch: Sendable {
         var slotSums: [BucketSlot: AttributeSumSlots] = [:]
         var sums = AttributeSumSlots(count: roles.additiveKeys.count)
         var hasSums = false
+        var rejection: String?
         if keepsRawEvents {
             rawEvents.reserveCapacity(records.count)
             rawSeries.reserveCapacity(records.count)
@@ -82,6 +83,10 @@ package struct PreparedBatch: Sendable {
                     continue
                 }
                 let time = Self.time(of: event, receivedAt: receivedAt)
+                if let reason = IngestLimits.problem(time: time, field: event.end == nil ? "start_ts" : "ts") {
+                    result.rejected.append(IngestResult.Rejection(index: index, reason: reason))
+                    continue
+                }
                 // One pass over the labels and one over the attributes, one key lookup each, feeds the series
                 // label slots, the attribute sums and the raw detail's omissions.
                 let labels = event.labels.elements
@@ -112,12 +117,22 @@ package struct PreparedBatch: Sendable {
                         }
                     case .int, .double:
                         if role.additiveIndex >= 0, let value = attribute.value.doubleValue, value.isFinite {
+                            guard abs(value) <= IngestLimits.maximumMagnitude else {
+                                rejection = IngestLimits.tooLarge(attribute.key, value)
+                                break
+                            }
                             sums.add(value, at: role.additiveIndex)
                             hasSums = true
                         }
                     case .bool:
                         break
                     }
+                }
+                if rejection == nil { rejection = IngestLimits.problem(labels: identity.labelKeys, values: values) }
+                if let reason = rejection {
+                    result.rejected.append(IngestResult.Rejection(index: index, reason: reason))
+                    rejection = nil
+                    continue
                 }
                 let series = position(ofEvent: event.name, at: time)
                 let slot = BucketSlot(series: series, start: BucketLevel.minute.start(of: time))
@@ -152,6 +167,12 @@ package struct PreparedBatch: Sendable {
                     continue
                 }
                 let time = sample.timestamp?.nanosecondsSinceEpoch ?? receivedAt.nanosecondsSinceEpoch
+                if let reason = IngestLimits.problem(time: time, field: "ts")
+                    ?? IngestLimits.problem(labels: sample.labels.elements)
+                {
+                    result.rejected.append(IngestResult.Rejection(index: index, reason: reason))
+                    continue
+                }
                 let series = position(of: identity.key(for: sample), at: time)
                 let slot = BucketSlot(series: series, start: BucketLevel.minute.start(of: time))
                 gaugeBuckets[slot, default: GaugeStatistics()].add(
@@ -179,6 +200,7 @@ package struct PreparedBatch: Sendable {
 
     private static func problem(with event: Event) -> String? {
         if event.name.isEmpty { return "event name is empty; expected a name such as llm_call" }
+        if let reason = IngestLimits.problem(name: event.name, field: "event") { return reason }
         if !event.durationMilliseconds.isFinite || event.durationMilliseconds < 0 {
             return "duration_ms is \(event.durationMilliseconds); expected a finite number >= 0"
         }
@@ -187,7 +209,9 @@ package struct PreparedBatch: Sendable {
 
     private static func problem(with sample: Sample) -> String? {
         if sample.name.isEmpty { return "metric name is empty; expected a gauge name such as queue_depth" }
+        if let reason = IngestLimits.problem(name: sample.name, field: "metric") { return reason }
         if !sample.value.isFinite { return "value is \(sample.value); expected a finite number" }
+        if abs(sample.value) > IngestLimits.maximumMagnitude { return IngestLimits.tooLarge("value", sample.value) }
         return nil
     }
 }

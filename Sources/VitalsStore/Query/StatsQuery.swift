@@ -18,11 +18,33 @@ public struct TimeRange: Sendable, Hashable, CustomStringConvertible {
 
     /// The `duration` before `end` (by default, now): `TimeRange.last(.seconds(86_400))` is the last 24 hours.
     public static func last(_ duration: Duration, endingAt end: Timestamp = .now()) -> TimeRange {
-        TimeRange(from: Timestamp(nanosecondsSinceEpoch: end.nanosecondsSinceEpoch &- duration.nanoseconds), to: end)
+        let (start, overflow) = end.nanosecondsSinceEpoch.subtractingReportingOverflow(duration.nanoseconds)
+        return TimeRange(from: Timestamp(nanosecondsSinceEpoch: overflow ? .min : start), to: end)
     }
 
-    /// The length in seconds.
-    public var seconds: Double { Double(to.nanosecondsSinceEpoch &- from.nanosecondsSinceEpoch) / 1e9 }
+    /// The length in seconds (computed without overflow, whatever the endpoints).
+    public var seconds: Double { (Double(to.nanosecondsSinceEpoch) - Double(from.nanosecondsSinceEpoch)) / 1e9 }
+
+    /// The times a store files records under: from 1970-01-01 up to (not including) 2200-01-01 UTC.
+    ///
+    /// Records outside are rejected at ingest, so cutting a query to these times changes no answer, and every
+    /// bucket computation on times inside (a day's end, a step's end) stays far from `Int64` overflow.
+    package static let storable = TimeRange(
+        from: Timestamp(nanosecondsSinceEpoch: 0),
+        to: Timestamp(nanosecondsSinceEpoch: 7_258_118_400_000_000_000)
+    )
+
+    /// Whether the store files a record at this time (see ``storable``).
+    package static func isStorable(_ nanoseconds: Int64) -> Bool {
+        nanoseconds >= storable.from.nanosecondsSinceEpoch && nanoseconds < storable.to.nanosecondsSinceEpoch
+    }
+
+    /// This range cut to ``storable``; `nil` when nothing is left.
+    package var storablePart: TimeRange? {
+        let from = max(from, Self.storable.from)
+        let to = min(to, Self.storable.to)
+        return from < to ? TimeRange(from: from, to: to) : nil
+    }
 
     public var description: String { "[\(from.nanosecondsSinceEpoch), \(to.nanosecondsSinceEpoch)) ns" }
 }
