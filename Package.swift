@@ -83,6 +83,7 @@ let package = Package(
         .target(
             name: "VitalsServer",
             dependencies: [
+                "CVitalsShims",
                 "Vitals",
                 "VitalsStore",
                 "VitalsRules",

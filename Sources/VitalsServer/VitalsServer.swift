@@ -27,9 +27,8 @@ public final class VitalsServer: Sendable {
     public let exposition: ExpositionRegistry
     let health: HealthMonitor
     let gate: IngestGate
-    /// Bytes of request bodies held at once: half of `ingest_queue × max_body_bytes`; the other half is for
-    /// the decoded batches of the requests the gate admitted.
-    let bodyBudget: BodyBudget
+    /// Ingest memory: `ingest_queue × max_body_bytes` bytes for bodies, decoded records and prepared batches.
+    let ingestBudget: IngestBudget
     let verifier: TokenVerifier
     let startedAt = ContinuousClock.now
     private let shuttingDown = Atomic<Bool>(false)
@@ -58,7 +57,8 @@ public final class VitalsServer: Sendable {
         self.health = HealthMonitor(checks: checks, cacheDuration: configuration.healthCacheDuration)
         self.gate = IngestGate(capacity: configuration.ingestQueue)
         let (budget, overflow) = configuration.ingestQueue.multipliedReportingOverflow(by: configuration.maxBodyBytes)
-        self.bodyBudget = BodyBudget(capacity: max(configuration.maxBodyBytes, overflow ? .max / 2 : budget / 2))
+        // At least one largest body and its decoded form fit, whatever the settings.
+        self.ingestBudget = IngestBudget(capacity: max(3 * configuration.maxBodyBytes, overflow ? .max / 4 : budget))
         self.verifier = TokenVerifier(configuration.tokens)
     }
 

@@ -32,4 +32,8 @@ static inline uint32_t vitals_thread_number(void) {
     return vitals_thread_number_slow();
 }
 
+/// Raises the calling thread's nice value by `increment` (Linux schedules each thread by its own), so that its
+/// work yields to the process's other threads. Returns 0, or -1 with errno set.
+int vitals_lower_thread_priority(int increment);
+
 #endif

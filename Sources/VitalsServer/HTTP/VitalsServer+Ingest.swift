@@ -10,7 +10,9 @@ extension VitalsServer {
     func addIngestRoutes(to router: Router<BasicRequestContext>) {
         router.post("/v1/events") { request, _ in
             do {
-                return try await self.ingest(request)
+                return try await withTaskExecutorPreference(IngestExecutor.shared) {
+                    try await self.ingest(request)
+                }
             } catch let error as APIError {
                 return error.response
             }
@@ -20,8 +22,9 @@ extension VitalsServer {
     /// `POST /v1/events`: the body (within the byte budget and its deadline), admission, decoding, one durable
     /// store batch, then the answer.
     func ingest(_ request: Request) async throws -> Response {
-        let payload = try await readPayload(request)
+        let (payload, reserved) = try await readPayload(request)
         defer {
+            ingestBudget.give(reserved)
             gate.leave()
             exposition.server.setQueueDepth(gate.depth)
         }
@@ -74,11 +77,23 @@ extension VitalsServer {
         )
     }
 
-    /// Reads and decodes the body, holding a place in the ingest gate on success (the caller leaves it). The body
-    /// itself is released before this returns: only its decoded records, bounded in number, stay in memory.
-    private func readPayload(_ request: Request) async throws -> IngestPayload {
+    /// Reads and decodes the body. On success the request holds a place in the ingest gate and the returned bytes
+    /// of the ingest budget (the caller gives both back); the body itself is released before this returns.
+    private func readPayload(_ request: Request) async throws -> (IngestPayload, Int) {
         var (body, reserved) = try await readBody(request)
-        defer { bodyBudget.give(reserved) }
+        var admitted = false
+        defer {
+            if !admitted { ingestBudget.give(reserved) }
+        }
+        // The decoded records and the prepared batch take about twice the body until the commit.
+        guard ingestBudget.take(2 * body.readableBytes) else {
+            throw APIError(
+                .serviceUnavailable,
+                "the server holds as many ingest bytes as it may (\(ingestBudget.capacity)); retry after a second",
+                headers: [.retryAfter: "1"]
+            )
+        }
+        reserved += 2 * body.readableBytes
         guard gate.enter() else {
             exposition.server.setQueueDepth(gate.depth)
             throw APIError(
@@ -96,7 +111,8 @@ extension VitalsServer {
         body = ByteBuffer()
         switch decoded {
         case .success(let payload):
-            return payload
+            admitted = true
+            return (payload, reserved)
         case .failure(let error):
             gate.leave()
             exposition.server.setQueueDepth(gate.depth)
@@ -113,9 +129,9 @@ extension VitalsServer {
             "the body is larger than the limit of \(limit) bytes; send smaller batches"
         )
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw tooLarge }
-        let reader = BodyReader(limit: limit, budget: bodyBudget, timeout: configuration.bodyTimeout)
+        let reader = BodyReader(limit: limit, budget: ingestBudget, timeout: configuration.bodyTimeout)
         var buffer: ByteBuffer
-        let reserved: Int
+        var reserved: Int
         do {
             (buffer, reserved) = try await reader.read(request.body)
         } catch BodyReader.Failure.tooLarge {
@@ -123,7 +139,7 @@ extension VitalsServer {
         } catch BodyReader.Failure.overBudget {
             throw APIError(
                 .serviceUnavailable,
-                "the server holds as many request bodies as it may (\(bodyBudget.capacity) bytes); retry after a second",
+                "the server holds as many ingest bytes as it may (\(ingestBudget.capacity)); retry after a second",
                 headers: [.retryAfter: "1", .connection: "close"]
             )
         } catch BodyReader.Failure.tooSlow(let received) {
@@ -137,8 +153,20 @@ extension VitalsServer {
         do {
             try decompressBody(&buffer, request)
         } catch {
-            bodyBudget.give(reserved)
+            ingestBudget.give(reserved)
             throw error
+        }
+        // A decompressed body is charged for what it grew to; the compressed one is gone.
+        if buffer.capacity > reserved {
+            guard ingestBudget.take(buffer.capacity - reserved) else {
+                ingestBudget.give(reserved)
+                throw APIError(
+                    .serviceUnavailable,
+                    "the server holds as many ingest bytes as it may (\(ingestBudget.capacity)); retry after a second",
+                    headers: [.retryAfter: "1"]
+                )
+            }
+            reserved = buffer.capacity
         }
         return (buffer, reserved)
     }

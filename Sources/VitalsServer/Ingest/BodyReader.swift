@@ -2,12 +2,14 @@ import Hummingbird
 import NIOCore
 import Synchronization
 
-/// Bytes of request bodies held at once by all ingest requests together.
+/// The memory all ingest requests together may hold: `ingest_queue × max_body_bytes` bytes.
 ///
-/// A body counts against the budget as its bytes arrive, not when its request is admitted, so a client that
-/// trickles a body holds almost nothing, and the server's body memory is bounded by the budget however many
-/// connections are open.
-final class BodyBudget: Sendable {
+/// A body counts against the budget as its buffer grows, not when its request is admitted, so a client that
+/// trickles a body holds almost nothing. Before it is decoded, a request also takes twice its body's size for
+/// its decoded records and the batch prepared for the store, which it holds until its commit. The server's
+/// ingest memory is then bounded by the budget however many connections are open and whatever their bodies
+/// hold (the record cap bounds the records, which can cost more than their bytes, in number).
+final class IngestBudget: Sendable {
     let capacity: Int
     private let used = Atomic<Int>(0)
 
@@ -48,7 +50,7 @@ struct BodyReader: Sendable {
     /// Largest body.
     var limit: Int
     /// Shared with every other ingest request.
-    var budget: BodyBudget
+    var budget: IngestBudget
     /// The time allowed before progress earns more.
     var timeout: Duration
     /// Bytes that earn one more second.
@@ -79,11 +81,13 @@ struct BodyReader: Sendable {
                 var reserved = 0
                 do {
                     for try await chunk in body {
-                        let size = chunk.readableBytes
-                        guard buffer.readableBytes + size <= limit else { throw Failure.tooLarge }
-                        guard budget.take(size) else { throw Failure.overBudget }
-                        reserved += size
+                        guard buffer.readableBytes + chunk.readableBytes <= limit else { throw Failure.tooLarge }
                         buffer.writeImmutableBuffer(chunk)
+                        // Charged by capacity, which is what the buffer costs (it grows by doubling).
+                        if buffer.capacity > reserved {
+                            guard budget.take(buffer.capacity - reserved) else { throw Failure.overBudget }
+                            reserved = buffer.capacity
+                        }
                         progress.bytes.store(buffer.readableBytes, ordering: .relaxed)
                     }
                 } catch {
