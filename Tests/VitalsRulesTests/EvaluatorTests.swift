@@ -33,6 +33,39 @@ struct EvaluatorTests {
         #expect(try #require(results.result("by-model", [""])).groupText == "model=(none)")
     }
 
+    @Test("a pattern that is exponential for backtracking engines is evaluated in one pass over each value")
+    func catastrophicPattern() throws {
+        let rules = try TestData.rules(
+            """
+            rules:
+              - {name: hostile, match: {event: llm_call, model: "~(a+)+b"}, metric: count, thresholds: {high: "> 0"}}
+            """
+        )
+        let hostile = String(repeating: "a", count: 5_000) + "!"
+        let records = (0..<50).map { index in
+            TestData.event(
+                "llm_call",
+                ms: 1,
+                attributes: ["model": .string(index == 0 ? "aaab" : hostile + "\(index)")]
+            )
+        }
+        #expect(TestData.evaluate(rules, records).result("hostile")?.value == 1)
+    }
+
+    @Test("a pattern with no linear-time algorithm is refused when the file is read, with its line")
+    func unsupportedPattern() {
+        #expect {
+            _ = try TestData.rules(
+                """
+                rules:
+                  - {name: backref, match: {event: llm_call, model: "~(a)\\\\1"}, metric: count, thresholds: {high: "> 0"}}
+                """
+            )
+        } throws: { error in
+            "\(error)".contains("test.yml:2") && "\(error)".contains("back-references")
+        }
+    }
+
     @Test("regex, negated regex, lists and name regexes")
     func matchers() throws {
         let rules = try TestData.rules(
