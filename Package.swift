@@ -115,6 +115,7 @@ let package = Package(
         .executableTarget(
             name: "VitalsCLI",
             dependencies: [
+                "CVitalsShims",
                 "Vitals",
                 "VitalsStore",
                 "VitalsSQLite",

@@ -58,7 +58,7 @@ public final class VitalsServer: Sendable {
         self.gate = IngestGate(capacity: configuration.ingestQueue)
         let (budget, overflow) = configuration.ingestQueue.multipliedReportingOverflow(by: configuration.maxBodyBytes)
         // At least one largest body and its decoded form fit, whatever the settings.
-        self.ingestBudget = IngestBudget(capacity: max(3 * configuration.maxBodyBytes, overflow ? .max / 4 : budget))
+        self.ingestBudget = IngestBudget(capacity: max(4 * configuration.maxBodyBytes, overflow ? .max / 4 : budget))
         self.verifier = TokenVerifier(configuration.tokens)
     }
 

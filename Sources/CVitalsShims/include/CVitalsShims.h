@@ -36,4 +36,10 @@ static inline uint32_t vitals_thread_number(void) {
 /// work yields to the process's other threads. Returns 0, or -1 with errno set.
 int vitals_lower_thread_priority(int increment);
 
+/// Makes glibc's allocator return large blocks to the system when they are freed (a fixed mmap threshold of
+/// `threshold` bytes instead of one that grows with the largest block freed) and use at most `arenas` arenas.
+/// A server that decodes request bodies of megabytes from several threads otherwise keeps its high-water mark
+/// of fragmented heap. Does nothing where the allocator is not glibc's. Returns 1 when applied.
+int vitals_limit_heap_retention(int threshold, int arenas);
+
 #endif

@@ -16,9 +16,8 @@ public struct ServerConfiguration: Sendable {
     /// `max_body_bytes:`, `VITALS_MAX_BODY_BYTES`.
     public var maxBodyBytes: Int = 10 * 1024 * 1024
     /// Ingest requests decoded or waiting for their commit at once; more get 503 with `Retry-After`. With
-    /// ``maxBodyBytes`` it bounds ingest memory: bodies being received share a budget of
-    /// `ingest_queue × max_body_bytes / 2` bytes, and each admitted request holds at most ``maxBatchRecords``
-    /// decoded records. Default 32; `ingest_queue:`, `VITALS_INGEST_QUEUE`.
+    /// ``maxBodyBytes`` it bounds ingest memory: bodies, their decoded records and prepared batches share a budget
+    /// of `ingest_queue × max_body_bytes` bytes. Default 32; `ingest_queue:`, `VITALS_INGEST_QUEUE`.
     public var ingestQueue: Int = 32
     /// Most records (lines or array elements that decode) in one ingest request; past it the request gets 413 and
     /// nothing of it is stored. Bounds the decoded form of a request, which costs more memory than its bytes.

@@ -85,15 +85,17 @@ extension VitalsServer {
         defer {
             if !admitted { ingestBudget.give(reserved) }
         }
-        // The decoded records and the prepared batch take about twice the body until the commit.
-        guard ingestBudget.take(2 * body.readableBytes) else {
+        // Until the commit, the decoded records take about twice the body (strings and lists of their own) and
+        // the batch prepared for the store about once more.
+        let processing = 3 * body.readableBytes
+        guard ingestBudget.take(processing) else {
             throw APIError(
                 .serviceUnavailable,
                 "the server holds as many ingest bytes as it may (\(ingestBudget.capacity)); retry after a second",
                 headers: [.retryAfter: "1"]
             )
         }
-        reserved += 2 * body.readableBytes
+        reserved += processing
         guard gate.enter() else {
             exposition.server.setQueueDepth(gate.depth)
             throw APIError(

@@ -5,8 +5,8 @@ import Synchronization
 /// The memory all ingest requests together may hold: `ingest_queue × max_body_bytes` bytes.
 ///
 /// A body counts against the budget as its buffer grows, not when its request is admitted, so a client that
-/// trickles a body holds almost nothing. Before it is decoded, a request also takes twice its body's size for
-/// its decoded records and the batch prepared for the store, which it holds until its commit. The server's
+/// trickles a body holds almost nothing. Before it is decoded, a request also takes three times its body's size
+/// for its decoded records and the batch prepared for the store, which it holds until its commit. The server's
 /// ingest memory is then bounded by the budget however many connections are open and whatever their bodies
 /// hold (the record cap bounds the records, which can cost more than their bytes, in number).
 final class IngestBudget: Sendable {
