@@ -187,6 +187,7 @@ let package = Package(
             dependencies: [
                 "VitalsCLI",
                 "Vitals",
+                "VitalsRules",
                 "VitalsStore",
                 "VitalsSQLite",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -13,7 +13,7 @@ struct CompareCommand: AsyncParsableCommand {
             --min-change AND by more than --min-delta. Durations are kept per operation up to 100,000 values, \
             then sampled uniformly (seeded, repeatable).
             BASELINE and CURRENT are files or quoted glob patterns ('runs/base-*.jsonl').
-            Exit status: 0 no significant change, 2 a regression, 4 only improvements, 1 bad input.
+            Exit status: 0 no significant change, 1 a regression, 4 only improvements, 2 bad input.
             """
     )
 
@@ -42,26 +42,26 @@ struct CompareCommand: AsyncParsableCommand {
     var skipBadLines = false
 
     func run() async throws {
-        let format = try CommandSupport.format(format, as: CompareFormat.self, badInput: 1)
+        let format = try CommandSupport.format(format, as: CompareFormat.self, badInput: 2)
         guard let baseline, let current else {
             CommandSupport.printError("vitals compare: expected BASELINE and CURRENT (files or glob patterns)")
-            throw ExitCode(1)
+            throw ExitCode(2)
         }
         var options = RegressionOptions()
         options.groupBy = by
         guard let alpha = Double(alpha), alpha > 0, alpha < 1 else {
             CommandSupport.printError("--alpha \(self.alpha): expected a probability between 0 and 1, e.g. 0.01")
-            throw ExitCode(1)
+            throw ExitCode(2)
         }
         options.alpha = alpha
         guard let change = QuantityText.ratio(minChange) else {
             CommandSupport.printError("--min-change \(minChange): expected a percentage or fraction, e.g. 10%")
-            throw ExitCode(1)
+            throw ExitCode(2)
         }
         options.minimumRelativeChange = change
         guard let delta = QuantityText.milliseconds(minDelta) else {
             CommandSupport.printError("--min-delta \(minDelta): expected a duration, e.g. 1ms")
-            throw ExitCode(1)
+            throw ExitCode(2)
         }
         options.minimumAbsoluteMilliseconds = delta
         let old = try read(baseline, options: options)
@@ -85,7 +85,7 @@ struct CompareCommand: AsyncParsableCommand {
             )
         } catch {
             CommandSupport.printError(error.description)
-            throw ExitCode(1)
+            throw ExitCode(2)
         }
         return samples
     }

@@ -3,8 +3,8 @@ import Foundation
 
 extension VitalsCommand {
     /// Parses the command line and runs the command, as ArgumentParser does, except that a malformed command
-    /// line of `check`, `report` or `rules` exits with 2 and one of `compare` with 1 — their documented status
-    /// for bad input — rather than ArgumentParser's 64, so that CI scripts see one status per outcome.
+    /// line exits with 2 — every subcommand's status for bad input — rather than ArgumentParser's 64, so that CI
+    /// scripts see one status per outcome.
     static func main() async {
         do {
             var command = try parseAsRoot()
@@ -14,20 +14,11 @@ extension VitalsCommand {
                 try command.run()
             }
         } catch {
-            if exitCode(for: error) == .validationFailure, let status = badInputStatus(CommandLine.arguments) {
+            if exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(status)
+                Foundation.exit(2)
             }
             exit(withError: error)
-        }
-    }
-
-    /// The bad-input status of the subcommand named on the command line, if it documents one.
-    private static func badInputStatus(_ arguments: [String]) -> Int32? {
-        switch arguments.dropFirst().first(where: { !$0.hasPrefix("-") }) {
-        case "check", "report", "rules", "push": return 2
-        case "compare": return 1
-        default: return nil
         }
     }
 }

@@ -11,7 +11,7 @@ struct CompareCommandTests {
         }.joined(separator: "\n") + "\n"
     }
 
-    @Test("exit 0 unchanged, 2 regressed, 4 improved only, 1 bad input")
+    @Test("exit 0 unchanged, 1 regressed, 4 improved only, 2 bad input")
     func exitStatuses() throws {
         let folder = try TemporaryFolder()
         let base = try folder.write("base.jsonl", Self.run("llm_call", median: 100) + Self.run("tool_call", median: 20))
@@ -28,7 +28,7 @@ struct CompareCommandTests {
         #expect(unchanged.status == 0, "\(unchanged.stderr)")
         #expect(unchanged.stdout.hasSuffix("verdict: no significant change\n"))
         let regressed = try VitalsBinary.run(["compare", base, slower])
-        #expect(regressed.status == 2)
+        #expect(regressed.status == 1)
         #expect(regressed.stdout.contains("REGRESSED"))
         let improved = try VitalsBinary.run(["compare", base, faster])
         #expect(improved.status == 4)
@@ -36,9 +36,9 @@ struct CompareCommandTests {
         let tolerant = try VitalsBinary.run(["compare", "--min-change", "50%", base, slower])
         #expect(tolerant.status == 0)
         let missing = try VitalsBinary.run(["compare", base, folder.path("nope.jsonl")])
-        #expect(missing.status == 1)
-        #expect(try VitalsBinary.run(["compare", base]).status == 1)
-        #expect(try VitalsBinary.run(["compare", "--min-delta", "soon", base, same]).status == 1)
+        #expect(missing.status == 2)
+        #expect(try VitalsBinary.run(["compare", base]).status == 2)
+        #expect(try VitalsBinary.run(["compare", "--min-delta", "soon", base, same]).status == 2)
     }
 
     @Test("globs combine files, JSON output")
@@ -48,11 +48,11 @@ struct CompareCommandTests {
         try folder.write("base-2.jsonl", Self.run("llm_call", median: 100))
         let current = try folder.write("current.jsonl", Self.run("llm_call", median: 150))
         let result = try VitalsBinary.run(["compare", "--format", "json", folder.path("base-*.jsonl"), current])
-        #expect(result.status == 2)
+        #expect(result.status == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let operation = try #require((object["operations"] as? [[String: Any]])?.first)
         #expect((operation["baseline"] as? [String: Any])?["count"] as? Int == 400)
         let none = try VitalsBinary.run(["compare", folder.path("nothing-*.jsonl"), current])
-        #expect(none.status == 1)
+        #expect(none.status == 2)
     }
 }

@@ -109,7 +109,7 @@ struct CompareTests {
         )
         #expect(regressed.operations.map(\.key.name) == ["llm_call", "new", "old", "tool_call"])
         #expect(regressed.operations.map(\.verdict) == [.regressed, .added, .removed, .unchanged])
-        #expect(regressed.exitStatus == 2)
+        #expect(regressed.exitStatus == 1)
         #expect(regressed.render(.text).contains("REGRESSED"))
         #expect(regressed.render(.text).hasSuffix("verdict: regressed: llm_call\n"))
         let improved = ComparisonReport(baseline: baseline, current: sample([("llm_call", 70), ("tool_call", 20)]))

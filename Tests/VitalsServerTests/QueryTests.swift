@@ -198,4 +198,12 @@ struct QueryTests {
             #expect(html.text.contains("llm_call"))
         }
     }
+
+    @Test("window=24 is 24 seconds, as a bare number is everywhere")
+    func bareWindowIsSeconds() throws {
+        let now = Timestamp(nanosecondsSinceEpoch: 1_800_000_000_000_000_000)
+        let parameters = try QueryParameters([("event", "x"), ("window", "24")], now: now)
+        #expect(parameters.range.to == now)
+        #expect(parameters.range.from.nanosecondsSinceEpoch == now.nanosecondsSinceEpoch - 24_000_000_000)
+    }
 }

@@ -127,6 +127,12 @@ public struct EventSummary: Sendable {
         gaugeValues.update(sample.name) { $0.add(sample) }
     }
 
+    /// Adds the samples of one gauge that were aggregated elsewhere (a store's buckets).
+    package mutating func add(gauge name: String, _ aggregate: GaugeAggregate) {
+        sampleCount &+= aggregate.count
+        gaugeValues.update(name) { $0.merge(aggregate) }
+    }
+
     /// Adds everything of `other`, which covers input read after this summary's.
     public mutating func merge(_ other: EventSummary) {
         eventCount &+= other.eventCount

@@ -111,36 +111,53 @@ public struct GaugeAggregate: Sendable, Hashable {
     public private(set) var min = Double.infinity
     /// Largest value.
     public private(set) var max = -Double.infinity
-    /// The value of the latest sample (by timestamp; by position for samples without one).
+    /// The value of the latest sample by timestamp. Samples at the same instant (samples without a timestamp count
+    /// as taken at the latest time seen) are tied and the larger value wins, as in the store's buckets, so that
+    /// a file and the same file imported into a store give the same `last`, and merging in any order agrees.
     public private(set) var last: Double = 0
     private var lastTime: Int64 = .min
+
+    /// When ``last`` was taken, in nanoseconds since the epoch (`Int64.min` when no sample had a timestamp).
+    package var lastNanoseconds: Int64 { lastTime }
 
     /// No samples.
     public init() {}
 
+    /// An aggregate made elsewhere (a store's buckets), with the time of its latest sample.
+    package init(count: UInt64, sum: Double, min: Double, max: Double, last: Double, lastNanoseconds: Int64) {
+        self.count = count
+        self.sum = sum
+        self.min = min
+        self.max = max
+        self.last = last
+        self.lastTime = lastNanoseconds
+    }
+
     /// Adds one sample.
     public mutating func add(_ sample: Sample) {
+        let first = count == 0
         count &+= 1
         sum += sample.value
         min = Swift.min(min, sample.value)
         max = Swift.max(max, sample.value)
-        let time = sample.timestamp?.nanosecondsSinceEpoch ?? lastTime
-        if time >= lastTime {
-            lastTime = time
-            last = sample.value
-        }
+        takeLast(sample.value, at: sample.timestamp?.nanosecondsSinceEpoch ?? lastTime, first: first)
     }
 
     /// Adds the samples of another aggregate (read after this one).
     public mutating func merge(_ other: GaugeAggregate) {
         guard other.count > 0 else { return }
+        let first = count == 0
         count &+= other.count
         sum += other.sum
         min = Swift.min(min, other.min)
         max = Swift.max(max, other.max)
-        if other.lastTime >= lastTime {
-            lastTime = other.lastTime
-            last = other.last
+        takeLast(other.last, at: other.lastTime, first: first)
+    }
+
+    private mutating func takeLast(_ value: Double, at time: Int64, first: Bool) {
+        if first || time > lastTime || (time == lastTime && value > last) {
+            lastTime = time
+            last = value
         }
     }
 

@@ -12,23 +12,17 @@ enum StoreSummary {
         }
     }
 
-    /// A window such as `90s`, `30m`, `24h`, `7d` or `2w` (a bare number means hours).
+    /// A window such as `90s`, `30m`, `24h`, `7d` or `2w`, in the syntax of ``DurationText`` (a bare number is
+    /// seconds, as everywhere in Vitals).
     ///
     /// - Throws: ``StoreError`` of code ``StoreError/Code/invalidQuery`` naming the value and the expected form.
     static func parseSince(_ text: String) throws(StoreError) -> Duration {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400, "w": 604_800]
-        var number = Substring(text)
-        var scale = 3_600.0
-        if let last = text.last, let unit = units[last] {
-            number = text.dropLast()
-            scale = unit
-        }
-        guard let value = Double(number), value > 0, value.isFinite else {
+        guard let duration = DurationText.parse(text), duration > .zero else {
             throw StoreError(
                 code: .invalidQuery,
-                message: "--since \(text): expected a positive duration such as 30m, 24h or 7d"
+                message: "--since \(text): expected a positive \(DurationText.expected)"
             )
         }
-        return .milliseconds(Int64((value * scale * 1_000).rounded()))
+        return duration
     }
 }

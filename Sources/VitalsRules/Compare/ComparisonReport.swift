@@ -2,8 +2,9 @@ import Vitals
 
 /// The result of `vitals compare`: one verdict per operation and the exit status that summarises them.
 ///
-/// Exit status: 0 when nothing changed significantly, 2 when anything regressed, 4 when something improved
-/// and nothing regressed (1, bad input, is the caller's to report).
+/// Exit status: 0 when nothing changed significantly, 1 when anything regressed (as `vitals check` exits 1 on a
+/// violated contract), 4 when something improved and nothing regressed (2, bad input, is the caller's to
+/// report, as for every subcommand).
 ///
 /// ```swift
 /// let report = ComparisonReport(baseline: old, current: new)
@@ -37,7 +38,7 @@ public struct ComparisonReport: Sendable {
 
     /// 2 if anything regressed, else 4 if anything improved, else 0.
     public var exitStatus: Int32 {
-        if !regressions.isEmpty { return 2 }
+        if !regressions.isEmpty { return 1 }
         if !improvements.isEmpty { return 4 }
         return 0
     }

@@ -21,6 +21,7 @@ struct GroupState: Sendable {
     var lastTime = Int64.min
     var lastValue: Double = 0
     var lastValueTime = Int64.min
+    var hasLastValue = false
 
     init(needsSketch: Bool) {
         if needsSketch { sketch = QuantileSketch() }
@@ -65,11 +66,13 @@ struct GroupState: Sendable {
         distinct.insert(value)
     }
 
-    /// Records a gauge value as the latest when its time is not before the latest seen so far (samples without
-    /// a timestamp count as later than everything before them).
+    /// Records a gauge value as the latest when its time is after the latest seen so far; at the same instant
+    /// (samples without a timestamp count as taken at the latest time seen) the larger value wins, as in the
+    /// file summary and the store, so that every path gives the same `last` whatever the order of merging.
     mutating func addLast(_ value: Double, time: Int64?) {
         let when = time ?? lastValueTime
-        if when >= lastValueTime {
+        if !hasLastValue || when > lastValueTime || (when == lastValueTime && value > lastValue) {
+            hasLastValue = true
             lastValueTime = when
             lastValue = value
         }
@@ -88,7 +91,7 @@ struct GroupState: Sendable {
         distinctOverflow = distinctOverflow || other.distinctOverflow
         firstTime = min(firstTime, other.firstTime)
         lastTime = max(lastTime, other.lastTime)
-        if other.valueCount > 0 || other.count > 0 { addLast(other.lastValue, time: other.lastValueTime) }
+        if other.hasLastValue { addLast(other.lastValue, time: other.lastValueTime) }
     }
 
     /// The metric's value in the canonical unit of its kind, `nil` when the group has nothing to measure.

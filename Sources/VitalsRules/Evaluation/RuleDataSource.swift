@@ -97,6 +97,8 @@ public struct SeriesAggregate: Sendable {
             state.minimum = gauge.min
             state.maximum = gauge.max
             state.lastValue = gauge.last
+            state.lastValueTime = gauge.lastNanoseconds
+            state.hasLastValue = true
         case .event:
             state.count = operation.count
             state.errors = operation.errors

@@ -1,4 +1,5 @@
 import Foundation
+import Vitals
 import Yams
 
 /// Scalars, lists, durations and matchers of a rule file.
@@ -60,17 +61,17 @@ extension RuleFileParser {
         }
     }
 
-    /// A duration such as `5m` or `30s`, in milliseconds.
+    /// A duration such as `5m` or `30s` (``DurationText``: a bare number is seconds), in milliseconds.
     func duration(_ node: Node, _ field: String) throws(RuleError) -> Double {
         let text = try string(node, field).trimmingCharacters(in: .whitespaces)
-        let numberEnd = text.firstIndex(where: { !($0.isNumber || $0 == ".") }) ?? text.endIndex
-        let unitText = text[numberEnd...].trimmingCharacters(in: .whitespaces)
-        guard let number = Double(text[..<numberEnd]), number >= 0, let unit = ThresholdUnit(spelling: unitText),
-            unit.kind == .duration
-        else {
-            throw error(.badValue, at: node, "`\(field)` \"\(text)\" is not a duration; expected e.g. 30s, 5m or 1h")
+        guard let milliseconds = DurationText.milliseconds(text) else {
+            throw error(
+                .badValue,
+                at: node,
+                "`\(field)` \"\(text)\" is not a duration; expected a \(DurationText.expected)"
+            )
         }
-        return unit.scale.toCanonical(number)
+        return milliseconds
     }
 
     func shape(_ node: Node) -> String {

@@ -1,3 +1,4 @@
+import Vitals
 import VitalsStore
 import Yams
 
@@ -184,7 +185,7 @@ struct ConfigurationFileParser {
     private func duration(_ node: Node, _ key: String) throws(ServerConfigurationError) -> Duration {
         let text = try string(node, key)
         guard let duration = DurationText.parse(text), duration > .zero else {
-            throw error(node, "\(key): expected a positive duration such as 500ms, 2s, 5m or 1h, got \"\(text)\"")
+            throw error(node, "\(key): expected a positive \(DurationText.expected), got \"\(text)\"")
         }
         return duration
     }
@@ -200,26 +201,5 @@ struct ConfigurationFileParser {
     private func error(_ node: Node, _ message: String) -> ServerConfigurationError {
         let mark = node.mark.map { "\($0.line)" } ?? "1"
         return ServerConfigurationError(code: .invalidValue, message: "\(file):\(mark): \(message)")
-    }
-}
-
-/// Durations written as `500ms`, `2s`, `5m`, `1h`, `1d` or a bare number of seconds; also `window=` and `step=`.
-enum DurationText {
-    static func parse(_ text: String) -> Duration? {
-        let units: [(suffix: String, nanoseconds: Double)] = [
-            ("ms", 1e6), ("s", 1e9), ("m", 60e9), ("h", 3_600e9), ("d", 86_400e9), ("w", 604_800e9),
-        ]
-        for unit in units where text.hasSuffix(unit.suffix) {
-            let number = text.dropLast(unit.suffix.count)
-            // "ms" also ends with "s": only take "s" when what precedes is a number.
-            guard let value = Double(number), value.isFinite, value >= 0 else { continue }
-            let nanoseconds = value * unit.nanoseconds
-            guard nanoseconds < 9e18 else { return nil }
-            return .nanoseconds(Int64(nanoseconds))
-        }
-        if let seconds = Double(text), seconds.isFinite, seconds >= 0, seconds < 9e9 {
-            return .nanoseconds(Int64(seconds * 1e9))
-        }
-        return nil
     }
 }

@@ -6,9 +6,9 @@ extension MetricStore {
     ///
     /// Events are read from the raw events, oldest first, a page at a time, and fed through the same summary
     /// code as files: memory is bounded by the page size and the summary, not by the number of events. Event
-    /// references show `source` as their file and the stored event id as their line. Gauge samples are not
-    /// part of it (the store keeps gauges as buckets only), and events older than the raw-event retention are
-    /// gone from it.
+    /// references show `source` as their file and the stored event id as their line. Gauges come from their
+    /// buckets (the store keeps no raw samples), widened to whole minutes like every bucket query; events older
+    /// than the raw-event retention are gone from it.
     ///
     /// ```swift
     /// let summary = try await store.summary(range: .last(.seconds(86_400)), source: "vitals.db")
@@ -35,8 +35,27 @@ extension MetricStore {
             for stored in page {
                 summary.add(stored.event, file: source, line: Int(truncatingIfNeeded: stored.id))
             }
-            guard page.count == max(1, pageSize), let last = page.last else { return summary }
+            guard page.count == max(1, pageSize), let last = page.last else { break }
             after = last.cursor
         }
+        let gaugeNames = Set(try await series(SeriesQuery(kind: .gauge)).map(\.key.name))
+        for name in gaugeNames.sorted() {
+            for group in try await gaugeStats(StatsQuery(name: name, range: range)) {
+                let statistics = group.statistics
+                guard statistics.count > 0 else { continue }
+                summary.add(
+                    gauge: name,
+                    GaugeAggregate(
+                        count: statistics.count,
+                        sum: statistics.sum,
+                        min: statistics.min,
+                        max: statistics.max,
+                        last: statistics.last,
+                        lastNanoseconds: statistics.lastTime.nanosecondsSinceEpoch
+                    )
+                )
+            }
+        }
+        return summary
     }
 }

@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+/// The same data gives the same `last` whether it is summarised from its file or from a store it was imported
+/// into: samples at the same instant are tied everywhere, and the larger value wins.
+@Suite("Gauge last: one answer from a file and from a store")
+struct GaugeLastTests {
+    @Test("tied timestamps resolve to the same value in `summary FILE` and `summary --database`")
+    func tiedTimestamps() throws {
+        let folder = try TemporaryFolder()
+        let now = Date().addingTimeInterval(-120)
+        let formatter = ISO8601DateFormatter()
+        let ts = formatter.string(from: now)
+        let earlier = formatter.string(from: now.addingTimeInterval(-30))
+        let path = try folder.write(
+            "gauges.jsonl",
+            """
+            {"metric":"queue_depth","value":9,"ts":"\(earlier)"}
+            {"metric":"queue_depth","value":5,"ts":"\(ts)"}
+            {"metric":"queue_depth","value":3,"ts":"\(ts)"}
+
+            """
+        )
+        func last(_ arguments: [String]) throws -> Double? {
+            let result = try VitalsBinary.run(arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            let gauges = object?["gauges"] as? [[String: Any]]
+            return gauges?.first { $0["name"] as? String == "queue_depth" }?["last"] as? Double
+        }
+        let fromFile = try last(["summary", "--format", "json", path])
+        let database = folder.path("v.db")
+        #expect(try VitalsBinary.run(["import", path, "--database", database]).status == 0)
+        let fromStore = try last(["summary", "--format", "json", "--database", database, "--since", "1h"])
+        #expect(fromFile == 5)
+        #expect(fromStore == 5)
+    }
+}
