@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "VitalsRules", targets: ["VitalsRules"]),
         .library(name: "VitalsExposition", targets: ["VitalsExposition"]),
         .library(name: "VitalsServer", targets: ["VitalsServer"]),
+        .library(name: "VitalsHTTPProbe", targets: ["VitalsHTTPProbe"]),
         .library(name: "VitalsPush", targets: ["VitalsPush"]),
         .executable(name: "vitals", targets: ["VitalsCLI"]),
     ],
@@ -89,7 +90,6 @@ let package = Package(
                 "VitalsRules",
                 "VitalsExposition",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -98,6 +98,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // The HTTP GET of the server's declared `http:` health checks: AsyncHTTPClient (with TLS and HTTP/2) stays
+        // out of VitalsServer, which answers HTTP but never asks.
+        .target(
+            name: "VitalsHTTPProbe",
+            dependencies: [
+                "VitalsServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // `vitals push`: batches, retries with backoff and jitter, never resends an acknowledged batch.
@@ -122,6 +133,7 @@ let package = Package(
                 "VitalsPostgres",
                 "VitalsRules",
                 "VitalsServer",
+                "VitalsHTTPProbe",
                 "VitalsPush",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -156,6 +168,7 @@ let package = Package(
             name: "VitalsServerTests",
             dependencies: [
                 "VitalsServer",
+                "VitalsHTTPProbe",
                 "Vitals",
                 "VitalsStore",
                 "VitalsSQLite",

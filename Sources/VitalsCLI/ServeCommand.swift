@@ -2,6 +2,7 @@ import ArgumentParser
 import CVitalsShims
 import Foundation
 import Logging
+import VitalsHTTPProbe
 import VitalsServer
 import VitalsStore
 
@@ -69,7 +70,12 @@ struct ServeCommand: AsyncParsableCommand {
         let showDemo = demo
         do {
             try await StoreOpening.withStore(settings.database, storeConfiguration: settings.store) { store in
-                let server = VitalsServer(configuration: settings, store: store, logger: logger)
+                let server = VitalsServer(
+                    configuration: settings,
+                    store: store,
+                    httpProber: AsyncHTTPProber(),
+                    logger: logger
+                )
                 let display = ImportCommand.displayName(settings.database)
                 try await server.run(services: showDemo ? [DemoFeed(server: server, logger: logger)] : []) { port in
                     let line = "vitals serve: listening on http://\(settings.host):\(port) (store: \(display))\n"

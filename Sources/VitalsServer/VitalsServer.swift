@@ -39,11 +39,14 @@ public final class VitalsServer: Sendable {
     ///   - configuration: Where to listen, limits, tokens, health checks.
     ///   - store: The store; the caller closes it after ``run(onListening:)`` returns.
     ///   - extraChecks: Health checks registered in code, beside the database's and the configured ones.
+    ///   - httpProber: What answers the configured `http:` health checks (`VitalsHTTPProbe` has one); without
+    ///     it those checks report that no prober is wired.
     ///   - logger: Where the server logs.
     public init(
         configuration: ServerConfiguration,
         store: any MetricStore,
         extraChecks: [HealthCheck] = [],
+        httpProber: (any HTTPProber)? = nil,
         logger: Logger = Logger(label: "vitals.server")
     ) {
         self.configuration = configuration
@@ -53,7 +56,9 @@ public final class VitalsServer: Sendable {
             labelKeys: configuration.store.labelKeys,
             seriesLimit: configuration.metricsSeriesLimit
         )
-        let checks = [HealthCheck.database(store)] + configuration.healthChecks.map(HealthCheck.declared) + extraChecks
+        let checks =
+            [HealthCheck.database(store)]
+            + configuration.healthChecks.map { HealthCheck.declared($0, prober: httpProber) } + extraChecks
         self.health = HealthMonitor(checks: checks, cacheDuration: configuration.healthCacheDuration)
         self.gate = IngestGate(capacity: configuration.ingestQueue)
         let (budget, overflow) = configuration.ingestQueue.multipliedReportingOverflow(by: configuration.maxBodyBytes)

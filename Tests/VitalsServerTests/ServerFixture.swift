@@ -4,6 +4,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 import Vitals
+import VitalsHTTPProbe
 import VitalsSQLite
 import VitalsStore
 
@@ -26,7 +27,12 @@ final class ServerFixture: Sendable {
         configuration.healthCacheDuration = .milliseconds(1)
         configure(&configuration)
         store = try await SQLiteStore.open(path: configuration.database, configuration: configuration.store)
-        server = VitalsServer(configuration: configuration, store: store, extraChecks: extraChecks)
+        server = VitalsServer(
+            configuration: configuration,
+            store: store,
+            extraChecks: extraChecks,
+            httpProber: AsyncHTTPProber()
+        )
     }
 
     deinit { try? FileManager.default.removeItem(atPath: folder) }

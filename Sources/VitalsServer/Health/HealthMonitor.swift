@@ -1,6 +1,4 @@
-import AsyncHTTPClient
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import Synchronization
 import VitalsStore
@@ -22,6 +20,15 @@ public struct HealthCheck: Sendable {
         self.timeout = timeout
         self.probe = probe
     }
+}
+
+/// Answers the HTTP GETs of the health checks declared with `http:`. The server itself holds no HTTP client (it
+/// would bring TLS and HTTP/2 into every build of it); `vitals serve` wires the one of `VitalsHTTPProbe`.
+public protocol HTTPProber: Sendable {
+    /// The status code of a GET of `url`, answered within `timeout`.
+    ///
+    /// - Throws: When the URL cannot be reached or does not answer in time.
+    func status(of url: String, timeout: Duration) async throws -> Int
 }
 
 /// The outcome of every check at one time.
@@ -85,6 +92,11 @@ actor HealthMonitor {
         // that ignores cancellation — a driver call blocked on a dead connection — cannot hold the answer.
         let outcome: String? = await withCheckedContinuation { continuation in
             let answer = FirstAnswer(continuation)
+            let timer = Task {
+                try await Task.sleep(for: check.timeout)
+                answer.give("timed out after \(QueryParameters.nanoseconds(check.timeout) / 1_000_000) ms")
+            }
+            // The timer stops with the probe's answer, so no task outlives a check that answered in time.
             let probe = Task {
                 do {
                     try await check.probe()
@@ -92,12 +104,9 @@ actor HealthMonitor {
                 } catch {
                     answer.give("\(error)")
                 }
+                timer.cancel()
             }
-            Task {
-                try? await Task.sleep(for: check.timeout)
-                answer.give("timed out after \(QueryParameters.nanoseconds(check.timeout) / 1_000_000) ms")
-                probe.cancel()
-            }
+            answer.onTimeout { probe.cancel() }
         }
         let elapsed = clock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
@@ -111,16 +120,16 @@ extension HealthCheck {
         HealthCheck(name: "database", timeout: .seconds(2)) { try await store.checkHealth() }
     }
 
-    /// A check declared in the configuration.
-    static func declared(_ declaration: HealthCheckDeclaration) -> HealthCheck {
+    /// A check declared in the configuration; HTTP checks ask `prober`.
+    static func declared(_ declaration: HealthCheckDeclaration, prober: (any HTTPProber)?) -> HealthCheck {
         switch declaration.target {
         case .http(let url):
             return HealthCheck(name: declaration.name, timeout: declaration.timeout) {
-                let request = HTTPClientRequest(url: url)
-                let response = try await HTTPClient.shared.execute(request, timeout: .init(declaration.timeout))
-                guard (200..<300).contains(response.status.code) else {
-                    throw HealthProbeError("GET \(url) answered \(response.status.code)")
+                guard let prober else {
+                    throw HealthProbeError("no HTTP prober is wired into this server to GET \(url)")
                 }
+                let status = try await prober.status(of: url, timeout: declaration.timeout)
+                guard (200..<300).contains(status) else { throw HealthProbeError("GET \(url) answered \(status)") }
             }
         case .tcp(let host, let port):
             return HealthCheck(name: declaration.name, timeout: declaration.timeout) {
@@ -133,16 +142,37 @@ extension HealthCheck {
     }
 }
 
-/// Resumes a continuation with the first answer given; later answers are dropped.
+/// Resumes a continuation with the first answer given; later answers are dropped. A timeout (an answer given
+/// while the probe still runs) also runs the action registered with ``onTimeout(_:)``: the probe's cancellation.
 private final class FirstAnswer: Sendable {
-    private let continuation: Mutex<CheckedContinuation<String?, Never>?>
+    private struct State {
+        var continuation: CheckedContinuation<String?, Never>?
+        var cancelProbe: (@Sendable () -> Void)?
+        var answered = false
+    }
+
+    private let state: Mutex<State>
 
     init(_ continuation: CheckedContinuation<String?, Never>) {
-        self.continuation = Mutex(continuation)
+        self.state = Mutex(State(continuation: continuation))
     }
 
     func give(_ answer: String?) {
-        continuation.withLock { $0.take() }?.resume(returning: answer)
+        let (continuation, cancel) = state.withLock { state in
+            state.answered = true
+            return (state.continuation.take(), state.cancelProbe.take())
+        }
+        continuation?.resume(returning: answer)
+        cancel?()
+    }
+
+    func onTimeout(_ cancel: @escaping @Sendable () -> Void) {
+        let cancelNow = state.withLock { state in
+            if state.answered { return true }
+            state.cancelProbe = cancel
+            return false
+        }
+        if cancelNow { cancel() }
     }
 }
 
