@@ -199,7 +199,18 @@ struct HostileRequestTests {
             }
             let stats = try await client.get("/v1/stats?event=llm_call").json
             #expect((stats["series"] as? [[String: Any]])?.first?["count"] as? Int == 60)
+            try await Self.expectNothingHeld(fixture.server)
         }
+    }
+
+    /// Every byte of the ingest budget and every place of the gate comes back once requests are over, whatever
+    /// became of them; a leak would turn into 503s for ever.
+    static func expectNothingHeld(_ server: VitalsServer) async throws {
+        for _ in 0..<100 where server.ingestBudget.inUse != 0 || server.gate.depth != 0 {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(server.ingestBudget.inUse == 0)
+        #expect(server.gate.depth == 0)
     }
 
     @Test("a body of many tiny records is refused whole past max_batch_records; bad lines are counted, not kept")
@@ -220,6 +231,7 @@ struct HostileRequestTests {
             #expect(json["accepted"] as? Int == 1)
             #expect(json["rejected_count"] as? Int == 200_000)
             #expect((json["rejected"] as? [Any])?.count == 1_000)
+            try await Self.expectNothingHeld(fixture.server)
         }
     }
 }

@@ -110,10 +110,19 @@ struct BodyReader: Sendable {
                 }
             }
             defer { group.cancelAll() }
-            guard let result = try await group.next(), let (buffer, reserved) = result else {
-                throw CancellationError()
+            do {
+                guard let result = try await group.next(), let (buffer, reserved) = result else {
+                    throw CancellationError()
+                }
+                return (buffer, reserved)
+            } catch {
+                // The deadline passed: the reader may have finished in the same instant; its bytes go back.
+                group.cancelAll()
+                while let outcome = await group.nextResult() {
+                    if case .success(let result?) = outcome { budget.give(result.1) }
+                }
+                throw error
             }
-            return (buffer, reserved)
         }
     }
 }
