@@ -124,6 +124,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Test helpers shared by the test targets: child processes with a deadline on every wait.
+        .target(name: "VitalsTestSupport", dependencies: ["Vitals"], path: "Tests/VitalsTestSupport"),
         .testTarget(
             name: "VitalsTests",
             dependencies: [
@@ -138,6 +140,7 @@ let package = Package(
                 "VitalsStore",
                 "VitalsSQLite",
                 "VitalsPostgres",
+                "VitalsTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
@@ -148,7 +151,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VitalsExpositionTests",
-            dependencies: ["VitalsExposition", "Vitals"]
+            dependencies: ["VitalsExposition", "Vitals", "VitalsTestSupport"]
         ),
         .testTarget(
             name: "VitalsServerTests",
@@ -158,6 +161,7 @@ let package = Package(
                 "VitalsStore",
                 "VitalsSQLite",
                 "VitalsExposition",
+                "VitalsTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -187,6 +191,7 @@ let package = Package(
                 "Vitals",
                 "VitalsStore",
                 "VitalsSQLite",
+                "VitalsTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
