@@ -3,7 +3,11 @@ import VitalsTestSupport
 
 /// Runs the built `vitals` executable, which sits next to the test bundle in the build folder.
 enum VitalsBinary {
-    typealias Output = ChildProcess.Output
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
 
     static var url: URL {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
@@ -12,7 +16,8 @@ enum VitalsBinary {
 
     /// Runs `vitals` to its end; one still running after two minutes is killed and the call throws.
     static func run(_ arguments: [String], input: String? = nil) throws -> Output {
-        try ChildProcess.run(url, arguments, input: input.map { Data($0.utf8) }, timeLimit: .seconds(120))
+        let output = try ChildProcess.run(url, arguments, input: input.map { Data($0.utf8) }, timeLimit: .seconds(120))
+        return Output(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
 }
 
