@@ -138,6 +138,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Test helpers shared by the test targets: child processes with a deadline on every wait.
+        .target(name: "VitalsTestSupport", dependencies: ["Vitals"], path: "Tests/VitalsTestSupport"),
         .testTarget(
             name: "VitalsTests",
             dependencies: [
@@ -152,6 +154,7 @@ let package = Package(
                 "VitalsStore",
                 "VitalsSQLite",
                 "VitalsPostgres",
+                "VitalsTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
@@ -162,7 +165,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VitalsExpositionTests",
-            dependencies: ["VitalsExposition", "Vitals"]
+            dependencies: ["VitalsExposition", "Vitals", "VitalsTestSupport"]
         ),
         .testTarget(
             name: "VitalsServerTests",
@@ -173,6 +176,7 @@ let package = Package(
                 "VitalsStore",
                 "VitalsSQLite",
                 "VitalsExposition",
+                "VitalsTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -203,6 +207,7 @@ let package = Package(
                 "VitalsRules",
                 "VitalsStore",
                 "VitalsSQLite",
+                "VitalsTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("vitals check")
+@Suite("vitals check", .timeLimit(.minutes(5)))
 struct CheckCommandTests {
     static let passing = """
         {"event":"stage","stage":"session","duration_ms":2500,"ts":"2025-06-15T12:00:03Z"}

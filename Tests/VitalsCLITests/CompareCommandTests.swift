@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("vitals compare")
+@Suite("vitals compare", .timeLimit(.minutes(5)))
 struct CompareCommandTests {
     /// 200 events of `name` with durations spread evenly around `median` (deterministic, ±20 %).
     static func run(_ name: String, median: Double) -> String {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite struct ImportCommandTests {
+@Suite(.timeLimit(.minutes(5))) struct ImportCommandTests {
     /// Lines stamped a minute ago, so that `--since 1h` covers them.
     static func lines() -> [String] {
         let formatter = ISO8601DateFormatter()

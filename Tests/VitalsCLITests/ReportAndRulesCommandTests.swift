@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("vitals report and vitals rules")
+@Suite("vitals report and vitals rules", .timeLimit(.minutes(5)))
 struct ReportAndRulesCommandTests {
     @Test("report writes every format; HTML is one self-contained file")
     func report() throws {

@@ -7,13 +7,14 @@ import Testing
 import Vitals
 import VitalsSQLite
 import VitalsStore
+import VitalsTestSupport
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// `vitals serve` as a user runs it: the built binary on 127.0.0.1, a real HTTP client, signals.
-@Suite("vitals serve (live binary)")
+@Suite("vitals serve (live binary)", .timeLimit(.minutes(5)))
 struct ServeCommandTests {
     /// A running `vitals serve` child process and the port it listens on.
     final class RunningServer: Sendable {
@@ -32,6 +33,8 @@ struct ServeCommandTests {
             process.standardError = FileHandle.nullDevice
             try process.run()
             // The first line names the bound port: "vitals serve: listening on http://127.0.0.1:PORT (store: …)".
+            // A server that does not print it in time is killed, which ends the read.
+            let startup = KillDeadline(process, after: Self.startupLimit)
             var text = ""
             let reader = output.fileHandleForReading
             while !text.contains("\n") {
@@ -39,22 +42,34 @@ struct ServeCommandTests {
                 if data.isEmpty { break }
                 text += String(decoding: data, as: UTF8.self)
             }
+            startup.disarm()
             guard let range = text.range(of: "http://127.0.0.1:"),
                 let port = Int(text[range.upperBound...].prefix { $0.isNumber })
             else {
-                process.terminate()
+                ChildProcess.killAndReap(process)
+                if startup.fired { throw ChildProcess.TimedOut(command: "vitals serve", timeLimit: Self.startupLimit) }
                 throw ServeTestError("no listening line from vitals serve; got \(text.debugDescription)")
             }
             self.port = port
         }
 
+        /// A server left running by a test that ended early is killed, not left behind.
+        deinit { ChildProcess.killAndReap(process) }
+
+        static let startupLimit: Duration = .seconds(60)
+
         var url: String { "http://127.0.0.1:\(port)" }
 
         func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
-        func waitForExit() async -> Int32 {
-            while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
-            return process.terminationStatus
+        /// The exit status; a server still running a minute after it was signalled is killed and the test fails.
+        func waitForExit(sourceLocation: SourceLocation = #_sourceLocation) async -> Int32 {
+            do {
+                return try await ChildProcess.waitForExit(process, timeLimit: .seconds(60))
+            } catch {
+                Issue.record(error, sourceLocation: sourceLocation)
+                return process.terminationStatus
+            }
         }
     }
 
@@ -123,7 +138,7 @@ struct ServeCommandTests {
             }
             group.addTask {
                 // Kill while batches are in flight, after a good number were acknowledged.
-                while acknowledged.count < 40 { try? await Task.sleep(for: .milliseconds(5)) }
+                while acknowledged.count < 40, !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
                 server.signal(SIGKILL)
             }
         }

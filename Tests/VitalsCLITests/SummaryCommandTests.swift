@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite struct SummaryCommandTests {
+@Suite(.timeLimit(.minutes(5))) struct SummaryCommandTests {
     static let lines = [
         #"{"event":"llm_call","model":"gpt-5-mini","duration_ms":100,"prompt_tokens":10,"completion_tokens":5}"#,
         #"{"event":"llm_call","model":"gpt-5-mini","duration_ms":300,"prompt_tokens":20,"completion_tokens":7}"#,

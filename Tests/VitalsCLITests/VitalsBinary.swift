@@ -1,4 +1,5 @@
 import Foundation
+import VitalsTestSupport
 
 /// Runs the built `vitals` executable, which sits next to the test bundle in the build folder.
 enum VitalsBinary {
@@ -13,30 +14,10 @@ enum VitalsBinary {
         return executable.deletingLastPathComponent().appendingPathComponent("vitals")
     }
 
+    /// Runs `vitals` to its end; one still running after two minutes is killed and the call throws.
     static func run(_ arguments: [String], input: String? = nil) throws -> Output {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        let stdin = Pipe()
-        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
-        try process.run()
-        if let input {
-            stdin.fileHandleForWriting.write(Data(input.utf8))
-            try stdin.fileHandleForWriting.close()
-        }
-        // Read both pipes to the end before waiting, so a large output cannot block the child.
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(
-            status: process.terminationStatus,
-            stdout: String(decoding: out, as: UTF8.self),
-            stderr: String(decoding: err, as: UTF8.self)
-        )
+        let output = try ChildProcess.run(url, arguments, input: input.map { Data($0.utf8) }, timeLimit: .seconds(120))
+        return Output(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
 }
 

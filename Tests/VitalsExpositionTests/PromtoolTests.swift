@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Vitals
 import VitalsExposition
+import VitalsTestSupport
 
 /// `promtool check metrics` (Prometheus's own parser and linter) on rendered output.
 ///
@@ -9,7 +10,8 @@ import VitalsExposition
 /// `prometheus`) unless `VITALS_SKIP_PROMTOOL=1`.
 @Suite(
     "promtool check metrics",
-    .enabled(if: Promtool.path != nil, "promtool is not on PATH (apt-get install prometheus)")
+    .enabled(if: Promtool.path != nil, "promtool is not on PATH (apt-get install prometheus)"),
+    .timeLimit(.minutes(5))
 )
 struct PromtoolTests {
     @Test("many series across every family")
@@ -81,21 +83,14 @@ enum Promtool {
 
     /// Runs `promtool check metrics` on `body`; records an issue with promtool's findings when it complains.
     static func check(_ body: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(path))
-        process.arguments = ["check", "metrics"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        // promtool reads all of stdin before it writes, so writing first cannot deadlock on a full output pipe.
-        try input.fileHandleForWriting.write(contentsOf: Data(body))
-        try input.fileHandleForWriting.close()
-        let findings = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "promtool check metrics: \(findings)", sourceLocation: sourceLocation)
+        let result = try ChildProcess.run(
+            URL(fileURLWithPath: try #require(path)),
+            ["check", "metrics"],
+            input: Data(body),
+            timeLimit: .seconds(120)
+        )
+        let findings = result.stdout + result.stderr
+        #expect(result.status == 0, "promtool check metrics: \(findings)", sourceLocation: sourceLocation)
         #expect(findings.isEmpty, "promtool check metrics: \(findings)", sourceLocation: sourceLocation)
     }
 }

@@ -3,7 +3,7 @@ import Synchronization
 import Testing
 import VitalsPush
 
-@Suite("vitals push against a real HTTP receiver")
+@Suite("vitals push against a real HTTP receiver", .timeLimit(.minutes(5)))
 struct PushClientTests {
     func configuration(port: Int) -> PushConfiguration {
         var configuration = PushConfiguration.default

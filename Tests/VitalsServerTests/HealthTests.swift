@@ -9,7 +9,7 @@ import VitalsStore
 
 @testable import VitalsServer
 
-@Suite("Health")
+@Suite("Health", .timeLimit(.minutes(5)))
 struct HealthTests {
     @Test("/health in the original shape, with per-check details; 200 when up")
     func up() async throws {

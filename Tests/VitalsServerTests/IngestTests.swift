@@ -9,7 +9,7 @@ import VitalsStore
 
 @testable import VitalsServer
 
-@Suite("POST /v1/events")
+@Suite("POST /v1/events", .timeLimit(.minutes(5)))
 struct IngestTests {
     @Test("good lines are stored and each bad line is rejected with its number and reason")
     func goodAndBadLines() async throws {

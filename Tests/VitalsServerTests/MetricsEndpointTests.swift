@@ -4,10 +4,11 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 import VitalsStore
+import VitalsTestSupport
 
 @testable import VitalsServer
 
-@Suite("GET /metrics")
+@Suite("GET /metrics", .timeLimit(.minutes(5)))
 struct MetricsEndpointTests {
     static let promtool: String? = {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
@@ -68,20 +69,14 @@ struct MetricsEndpointTests {
             return try await client.get("/metrics").text
         }
         #expect(text.contains("vitals_event_duration_seconds_bucket"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.promtool))
-        process.arguments = ["check", "metrics"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "promtool: \(report)")
+        let result = try ChildProcess.run(
+            URL(fileURLWithPath: try #require(Self.promtool)),
+            ["check", "metrics"],
+            input: Data(text.utf8),
+            timeLimit: .seconds(120)
+        )
+        let report = result.stdout + result.stderr
+        #expect(result.status == 0, "promtool: \(report)")
         #expect(report.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "promtool: \(report)")
     }
 }

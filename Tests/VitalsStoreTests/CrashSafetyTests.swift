@@ -4,6 +4,7 @@ import Testing
 import Vitals
 import VitalsSQLite
 import VitalsStore
+import VitalsTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -11,7 +12,7 @@ import Glibc
 
 /// Crash safety: a child process ingests batches and is killed with SIGKILL at random points. After reopening,
 /// every batch whose ingest call had returned is fully present, and no batch is half-present.
-@Suite("Crash safety")
+@Suite("Crash safety", .timeLimit(.minutes(10)))
 struct CrashSafetyTests {
     static let batchSize = 200
     static let batchesPerRound = 400
@@ -83,7 +84,8 @@ struct CrashSafetyTests {
     }
 
     /// Starts the probe, reads its `ack N` lines, kills it with SIGKILL after `afterAcks` acknowledgements plus a
-    /// short delay, and returns the batches it acknowledged before dying.
+    /// short delay, and returns the batches it acknowledged before dying. A probe that stops acknowledging is killed
+    /// after two minutes and the round fails.
     static func runAndKill(
         _ probe: String,
         arguments: [String],
@@ -97,6 +99,8 @@ struct CrashSafetyTests {
         process.standardOutput = output
         try process.run()
         let pid = process.processIdentifier
+        let deadline = KillDeadline(process, after: .seconds(120))
+        defer { deadline.disarm() }
         let acks = try await Task.detached { () throws -> Set<Int> in
             var buffer = [UInt8]()
             var acks = Set<Int>()
@@ -120,6 +124,7 @@ struct CrashSafetyTests {
             return acks
         }.value
         process.waitUntilExit()
+        if deadline.fired { throw ChildProcess.TimedOut(command: "VitalsStoreCrashProbe", timeLimit: .seconds(120)) }
         return acks
     }
 

@@ -1,8 +1,12 @@
 import Foundation
 import GRDB
+
+// The sanitizer builds (Sanitizers/Package.swift) leave PostgreSQL out.
+#if canImport(VitalsPostgres)
 import Logging
 import PostgresNIO
 import VitalsPostgres
+#endif
 
 #if canImport(Glibc)
 import Glibc
@@ -26,6 +30,7 @@ enum SQLiteFixture {
     }
 }
 
+#if canImport(VitalsPostgres)
 /// Direct SQL on a PostgreSQL test schema, bypassing the store.
 enum PostgresFixture {
     /// Runs `sql` with the URL's schema first on the search path; returns the first column of the first row.
@@ -55,6 +60,7 @@ enum PostgresFixture {
         return first
     }
 }
+#endif
 
 /// A TCP port on 127.0.0.1 that nothing listens on (bound, read, released).
 enum FreePort {

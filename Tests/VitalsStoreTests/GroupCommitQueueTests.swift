@@ -1,12 +1,12 @@
-import Synchronization
 import Testing
+import Vitals
 import VitalsStore
 
 @Suite("Group commit")
 struct GroupCommitQueueTests {
     /// A gate the first commit waits on, so that the test knows the other jobs queue up behind it.
     final class Gate: Sendable {
-        private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+        private let state = LockedValue<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
         func wait() async {
             await withCheckedContinuation { continuation in
@@ -32,7 +32,7 @@ struct GroupCommitQueueTests {
     @Test("jobs that arrive during a commit share the next one, and each gets its own result")
     func sharing() async throws {
         let gate = Gate()
-        let commits = Mutex<[[Int]]>([])
+        let commits = LockedValue<[[Int]]>([])
         let queue = GroupCommitQueue<Int, Int>(recordsRounds: true) { jobs in
             commits.withLock { $0.append(jobs) }
             if jobs == [0] { await gate.wait() }

@@ -1,6 +1,5 @@
 import Logging
 import ServiceLifecycle
-import Synchronization
 import Testing
 import Vitals
 import VitalsStore
@@ -19,7 +18,7 @@ final class ManualClock: Clock, Sendable {
         var continuation: CheckedContinuation<Void, any Error>
     }
 
-    private let state = Mutex<(now: Instant, sleepers: [Sleeper])>((Instant(offset: .zero), []))
+    private let state = LockedValue<(now: Instant, sleepers: [Sleeper])>((Instant(offset: .zero), []))
 
     var now: Instant { state.withLock { $0.now } }
     var minimumResolution: Duration { .zero }
@@ -71,7 +70,7 @@ struct MaintenanceServiceTests {
         try await TestBackend.sqlite.withStore { store in
             _ = try await store.ingest(ConformanceRollupTests.threeDays())
             let clock = ManualClock()
-            let wallTime = Mutex<Int64>(Fixture.day0 + Fixture.day)
+            let wallTime = LockedValue<Int64>(Fixture.day0 + Fixture.day)
             let service = StoreMaintenanceService(
                 store: store,
                 interval: .seconds(60),

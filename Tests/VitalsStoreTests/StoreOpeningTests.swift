@@ -1,9 +1,13 @@
 import Foundation
 import Testing
 import Vitals
-import VitalsPostgres
 import VitalsSQLite
 import VitalsStore
+
+// The sanitizer builds (Sanitizers/Package.swift) leave PostgreSQL out.
+#if canImport(VitalsPostgres)
+import VitalsPostgres
+#endif
 
 /// Opening refuses what it must not touch, with a clear message, and changes nothing.
 @Suite("Opening stores")
@@ -80,6 +84,7 @@ struct StoreOpeningTests {
         #expect(closed?.code == .closed)
     }
 
+    #if canImport(VitalsPostgres)
     @Test("an unreachable PostgreSQL is named by host and port")
     func unreachablePostgres() async throws {
         let port = try FreePort.find()
@@ -125,4 +130,5 @@ struct StoreOpeningTests {
         #expect(try await PostgresFixture.execute(url, "SELECT COUNT(*) FROM events") == "1")
         try await PostgresStore.dropSchema(url: url)
     }
+    #endif
 }

@@ -1,5 +1,4 @@
 import Logging
-import Synchronization
 import Testing
 import Vitals
 
@@ -13,7 +12,7 @@ final class ManualClock: Clock, Sendable {
         static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
     }
 
-    private let current = Mutex<Duration>(.zero)
+    private let current = LockedValue<Duration>(.zero)
 
     var now: Instant { Instant(offset: current.withLock { $0 }) }
     var minimumResolution: Duration { .nanoseconds(1) }

@@ -1,5 +1,4 @@
 import Logging
-import Synchronization
 import Testing
 import Vitals
 
@@ -12,7 +11,7 @@ struct CapturingLogHandler: LogHandler {
     }
 
     final class Store: Sendable {
-        private let entries = Mutex<[Entry]>([])
+        private let entries = LockedValue<[Entry]>([])
 
         var all: [Entry] { entries.withLock { $0 } }
         var messages: [String] { all.map(\.message) }

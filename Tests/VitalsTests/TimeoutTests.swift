@@ -1,4 +1,3 @@
-import Synchronization
 import Testing
 import Vitals
 
@@ -24,8 +23,8 @@ private final class Signal: Sendable {
 
 /// A wait that ignores cancellation entirely, like a blocking client library; released by the test.
 private final class Gate: Sendable {
-    private let waiter = Mutex<CheckedContinuation<Void, Never>?>(nil)
-    private let opened = Mutex(false)
+    private let waiter = LockedValue<CheckedContinuation<Void, Never>?>(nil)
+    private let opened = LockedValue(false)
 
     func wait() async {
         await withCheckedContinuation { continuation in

@@ -1,5 +1,4 @@
 public import Logging
-import Synchronization
 
 /// Collects the events of one worker — its LLM calls, tool calls and timed blocks — for the three tiers of
 /// worker visibility.
@@ -39,9 +38,9 @@ public final class EventCollector: Sendable {
     let logger: Logger
     /// Time since the collector was created, on the injected clock.
     private let elapsed: @Sendable () -> Duration
-    private let state: Mutex<State>
+    private let state: LockedValue<State>
     /// Serialises flushes so that two of them never write the same events; recording never waits on it.
-    let flushLock = Mutex<Void>(())
+    let flushLock = LockedValue<Void>(())
 
     struct State: Sendable {
         var events: [Event] = []
@@ -88,7 +87,7 @@ public final class EventCollector: Sendable {
         self.logger = logger
         let origin = clock.now
         self.elapsed = { origin.duration(to: clock.now) }
-        self.state = Mutex(State(sampler: RawEventSampler(budget: configuration.maximumRawEventsPerSecond)))
+        self.state = LockedValue(State(sampler: RawEventSampler(budget: configuration.maximumRawEventsPerSecond)))
     }
 
     /// Records one event: counts it in ``aggregates`` and, unless sampling or the retention cap says otherwise,

@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 
 /// Summarises JSONL files or standard input into an ``EventSummary``, on every core for large files.
 ///
@@ -104,7 +103,7 @@ public struct SummaryRunner: Sendable {
             var reader = try JSONLReader(path: path)
             return try summarise(&reader, fileIndex: fileIndex)
         }
-        let results = Mutex([Swift.Result<Part, JSONLError>?](repeating: nil, count: ranges.ranges.count))
+        let results = LockedValue([Swift.Result<Part, JSONLError>?](repeating: nil, count: ranges.ranges.count))
         DispatchQueue.concurrentPerform(iterations: ranges.ranges.count) { index in
             let outcome: Swift.Result<Part, JSONLError>
             do throws(JSONLError) {

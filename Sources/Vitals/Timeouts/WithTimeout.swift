@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Runs `operation` with a time limit: at the deadline the operation is cancelled, a `.timeout` event is
 /// recorded into the current collector, and ``TimeoutError`` is thrown.
 ///
@@ -92,7 +90,7 @@ private final class TimeoutRace<T: Sendable>: Sendable {
         var cancelled = false
     }
 
-    private let state = Mutex(State())
+    private let state = LockedValue(State())
     private let onTimeout: @Sendable () -> Void
 
     init(onTimeout: @escaping @Sendable () -> Void) {

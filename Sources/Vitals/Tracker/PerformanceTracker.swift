@@ -25,7 +25,7 @@ public final class PerformanceTracker: Sendable {
     let currentIndex: Atomic<UInt64>
     /// Everything writers change, behind one lock: the series (kept alive for the tracker's lifetime) and
     /// every table ever published (freed when the tracker dies, as lock-free readers may still be in them).
-    let registry: TrackerLock<Registry>
+    let registry: LockedValue<Registry>
 
     struct Registry {
         var series: [OperationSeries] = []
@@ -36,7 +36,7 @@ public final class PerformanceTracker: Sendable {
     public init() {
         let index = SeriesIndex.allocate(capacity: 16)
         self.currentIndex = Atomic(index.address)
-        self.registry = TrackerLock(Registry(indexes: [index]))
+        self.registry = LockedValue(Registry(indexes: [index]))
     }
 
     deinit {

@@ -144,9 +144,9 @@ public final class BucketMetricStore: MetricStore, Sendable {
 
 /// The series registry behind a lock, shareable with the commit closure.
 private final class LockedRegistry: Sendable {
-    private let state: Mutex<SeriesRegistry>
+    private let state: LockedValue<SeriesRegistry>
 
-    init(_ registry: SeriesRegistry) { state = Mutex(registry) }
+    init(_ registry: SeriesRegistry) { state = LockedValue(registry) }
 
     func withLock<R>(_ body: (inout SeriesRegistry) -> R) -> R {
         state.withLock { body(&$0) }

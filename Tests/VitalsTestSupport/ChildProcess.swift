@@ -1,0 +1,173 @@
+package import Foundation
+import Vitals
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Child processes for tests, with a deadline on every wait: a child still running when its time is up is killed
+/// with SIGKILL, which also ends every read of its output, and the wait fails with an error that names the child.
+/// No test waits forever on a hung child, and none leaves one running.
+///
+/// ```swift
+/// let output = try ChildProcess.run(URL(fileURLWithPath: "/bin/echo"), ["hello"], timeLimit: .seconds(30))
+/// #expect(output.status == 0 && output.stdout == "hello\n")
+/// ```
+package enum ChildProcess {
+    /// How a child that ran to its end exited, and what it wrote.
+    package struct Output: Sendable {
+        package var status: Int32
+        package var stdout: String
+        package var stderr: String
+    }
+
+    /// The error of a wait whose time ran out: the child was killed with SIGKILL.
+    package struct TimedOut: Error, CustomStringConvertible {
+        package var command: String
+        package var timeLimit: Duration
+
+        package init(command: String, timeLimit: Duration) {
+            self.command = command
+            self.timeLimit = timeLimit
+        }
+
+        package var description: String {
+            "\(command) was still running after \(timeLimit); killed it with SIGKILL"
+        }
+    }
+
+    /// Runs `executable` to its end and returns its exit status and output.
+    ///
+    /// Standard input is `input` (or nothing); standard output and error are read at the same time, so a child that
+    /// writes much to either cannot block.
+    ///
+    /// - Parameters:
+    ///   - executable: The program.
+    ///   - arguments: Its arguments.
+    ///   - input: Its standard input; `nil` for none.
+    ///   - environment: Its environment; `nil` for the test process's own.
+    ///   - timeLimit: How long it may run before it is killed.
+    /// - Returns: The exit status (the signal number for a child ended by a signal) and the output.
+    /// - Throws: ``TimedOut`` when the child had to be killed; the error of `Process.run()` when it cannot start.
+    package static func run(
+        _ executable: URL,
+        _ arguments: [String],
+        input: Data? = nil,
+        environment: [String: String]? = nil,
+        timeLimit: Duration = .seconds(120)
+    ) throws -> Output {
+        ignoreBrokenPipes
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let stdout = Pipe()
+        let stderr = Pipe()
+        let stdin = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
+        try process.run()
+        let deadline = KillDeadline(process, after: timeLimit)
+        defer { deadline.disarm() }
+        let helpers = DispatchGroup()
+        if let input {
+            DispatchQueue.global().async(group: helpers) {
+                // A child that exits without reading all of it makes this fail with EPIPE, which is not an error here.
+                try? stdin.fileHandleForWriting.write(contentsOf: input)
+                try? stdin.fileHandleForWriting.close()
+            }
+        }
+        let errorOutput = Collected()
+        DispatchQueue.global().async(group: helpers) {
+            let data = stderr.fileHandleForReading.readDataToEndOfFile()
+            errorOutput.data.withLock { $0 = data }
+        }
+        let out = stdout.fileHandleForReading.readDataToEndOfFile()
+        helpers.wait()
+        process.waitUntilExit()
+        if deadline.fired { throw TimedOut(command: describe(process), timeLimit: timeLimit) }
+        return Output(
+            status: process.terminationStatus,
+            stdout: String(decoding: out, as: UTF8.self),
+            stderr: String(decoding: errorOutput.data.withLock { $0 }, as: UTF8.self)
+        )
+    }
+
+    /// Waits for a started `process` to exit and returns its exit status (the signal number if a signal ended it).
+    ///
+    /// When `timeLimit` passes first, or the waiting task is cancelled, the child is killed with SIGKILL.
+    ///
+    /// - Throws: ``TimedOut`` after `timeLimit`; `CancellationError` when the task was cancelled.
+    package static func waitForExit(_ process: Process, timeLimit: Duration) async throws -> Int32 {
+        let clock = ContinuousClock()
+        let end = clock.now + timeLimit
+        while process.isRunning {
+            if clock.now >= end {
+                killAndReap(process)
+                throw TimedOut(command: describe(process), timeLimit: timeLimit)
+            }
+            do {
+                try await Task.sleep(for: .milliseconds(20))
+            } catch {
+                killAndReap(process)
+                throw error
+            }
+        }
+        return process.terminationStatus
+    }
+
+    /// Kills `process` with SIGKILL if it is still running, and waits for it to be gone.
+    package static func killAndReap(_ process: Process) {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// The program's name and arguments, for messages.
+    static func describe(_ process: Process) -> String {
+        ([process.executableURL?.lastPathComponent ?? "child"] + (process.arguments ?? [])).joined(separator: " ")
+    }
+
+    /// What a helper thread read.
+    private final class Collected: Sendable {
+        let data = LockedValue(Data())
+    }
+
+    /// A child killed while input is still being written to it would otherwise end the test process with SIGPIPE.
+    private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
+}
+
+/// Kills a child with SIGKILL when a deadline passes, unless it was disarmed (or the child had exited) before.
+///
+/// Used around blocking reads of a child's output: the kill closes the child's end of its pipes, so the reads return.
+///
+/// ```swift
+/// let deadline = KillDeadline(process, after: .seconds(60))
+/// let line = readFirstLine(of: process)  // returns at the latest when the deadline kills the child
+/// deadline.disarm()
+/// if deadline.fired { throw ChildProcess.TimedOut(command: "vitals serve", timeLimit: .seconds(60)) }
+/// ```
+package final class KillDeadline: Sendable {
+    private let state = LockedValue((disarmed: false, fired: false))
+
+    /// Arms a deadline `timeLimit` from now for the started `process`.
+    package init(_ process: Process, after timeLimit: Duration) {
+        let (seconds, attoseconds) = timeLimit.components
+        let nanoseconds = Int(clamping: seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { [self] in
+            // Decided under the lock, so that a kill never follows a `disarm()` that has returned.
+            self.state.withLock { state in
+                guard !state.disarmed, process.isRunning else { return }
+                kill(process.processIdentifier, SIGKILL)
+                state.fired = true
+            }
+        }
+    }
+
+    /// Whether the deadline passed and killed the child.
+    package var fired: Bool { state.withLock { $0.fired } }
+
+    /// Stops the deadline; the child is not killed after this returns.
+    package func disarm() { state.withLock { $0.disarmed = true } }
+}
