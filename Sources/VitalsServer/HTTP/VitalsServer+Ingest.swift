@@ -1,4 +1,3 @@
-import CompressNIO
 import Hummingbird
 import Logging
 import NIOCore
@@ -181,17 +180,9 @@ extension VitalsServer {
             break
         case "gzip", "x-gzip":
             do {
-                buffer = try buffer.decompress(with: .gzip(), maxSize: limit)
-            } catch let error as CompressNIOError where error == .bufferOverflow {
-                throw APIError(
-                    .contentTooLarge,
-                    "the body is larger than the limit of \(limit) bytes once decompressed; send smaller batches"
-                )
+                buffer = try GzipBody.decode(buffer, limit: limit)
             } catch {
-                throw APIError(
-                    .badRequest,
-                    "the body is not valid gzip (\(error)); expected Content-Encoding: gzip to match the body"
-                )
+                throw APIError(error.code == .tooLarge ? .contentTooLarge : .badRequest, error.message)
             }
         case let other?:
             throw APIError(.unsupportedMediaType, "Content-Encoding \(other) is not supported; expected gzip or none")
