@@ -108,6 +108,9 @@ enum EventLineDecoder {
         _ event: inout Event,
         _ state: inout State
     ) throws(JSONLError) {
+        if key.isDefaultLabel {
+            try scanner.refuseControlCharacters(value, field: scanner.keyName(key, keyToken), in: "a label value")
+        }
         let attribute = try scanner.attributeValue(value, field: scanner.keyName(key, keyToken))
         guard let attribute, state.admit(key) else { return }
         storeKnown(key, attribute, &event, &state)

@@ -64,6 +64,7 @@ extension JSONLScanner {
         guard token.end > token.start else {
             throw .field(field(), .invalidValue, "expected a non-empty string, found \"\"")
         }
+        try refuseControlCharacters(token, field: field(), in: "a name")
         return string(token)
     }
 
@@ -118,7 +119,9 @@ extension JSONLScanner {
         -> String?
     {
         switch token.kind {
-        case .string: return string(token)
+        case .string:
+            try refuseControlCharacters(token, field: field(), in: "a label value")
+            return string(token)
         case .integer, .double: return rawText(token)
         case .boolean where allowBoolean: return token.boolean ? "true" : "false"
         case .null: return nil

@@ -57,6 +57,7 @@ struct JSONLScanner {
                 token.hasEscapes
                 ? JSONLKey.classify(string(token)) : JSONLKey.classify(base + token.start, token.end - token.start)
         }
+        if key == .other { try refuseControlCharacters(inKey: token) }
         skipWhitespace()
         guard index < count else { throw syntax("unexpected end of line (truncated object?)") }
         guard base[index] == UInt8(ascii: ":") else { throw unexpected("':' after a key") }
