@@ -23,6 +23,7 @@ public struct RuleError: Error, Sendable, CustomStringConvertible {
             case badValue = "bad value"
             case unknownPack = "unknown pack"
             case unreadable = "unreadable file"
+            case tooLarge = "file too large"
         }
 
         private let value: Value
@@ -54,6 +55,8 @@ public struct RuleError: Error, Sendable, CustomStringConvertible {
         public static let unknownPack = Code(.unknownPack)
         /// The file could not be read.
         public static let unreadable = Code(.unreadable)
+        /// The file is larger than ``RuleSet/maximumFileBytes``.
+        public static let tooLarge = Code(.tooLarge)
 
         public var description: String { value.rawValue }
     }

@@ -55,23 +55,11 @@ public struct RuleSet: Sendable, Hashable {
         self = try RuleFileParser(yaml: yaml, file: file).parse()
     }
 
-    /// Reads and validates a rule file.
+    /// Reads and validates a rule file of at most ``maximumFileBytes``.
     ///
-    /// - Throws: `RuleError` when the file cannot be read or is not a valid rule file.
+    /// - Throws: `RuleError` when the file cannot be read, is too large or is not a valid rule file.
     public init(contentsOfFile path: String) throws(RuleError) {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw RuleError(
-                code: .unreadable,
-                file: path,
-                line: 0,
-                column: 0,
-                message: "cannot read the rule file (\(error.localizedDescription)); expected a readable YAML file"
-            )
-        }
-        try self.init(yaml: text, file: path)
+        try self.init(yaml: Self.readFile(path), file: path)
     }
 
     /// A built-in pack by name, or the rule file at that path.
