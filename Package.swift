@@ -140,6 +140,13 @@ let package = Package(
         ),
         // Test helpers shared by the test targets: child processes with a deadline on every wait.
         .target(name: "VitalsTestSupport", dependencies: ["Vitals"], path: "Tests/VitalsTestSupport"),
+        // Fuzz targets (scripts/fuzz): the checks run on each input, and one executable that is a libFuzzer target
+        // when built with -D FUZZING and replays corpus files otherwise.
+        .target(
+            name: "VitalsFuzzTargets",
+            dependencies: ["Vitals", "VitalsRules", "VitalsServer"]
+        ),
+        .executableTarget(name: "VitalsFuzz", dependencies: ["VitalsFuzzTargets"]),
         .testTarget(
             name: "VitalsTests",
             dependencies: [
@@ -199,6 +206,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "VitalsFuzzTargetsTests", dependencies: ["VitalsFuzzTargets"]),
         .testTarget(
             name: "VitalsCLITests",
             dependencies: [
@@ -223,4 +231,23 @@ for target in package.targets where target.type != .system && target.name != "CV
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))
     settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
     target.swiftSettings = settings
+}
+
+// `scripts/fuzz` builds VitalsFuzz for libFuzzer: coverage and AddressSanitizer in the package's own parsers (the
+// dependencies are left as they are, so the fuzz build reuses their objects), `-D FUZZING`, and libFuzzer's driver
+// linked in from the path the script gives.
+if let fuzzerRuntime = Context.environment["VITALS_FUZZ_RUNTIME"] {
+    let instrumented: Set<String> = [
+        "Vitals", "VitalsStore", "VitalsRules", "VitalsServer", "VitalsFuzzTargets", "VitalsFuzz",
+    ]
+    let coverage = "-sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table"
+    for target in package.targets where instrumented.contains(target.name) {
+        var settings = target.swiftSettings ?? []
+        settings.append(.unsafeFlags(["-sanitize=address", coverage]))
+        if target.name == "VitalsFuzz" {
+            settings.append(.define("FUZZING"))
+            target.linkerSettings = [.unsafeFlags(["-sanitize=address", fuzzerRuntime, "-lstdc++"])]
+        }
+        target.swiftSettings = settings
+    }
 }
