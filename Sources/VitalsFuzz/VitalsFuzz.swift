@@ -22,7 +22,8 @@ private let selectedTarget: FuzzTarget = {
     let name = getenv("VITALS_FUZZ_TARGET").map { String(cString: $0) } ?? ""
     guard let target = FuzzTarget(rawValue: name) else {
         let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
-        FileHandle.standardError.write(Data("VitalsFuzz: set VITALS_FUZZ_TARGET to one of \(names) (got \"\(name)\")\n".utf8))
+        let message = "VitalsFuzz: set VITALS_FUZZ_TARGET to one of \(names) (got \"\(name)\")\n"
+        FileHandle.standardError.write(Data(message.utf8))
         exit(2)
     }
     return target
