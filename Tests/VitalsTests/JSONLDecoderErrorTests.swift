@@ -13,6 +13,10 @@ import Vitals
         ),
         (#"{"event":"x","duration_ms":1e13}"#, "duration_ms", "from 0 to 1e12, found 1e13"),
         (#"{"event":"x","duration_ms":1e400}"#, "duration_ms", #"field "duration_ms": number out of range"#),
+        (
+            #"{"event":"x","start_ts":"2026-01-01T00:00:00Z","end_ts":"2066-01-01T00:00:00Z"}"#, "end_ts",
+            "is more than 1e12 ms (about 31 years) after start_ts"
+        ),
         (#"{"event":"x","start_ts":5}"#, "start_ts", "expected an RFC 3339 timestamp string, found a number"),
         (#"{"event":"x","end_ts":"yesterday"}"#, "end_ts", #"invalid RFC 3339 timestamp "yesterday""#),
         (#"{"event":"x","ts":"2025-02-30T00:00:00Z"}"#, "ts", "day out of range"),

@@ -293,6 +293,14 @@ enum EventLineDecoder {
             }
         } else if let start, let end {
             event.durationMilliseconds = end.milliseconds(since: start)
+            // A derived duration is held to the bound of a written one, so that every event read can be written.
+            guard event.durationMilliseconds <= JSONLDecoder.maximumDurationMilliseconds else {
+                throw .field(
+                    state.end == nil ? "ts" : "end_ts",
+                    .outOfRange,
+                    "end time \(end.rfc3339) is more than 1e12 ms (about 31 years) after start_ts \(start.rfc3339)"
+                )
+            }
         }
         event.start = start
         event.end = end
