@@ -199,6 +199,30 @@ struct ConformanceIngestTests {
         }
     }
 
+    @Test("records built in code are held to the ingest limits too", arguments: TestBackend.allCases)
+    func limitsOfRecordsBuiltInCode(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let t = Fixture.day0
+            let result = try await store.ingest([
+                Fixture.event("llm\u{0}call", end: t, duration: 5),
+                Fixture.event(end: t, duration: 5, labels: ["agent_id": "a\nb"]),
+                Fixture.event(String(repeating: "n", count: 257), end: t, duration: 5),
+                Fixture.event(end: t, duration: 5, attributes: ["cost_usd": .double(1e300)]),
+                Fixture.event(end: t, duration: 5),
+                .sample(Sample(name: "queue_depth", value: 3, timestamp: Timestamp(nanosecondsSinceEpoch: -1))),
+            ])
+            #expect(result.acceptedEvents == 1)
+            #expect(result.rejected.map(\.index) == [0, 1, 2, 3, 5])
+            #expect(result.rejected[0].reason == "event: control character U+0000 is not allowed in a name")
+            #expect(result.rejected[1].reason == "agent_id: control character U+000A is not allowed in a label value")
+            #expect(result.rejected[2].reason.contains("257 bytes long"))
+            #expect(result.rejected[3].reason.contains("cost_usd"))
+            #expect(result.rejected[4].reason.contains("outside the times the store keeps"))
+            let names = try await store.series(SeriesQuery(kind: .event)).map(\.key.name)
+            #expect(names == ["llm_call"])
+        }
+    }
+
     @Test("concurrent batches are all committed", arguments: TestBackend.allCases)
     func concurrentBatches(backend: TestBackend) async throws {
         try await backend.withStore { store in

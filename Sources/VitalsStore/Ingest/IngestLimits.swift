@@ -16,8 +16,19 @@ package enum IngestLimits {
     /// Why a name cannot be stored, or `nil`.
     package static func problem(name: String, field: String) -> String? {
         let length = name.utf8.count
-        guard length > maximumNameBytes else { return nil }
-        return "\(field): the name is \(length) bytes long; expected at most \(maximumNameBytes)"
+        if length > maximumNameBytes {
+            return "\(field): the name is \(length) bytes long; expected at most \(maximumNameBytes)"
+        }
+        return controlCharacter(in: name).map { "\(field): control character \($0) is not allowed in a name" }
+    }
+
+    /// The first ASCII control character of `text` as `U+XXXX`, or `nil`. The JSONL decoder refuses them in
+    /// names and labels already; this catches records built in code, which would otherwise break a series key
+    /// (a NUL cuts a name short in C APIs) or a `/metrics` line.
+    private static func controlCharacter(in text: String) -> String? {
+        guard let byte = text.utf8.first(where: { $0 < 0x20 || $0 == 0x7F }) else { return nil }
+        let hex = String(byte, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: 4 - hex.count) + hex
     }
 
     /// Why the label values of a series (by position in `keys`) cannot be stored, or `nil`.
@@ -50,7 +61,9 @@ package enum IngestLimits {
 
     private static func problem(label key: String, value: String) -> String? {
         let length = value.utf8.count
-        guard length > maximumLabelValueBytes else { return nil }
-        return "\(key): the label value is \(length) bytes long; expected at most \(maximumLabelValueBytes)"
+        if length > maximumLabelValueBytes {
+            return "\(key): the label value is \(length) bytes long; expected at most \(maximumLabelValueBytes)"
+        }
+        return controlCharacter(in: value).map { "\(key): control character \($0) is not allowed in a label value" }
     }
 }
