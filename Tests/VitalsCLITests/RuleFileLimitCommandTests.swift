@@ -8,7 +8,7 @@ struct RuleFileLimitCommandTests {
         let folder = try TemporaryFolder()
         let data = try folder.write("run.jsonl", CheckCommandTests.passing)
         let rules = folder.path("huge.yml")
-        FileManager.default.createFile(atPath: rules, contents: nil)
+        _ = FileManager.default.createFile(atPath: rules, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: rules))
         try handle.truncate(atOffset: 1 << 30)
         try handle.close()

@@ -1,6 +1,6 @@
 import NIOCore
 import NIOPosix
-import Synchronization
+import Vitals
 import VitalsStore
 
 /// A component check of `/health`: a name, a timeout and a probe that throws when the component is down.
@@ -88,25 +88,13 @@ actor HealthMonitor {
     private static func runOne(_ check: HealthCheck) async -> HealthReport.Result {
         let clock = ContinuousClock()
         let start = clock.now
-        // The probe runs in a task of its own that is abandoned (cancelled, not awaited) at the timeout: a probe
-        // that ignores cancellation — a driver call blocked on a dead connection — cannot hold the answer.
-        let outcome: String? = await withCheckedContinuation { continuation in
-            let answer = FirstAnswer(continuation)
-            let timer = Task {
-                try await Task.sleep(for: check.timeout)
-                answer.give("timed out after \(QueryParameters.nanoseconds(check.timeout) / 1_000_000) ms")
-            }
-            // The timer stops with the probe's answer, so no task outlives a check that answered in time.
-            let probe = Task {
-                do {
-                    try await check.probe()
-                    answer.give(nil)
-                } catch {
-                    answer.give("\(error)")
-                }
-                timer.cancel()
-            }
-            answer.onTimeout { probe.cancel() }
+        // `withTimeout` abandons the probe (cancelled, not awaited) at the timeout: a probe that ignores
+        // cancellation — a driver call blocked on a dead connection — cannot hold the answer.
+        var outcome: String?
+        do {
+            try await withTimeout(check.timeout, name: "health check \(check.name)") { try await check.probe() }
+        } catch {
+            outcome = "\(error)"
         }
         let elapsed = clock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
@@ -139,40 +127,6 @@ extension HealthCheck {
                 try await channel.close()
             }
         }
-    }
-}
-
-/// Resumes a continuation with the first answer given; later answers are dropped. A timeout (an answer given
-/// while the probe still runs) also runs the action registered with ``onTimeout(_:)``: the probe's cancellation.
-private final class FirstAnswer: Sendable {
-    private struct State {
-        var continuation: CheckedContinuation<String?, Never>?
-        var cancelProbe: (@Sendable () -> Void)?
-        var answered = false
-    }
-
-    private let state: Mutex<State>
-
-    init(_ continuation: CheckedContinuation<String?, Never>) {
-        self.state = Mutex(State(continuation: continuation))
-    }
-
-    func give(_ answer: String?) {
-        let (continuation, cancel) = state.withLock { state in
-            state.answered = true
-            return (state.continuation.take(), state.cancelProbe.take())
-        }
-        continuation?.resume(returning: answer)
-        cancel?()
-    }
-
-    func onTimeout(_ cancel: @escaping @Sendable () -> Void) {
-        let cancelNow = state.withLock { state in
-            if state.answered { return true }
-            state.cancelProbe = cancel
-            return false
-        }
-        if cancelNow { cancel() }
     }
 }
 
