@@ -6,7 +6,12 @@ import Foundation
 enum CommandSupport {
     /// Writes one line to standard error.
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        writeStandardError(message + "\n")
+    }
+
+    /// Writes `text` as it is to standard error (progress lines rewrite themselves with `\r`).
+    static func writeStandardError(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
     }
 
     /// Writes `text` to `path`, or to standard output when `path` is `nil` or `-`.

@@ -51,7 +51,7 @@ struct PushCommand: AsyncParsableCommand {
         let push = Task { [files, follow] in
             try await client.push(files: files, follow: follow) { report in
                 guard showsProgress else { return }
-                Self.write(Self.progressLine(report, since: started))
+                CommandSupport.writeStandardError(Self.progressLine(report, since: started))
             }
         }
         let signals = Self.stopOnSignals(push)
@@ -61,7 +61,7 @@ struct PushCommand: AsyncParsableCommand {
         do {
             report = try await push.value
         } catch let error as PushError {
-            if showsProgress { Self.write("\r\u{1B}[K") }
+            if showsProgress { CommandSupport.writeStandardError("\r\u{1B}[K") }
             if let sent = error.report { Self.printRejections(sent) }
             CommandSupport.printError("vitals push: \(error.message)")
             if let sent = error.report, sent.batches > 0 {
@@ -72,7 +72,7 @@ struct PushCommand: AsyncParsableCommand {
             default: throw ExitCode(1)
             }
         }
-        if showsProgress { Self.write("\r\u{1B}[K") }
+        if showsProgress { CommandSupport.writeStandardError("\r\u{1B}[K") }
         Self.printRejections(report)
         print(Self.summary(report, server: settings.serverURL))
         if report.interrupted {
@@ -121,10 +121,6 @@ struct PushCommand: AsyncParsableCommand {
         if report.rejectedCount > shown.count {
             CommandSupport.printError("… and \(report.rejectedCount - shown.count) more rejected lines")
         }
-    }
-
-    static func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
     }
 }
 

@@ -15,7 +15,7 @@ extension VitalsCommand {
             }
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                CommandSupport.printError(fullMessage(for: error))
                 Foundation.exit(2)
             }
             exit(withError: error)

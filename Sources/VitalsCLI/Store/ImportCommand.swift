@@ -28,7 +28,7 @@ struct ImportCommand: AsyncParsableCommand {
         let showsProgress = isatty(STDERR_FILENO) != 0
         // Every file must be readable before anything is stored, so a typo in the last name stores nothing.
         for file in files where file != "-" && !FileManager.default.isReadableFile(atPath: file) {
-            Self.writeError("vitals import: \(file): no such readable file; nothing was imported\n")
+            CommandSupport.writeStandardError("vitals import: \(file): no such readable file; nothing was imported\n")
             throw ExitCode(2)
         }
         let report: JSONLImporter.Report
@@ -38,7 +38,7 @@ struct ImportCommand: AsyncParsableCommand {
                 for file in files {
                     try await importer.importFile(path: file) { progress in
                         guard showsProgress else { return }
-                        Self.writeError(
+                        CommandSupport.writeStandardError(
                             "\r\(progress.file): \(progress.linesRead) lines, \(progress.accepted) accepted, "
                                 + "\(progress.rejected) rejected\u{1B}[K"
                         )
@@ -47,21 +47,19 @@ struct ImportCommand: AsyncParsableCommand {
                 return importer.report
             }
         } catch {
-            if showsProgress { Self.writeError("\r\u{1B}[K") }
-            Self.writeError("vitals import: \(error)\n")
+            if showsProgress { CommandSupport.writeStandardError("\r\u{1B}[K") }
+            CommandSupport.writeStandardError("vitals import: \(error)\n")
             throw ExitCode(2)
         }
-        if showsProgress { Self.writeError("\r\u{1B}[K") }
-        for rejection in report.rejections { Self.writeError("rejected \(rejection)\n") }
+        if showsProgress { CommandSupport.writeStandardError("\r\u{1B}[K") }
+        for rejection in report.rejections { CommandSupport.writeStandardError("rejected \(rejection)\n") }
         if report.rejectedCount > report.rejections.count {
-            Self.writeError("… and \(report.rejectedCount - report.rejections.count) more rejected lines\n")
+            CommandSupport.writeStandardError(
+                "… and \(report.rejectedCount - report.rejections.count) more rejected lines\n"
+            )
         }
         print(report.summaryLine(database: Self.displayName(database)))
         if report.rejectedCount > 0 { throw ExitCode(1) }
-    }
-
-    static func writeError(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
     }
 
     /// The location without a password, for messages.
