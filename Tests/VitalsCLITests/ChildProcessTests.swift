@@ -68,7 +68,7 @@ struct ChildProcessTests {
 
     @Test("KillDeadline: a blocking read of a hung child's output returns once the deadline kills it")
     func deadlineEndsABlockedRead() throws {
-        let output = Pipe()
+        let output = ChildProcess.pipe()
         let process = try Self.started(Self.sleep, ["1000"], output: output)
         let deadline = KillDeadline(process, after: .milliseconds(300))
         #expect(output.fileHandleForReading.readDataToEndOfFile().isEmpty)

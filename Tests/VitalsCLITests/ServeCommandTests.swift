@@ -28,7 +28,7 @@ struct ServeCommandTests {
             process.arguments =
                 ["serve", "--port", "0", "--database", database, "--log-level", "warning"] + extraArguments
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            output = Pipe()
+            output = ChildProcess.pipe()
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
             try process.run()

@@ -60,19 +60,34 @@ struct RuleFileLimitTests {
         #expect(mkfifo(path, 0o600) == 0)
         #expect(throws: RuleError.self) { try RuleSet(contentsOfFile: path) }
         let rules = "rules:\n  - {name: r, match: {event: x}, metric: count, thresholds: {critical: \"> 1\"}}\n"
-        let writer = Task.detached {
-            // Opening for writing waits for the reader, then the whole file goes through the pipe.
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-            try handle.write(contentsOf: Data(rules.utf8))
-            try handle.close()
+        // Opening for writing waits for the reader, then the whole file goes through the pipe. The wait blocks,
+        // so it happens on a thread of its own, never on one the tests' tasks share.
+        // A reader that opens and closes before the writer writes makes the write fail with EPIPE; the signal
+        // that comes with it must not end the test process.
+        signal(SIGPIPE, SIG_IGN)
+        let written = DispatchSemaphore(value: 0)
+        let writer = Thread {
+            if let handle = try? FileHandle(forWritingTo: URL(fileURLWithPath: path)) {
+                try? handle.write(contentsOf: Data(rules.utf8))
+                try? handle.close()
+            }
+            written.signal()
         }
+        writer.start()
         // The reader may open before the writer (it then sees no writer, reads nothing): retry until it reads.
         var read: RuleSet?
         for _ in 0..<100 where read == nil {
             read = try? RuleSet(contentsOfFile: path)
             if read == nil { try await Task.sleep(for: .milliseconds(20)) }
         }
-        try await writer.value
+        // A reader that never came would leave the writer blocked in open: one last reader releases it.
+        if read == nil { _ = try? RuleSet(contentsOfFile: path) }
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                written.wait()
+                continuation.resume()
+            }
+        }
         #expect(read?.rules.count == 1)
     }
 }

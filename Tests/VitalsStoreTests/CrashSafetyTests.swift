@@ -95,7 +95,7 @@ struct CrashSafetyTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: probe)
         process.arguments = arguments
-        let output = Pipe()
+        let output = ChildProcess.pipe()
         process.standardOutput = output
         try process.run()
         let pid = process.processIdentifier

@@ -38,8 +38,10 @@ package enum ChildProcess {
 
     /// Runs `executable` to its end and returns its exit status and output.
     ///
-    /// Standard input is `input` (or nothing); standard output and error are read at the same time, so a child that
-    /// writes much to either cannot block.
+    /// Standard input, output and error are files in a temporary folder, not pipes: a pipe's end leaks into every
+    /// child another test starts at the same moment, so waiting for a pipe's end of file could wait for a server
+    /// that a third test has not stopped yet — and, with the tests sharing two threads, for ever. A file is read
+    /// once the child has exited, whoever else holds it open.
     ///
     /// - Parameters:
     ///   - executable: The program.
@@ -56,42 +58,52 @@ package enum ChildProcess {
         environment: [String: String]? = nil,
         timeLimit: Duration = .seconds(120)
     ) throws -> Output {
-        ignoreBrokenPipes
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vitals-child-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func file(_ name: String, _ contents: Data) -> URL {
+            let url = folder.appendingPathComponent(name)
+            FileManager.default.createFile(atPath: url.path, contents: contents)
+            return url
+        }
+        let outURL = file("stdout", Data())
+        let errURL = file("stderr", Data())
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         if let environment { process.environment = environment }
-        let stdout = Pipe()
-        let stderr = Pipe()
-        let stdin = Pipe()
+        let stdout = try FileHandle(forWritingTo: outURL)
+        let stderr = try FileHandle(forWritingTo: errURL)
+        let stdin = try input.map { try FileHandle(forReadingFrom: file("stdin", $0)) }
         process.standardOutput = stdout
         process.standardError = stderr
-        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
+        process.standardInput = stdin ?? FileHandle.nullDevice
+        defer {
+            try? stdout.close()
+            try? stderr.close()
+            try? stdin?.close()
+        }
         try process.run()
         let deadline = KillDeadline(process, after: timeLimit)
         defer { deadline.disarm() }
-        let helpers = DispatchGroup()
-        if let input {
-            DispatchQueue.global().async(group: helpers) {
-                // A child that exits without reading all of it makes this fail with EPIPE, which is not an error here.
-                try? stdin.fileHandleForWriting.write(contentsOf: input)
-                try? stdin.fileHandleForWriting.close()
-            }
-        }
-        let errorOutput = Collected()
-        DispatchQueue.global().async(group: helpers) {
-            let data = stderr.fileHandleForReading.readDataToEndOfFile()
-            errorOutput.data.withLock { $0 = data }
-        }
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        helpers.wait()
         process.waitUntilExit()
         if deadline.fired { throw TimedOut(command: describe(process), timeLimit: timeLimit) }
         return Output(
             status: process.terminationStatus,
-            stdout: String(decoding: out, as: UTF8.self),
-            stderr: String(decoding: errorOutput.data.withLock { $0 }, as: UTF8.self)
+            stdout: String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self),
+            stderr: String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)
         )
+    }
+
+    /// A pipe whose two ends are closed in every child started later except where one is made its standard
+    /// input or output: without this, each child another test starts inherits the ends, and a read waiting for
+    /// the end of file waits for that child too.
+    package static func pipe() -> Pipe {
+        let pipe = Pipe()
+        for descriptor in [pipe.fileHandleForReading.fileDescriptor, pipe.fileHandleForWriting.fileDescriptor] {
+            _ = fcntl(descriptor, F_SETFD, fcntl(descriptor, F_GETFD) | FD_CLOEXEC)
+        }
+        return pipe
     }
 
     /// Waits for a started `process` to exit and returns its exit status (the signal number if a signal ended it).
@@ -129,13 +141,6 @@ package enum ChildProcess {
         ([process.executableURL?.lastPathComponent ?? "child"] + (process.arguments ?? [])).joined(separator: " ")
     }
 
-    /// What a helper thread read.
-    private final class Collected: Sendable {
-        let data = LockedValue(Data())
-    }
-
-    /// A child killed while input is still being written to it would otherwise end the test process with SIGPIPE.
-    private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
 }
 
 /// Kills a child with SIGKILL when a deadline passes, unless it was disarmed (or the child had exited) before.
