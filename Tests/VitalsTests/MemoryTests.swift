@@ -17,11 +17,18 @@ import Vitals
     }
 
     @Test func residentMemoryRisesWithATouchedAllocation() throws {
-        let before = try #require(ResidentMemory.currentBytes())
-        let buffer = [UInt8](repeating: 1, count: Self.fiftyMegabytes)
-        let after = try #require(ResidentMemory.currentBytes())
-        #expect(after >= before + UInt64(Self.fiftyMegabytes) * 4 / 5)
-        #expect(buffer.count == Self.fiftyMegabytes)
+        // Other suites run alongside and free memory while this one allocates (seen under ThreadSanitizer): the
+        // rise is looked for over a few attempts; a reader that did not see touched memory fails every one.
+        var rises: [Int64] = []
+        for _ in 0..<5 {
+            let before = try #require(ResidentMemory.currentBytes())
+            let buffer = [UInt8](repeating: 1, count: Self.fiftyMegabytes)
+            let after = try #require(ResidentMemory.currentBytes())
+            #expect(buffer.count == Self.fiftyMegabytes)
+            rises.append(Int64(after) - Int64(before))
+            if rises.last! >= Int64(Self.fiftyMegabytes) * 4 / 5 { break }
+        }
+        #expect(rises.contains { $0 >= Int64(Self.fiftyMegabytes) * 4 / 5 }, "rises seen: \(rises)")
     }
 
     @Test func peakSeesMemoryHeldOnlyWhileTheOperationRuns() async throws {
