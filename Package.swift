@@ -106,6 +106,7 @@ let package = Package(
             name: "VitalsHTTPProbe",
             dependencies: [
                 "VitalsServer",
+                "VitalsStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 public import VitalsServer
+import VitalsStore
 
 /// Answers the `http:` health checks of `vitals serve` with AsyncHTTPClient (HTTP/1.1, HTTP/2 and TLS).
 ///
@@ -17,10 +18,10 @@ public struct AsyncHTTPProber: HTTPProber {
 
     /// The status code of a GET of `url`, answered within `timeout`.
     public func status(of url: String, timeout: Duration) async throws -> Int {
-        let (seconds, attoseconds) = timeout.components
-        let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        let deadline: Int64 = nanoseconds.overflow ? .max : nanoseconds.partialValue &+ attoseconds / 1_000_000_000
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .nanoseconds(deadline))
+        let response = try await HTTPClient.shared.execute(
+            HTTPClientRequest(url: url),
+            timeout: .nanoseconds(timeout.nanoseconds)
+        )
         return Int(response.status.code)
     }
 }

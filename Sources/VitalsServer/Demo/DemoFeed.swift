@@ -44,7 +44,7 @@ public struct DemoFeed: Service {
     private func feedUntilCancelled(seed: UInt64) async throws {
         var fleet = DemoFleet(seed: seed)
         let start = Timestamp.now()
-        var last = Timestamp(nanosecondsSinceEpoch: start.nanosecondsSinceEpoch - QueryParameters.nanoseconds(backfill))
+        var last = Timestamp(nanosecondsSinceEpoch: start.nanosecondsSinceEpoch - backfill.nanoseconds)
         while !Task.isCancelled {
             let now = Timestamp.now()
             let end = min(now, Timestamp(nanosecondsSinceEpoch: last.nanosecondsSinceEpoch + 60_000_000_000))

@@ -91,7 +91,7 @@ package enum ServerFuzzEntryPoints {
         }
         precondition(parameters.quantiles.allSatisfy { $0 >= 0 && $0 <= 1 }, "a quantile out of 0...1")
         let step = parameters.step ?? .seconds(60)
-        let steps = (parameters.range.seconds / (Double(QueryParameters.nanoseconds(step)) / 1e9)).rounded(.up)
+        let steps = parameters.stepCount(step)
         precondition(steps > 0, "a time series without steps")
         _ = parameters.statsQuery("fuzz")
         // Label patterns are compiled again and run, as a store does, on a value that is hard for backtracking.

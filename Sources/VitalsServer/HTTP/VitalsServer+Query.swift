@@ -61,8 +61,7 @@ extension VitalsServer {
         let parameters = try parameters(request)
         try parameters.reject(["sort", "status", "limit", "format"], request, route: "/v1/timeseries")
         let step = parameters.step ?? .seconds(60)
-        // In floating point: a range may span the whole Int64 nanosecond scale, whose width overflows an Int64.
-        let steps = (parameters.range.seconds / (Double(QueryParameters.nanoseconds(step)) / 1e9)).rounded(.up)
+        let steps = parameters.stepCount(step)
         guard steps <= 10_000 else {
             throw QueryError(
                 "step: the range holds \(steps < 1e15 ? String(Int64(steps)) : "more than 10^15") steps; "

@@ -137,6 +137,6 @@ struct HealthProbeError: Error, CustomStringConvertible {
 
 extension TimeAmount {
     init(_ duration: Duration) {
-        self = .nanoseconds(QueryParameters.nanoseconds(duration))
+        self = .nanoseconds(duration.nanoseconds)
     }
 }

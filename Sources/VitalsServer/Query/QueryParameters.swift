@@ -119,7 +119,7 @@ struct QueryParameters: Sendable {
             start = from
         } else {
             let span = window ?? .seconds(3_600)
-            let (moved, overflow) = end.nanosecondsSinceEpoch.subtractingReportingOverflow(Self.nanoseconds(span))
+            let (moved, overflow) = end.nanosecondsSinceEpoch.subtractingReportingOverflow(span.nanoseconds)
             start = Timestamp(nanosecondsSinceEpoch: overflow ? .min : moved)
         }
         guard start < end else {
@@ -170,13 +170,10 @@ struct QueryParameters: Sendable {
         return time
     }
 
-    /// The duration in nanoseconds, saturating at the ends of `Int64` instead of wrapping.
-    static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        if overflow { return seconds < 0 ? .min : .max }
-        let (total, overflowAgain) = scaled.addingReportingOverflow(attoseconds / 1_000_000_000)
-        return overflowAgain ? (seconds < 0 ? .min : .max) : total
+    /// The number of steps of `step` in the range, in floating point: a range may span the whole `Int64`
+    /// nanosecond scale, whose width overflows an `Int64`.
+    func stepCount(_ step: Duration) -> Double {
+        (range.seconds / (Double(step.nanoseconds) / 1e9)).rounded(.up)
     }
 
     static func isLabelKey(_ key: some StringProtocol) -> Bool {

@@ -75,11 +75,12 @@ extension String {
 }
 
 extension Duration {
-    /// The duration in whole nanoseconds (saturating).
+    /// The duration in whole nanoseconds, saturating at the ends of `Int64` instead of wrapping (a window or a
+    /// step from a query string may be any size).
     package var nanoseconds: Int64 {
         let (seconds, attoseconds) = components
         let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        if overflow { return seconds < 0 ? .min : .max }
-        return scaled &+ attoseconds / 1_000_000_000
+        let (total, overflowAgain) = scaled.addingReportingOverflow(attoseconds / 1_000_000_000)
+        return overflow || overflowAgain ? (seconds < 0 ? .min : .max) : total
     }
 }
