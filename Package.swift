@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "VitalsPostgres", targets: ["VitalsPostgres"]),
         .library(name: "VitalsRules", targets: ["VitalsRules"]),
         .library(name: "VitalsExposition", targets: ["VitalsExposition"]),
+        .library(name: "VitalsAlerting", targets: ["VitalsAlerting"]),
         .library(name: "VitalsServer", targets: ["VitalsServer"]),
         .library(name: "VitalsHTTPProbe", targets: ["VitalsHTTPProbe"]),
         .library(name: "VitalsPush", targets: ["VitalsPush"]),
@@ -80,6 +81,16 @@ let package = Package(
         ),
         // Prometheus text 0.0.4 and OpenMetrics 1.0 exposition of events, gauges and the server's own metrics.
         .target(name: "VitalsExposition", dependencies: ["Vitals"]),
+        .target(
+            name: "VitalsAlerting",
+            dependencies: [
+                "Vitals",
+                "VitalsStore",
+                "VitalsRules",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The Hummingbird application of `vitals serve`: ingest, query API, /metrics, /health, the demo fleet.
         .target(
             name: "VitalsServer",
