@@ -1,15 +1,19 @@
 import ArgumentParser
 import Vitals
+import VitalsAlerting
 import VitalsRules
+import VitalsStore
 
 /// `vitals check`: evaluate performance contracts over JSONL files and gate on blocking violations.
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Evaluate rules (performance contracts) over JSONL files.",
+        abstract: "Evaluate rules (performance contracts) over JSONL files or a store.",
         discussion: """
-            Exit status: 0 when no blocking rule is violated, 1 when one is, 2 on bad input (an invalid rule \
-            file, an unknown pack, an unreadable file or a bad line).
+            Exit status: 0 when rules were evaluated and no blocking rule is violated, 1 when one is or when no \
+            rule matched any data ("no data"), 2 on bad input (an invalid rule file, an unknown pack, an \
+            unreadable file or a bad line).
+            With --database the rules read the store's buckets over the last --since (default 1h).
             Built-in packs: \(RulePacks.names.joined(separator: ", ")) (see `vitals rules list`).
             """
     )
@@ -26,6 +30,12 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Skip lines that are not valid events (reported on standard error) instead of failing.")
     var skipBadLines = false
 
+    @Option(help: "Evaluate over the data stored in this database (SQLite path or postgres:// URL) instead of files.")
+    var database: String?
+
+    @Option(help: "With --database: the window to evaluate, such as 30m, 1h or 7d.")
+    var since = "1h"
+
     @Argument(help: "JSONL files of events and gauge samples (`-` for standard input).")
     var data: [String] = []
 
@@ -35,8 +45,12 @@ struct CheckCommand: AsyncParsableCommand {
             CommandSupport.printError("vitals check: no rules; expected --rules FILE or --rules PACK")
             throw ExitCode(2)
         }
-        guard !data.isEmpty else {
-            CommandSupport.printError("vitals check: no data files; expected one or more JSONL files")
+        guard data.isEmpty != (database == nil) else {
+            CommandSupport.printError(
+                database == nil
+                    ? "vitals check: no data files; expected one or more JSONL files, or --database"
+                    : "vitals check: give either files or --database, not both"
+            )
             throw ExitCode(2)
         }
         var sets: [RuleSet] = []
@@ -47,6 +61,21 @@ struct CheckCommand: AsyncParsableCommand {
         } catch {
             CommandSupport.printError(error.description)
             throw ExitCode(2)
+        }
+        if let database {
+            let report: CheckReport
+            do {
+                let window = try StoreSummary.parseSince(since)
+                report = try await StoreOpening.withStore(database) { store in
+                    try await StoreAnalysis.check(selected, store: store, range: .last(window))
+                }
+            } catch {
+                CommandSupport.printError("vitals check: \(error)")
+                throw ExitCode(2)
+            }
+            try CommandSupport.emit(report.render(format), to: output)
+            if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+            return
         }
         let evaluator: RuleEvaluator
         do {

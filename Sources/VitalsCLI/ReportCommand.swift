@@ -1,13 +1,17 @@
 import ArgumentParser
 import Vitals
+import VitalsAlerting
 import VitalsRules
+import VitalsStore
 
 /// `vitals report`: the analysis of JSONL files in text, Markdown, JSON or one self-contained HTML page.
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Analyse JSONL files: health, bottlenecks, contracts, regressions, memory, recommendations.",
+        abstract:
+            "Analyse JSONL files or a store: health, bottlenecks, contracts, regressions, memory, recommendations.",
         discussion: """
+            With --database the report reads the store's buckets over the last --since (default 24h).
             Without --rules every built-in pack is evaluated; rules without data are listed, not violated.
             With --baseline the durations are compared as `vitals compare` does.
             Exit status: 0 when the report was written, 2 on bad input.
@@ -35,13 +39,23 @@ struct ReportCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Skip lines that are not valid events (reported on standard error) instead of failing.")
     var skipBadLines = false
 
+    @Option(help: "Analyse the data stored in this database (SQLite path or postgres:// URL) instead of files.")
+    var database: String?
+
+    @Option(help: "With --database: the window to analyse, such as 1h, 24h or 7d.")
+    var since = "24h"
+
     @Argument(help: "JSONL files of events and gauge samples (`-` for standard input).")
     var data: [String] = []
 
     func run() async throws {
         let format = try CommandSupport.format(format, as: ReportFormat.self, badInput: 2)
-        guard !data.isEmpty else {
-            CommandSupport.printError("vitals report: no data files; expected one or more JSONL files")
+        guard data.isEmpty != (database == nil) else {
+            CommandSupport.printError(
+                database == nil
+                    ? "vitals report: no data files; expected one or more JSONL files, or --database"
+                    : "vitals report: give either files or --database, not both"
+            )
             throw ExitCode(2)
         }
         var options = ReportOptions()
@@ -59,6 +73,24 @@ struct ReportCommand: AsyncParsableCommand {
         } catch {
             CommandSupport.printError(error.description)
             throw ExitCode(2)
+        }
+        if let database {
+            guard baseline == nil else {
+                CommandSupport.printError("vitals report: --baseline works with files only")
+                throw ExitCode(2)
+            }
+            let report: PerformanceReport
+            do {
+                let window = try StoreSummary.parseSince(since)
+                report = try await StoreOpening.withStore(database) { store in
+                    try await StoreAnalysis.report(selected, store: store, range: .last(window), options: options)
+                }
+            } catch {
+                CommandSupport.printError("vitals report: \(error)")
+                throw ExitCode(2)
+            }
+            try CommandSupport.emit(report.render(format), to: output)
+            return
         }
         let onBadLine: (InputError) -> Void = { CommandSupport.printError($0.description) }
         var baselineSamples: DurationSampleSet?

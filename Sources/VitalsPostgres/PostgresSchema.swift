@@ -80,7 +80,28 @@ enum PostgresSchema {
                 )
                 """,
             ]
-        )
+        ),
+        SchemaMigration(
+            version: 2,
+            description: "durable state of alerting (alerts, silences, outbox) and leases",
+            statements: [
+                """
+                CREATE TABLE subsystem_state (
+                    kind TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    body BYTEA NOT NULL,
+                    PRIMARY KEY (kind, key)
+                )
+                """,
+                """
+                CREATE TABLE leases (
+                    name TEXT PRIMARY KEY,
+                    holder TEXT NOT NULL,
+                    expires BIGINT NOT NULL
+                )
+                """,
+            ]
+        ),
     ]
 
     static let versionTable = "vitals_schema"

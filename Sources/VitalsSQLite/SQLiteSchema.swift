@@ -85,7 +85,28 @@ enum SQLiteSchema {
                 )
                 """,
             ]
-        )
+        ),
+        SchemaMigration(
+            version: 2,
+            description: "durable state of alerting (alerts, silences, outbox) and leases",
+            statements: [
+                """
+                CREATE TABLE subsystem_state (
+                    kind TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    PRIMARY KEY (kind, key)
+                )
+                """,
+                """
+                CREATE TABLE leases (
+                    name TEXT PRIMARY KEY,
+                    holder TEXT NOT NULL,
+                    expires INTEGER NOT NULL
+                )
+                """,
+            ]
+        ),
     ]
 
     /// The table that marks a Vitals database and records its applied migrations.

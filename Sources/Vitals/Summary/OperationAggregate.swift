@@ -13,6 +13,14 @@ public struct OperationAggregate: Sendable, Hashable {
     /// An empty aggregate.
     public init() {}
 
+    /// An aggregate made elsewhere (a store's buckets).
+    package init(count: UInt64, errors: UInt64, timeouts: UInt64, durations: QuantileSketch) {
+        self.count = count
+        self.errors = errors
+        self.timeouts = timeouts
+        self.durations = durations
+    }
+
     /// Adds one event's outcome and duration.
     @inline(__always)
     public mutating func add(durationMilliseconds: Double, status: EventStatus) {

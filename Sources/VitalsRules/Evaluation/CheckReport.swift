@@ -37,20 +37,24 @@ public struct CheckReport: Sendable {
     /// Violations of blocking rules.
     public var blockingViolations: [RuleResult] { violations.filter(\.isBlocking) }
 
-    /// Whether nothing blocking is violated.
-    public var passed: Bool { !results.contains(where: \.isBlocking) }
+    /// Whether some rule was evaluated over data: a verdict without one says "no data", never "production ready".
+    public var hasData: Bool { results.contains { $0.status != .noData } }
+
+    /// Whether rules were evaluated over data and nothing blocking is violated.
+    public var passed: Bool { hasData && !results.contains(where: \.isBlocking) }
 
     /// Rules that matched no data (and do not require it).
     public var noDataRules: [String] { results.filter { $0.status == .noData }.map(\.rule.name) }
 
-    /// `production ready` or `blocked by N violation(s)`.
+    /// `production ready`, `blocked by N violation(s)`, or `no data` when no rule matched any event or sample.
     public var verdict: String {
         let blocking = blockingViolations.count
+        if !hasData { return "no data (no rule matched any event or gauge sample)" }
         if blocking == 0 { return "production ready" }
         return "blocked by \(blocking) violation\(blocking == 1 ? "" : "s")"
     }
 
-    /// 0 when nothing blocking is violated, 1 otherwise (bad input, status 2, is the caller's to report).
+    /// 0 when rules were evaluated and nothing blocking is violated, 1 otherwise (bad input, status 2, is the caller's to report).
     public var exitStatus: Int32 { passed ? 0 : 1 }
 
     /// The report in one of the output formats.

@@ -104,9 +104,14 @@ public struct SeriesAggregate: Sendable {
             state.errors = operation.errors
             state.timeouts = operation.timeouts
             switch metric {
-            case .attributeSum(let name), .attributeAverage(let name), .attributeMinimum(let name),
-                .attributeMaximum(let name):
+            case .attributeSum(let name), .attributeAverage(let name):
                 if let statistics = attributes[name], statistics.count > 0 {
+                    state.valueCount = statistics.count
+                    state.sum = statistics.sum
+                }
+            case .attributeMinimum(let name), .attributeMaximum(let name):
+                // A store keeps sums only: no minimum or maximum is known then (no data, not a wrong value).
+                if let statistics = attributes[name], statistics.count > 0, statistics.minimum <= statistics.maximum {
                     state.valueCount = statistics.count
                     state.sum = statistics.sum
                     state.minimum = statistics.minimum
@@ -146,6 +151,13 @@ public struct AttributeStatistics: Sendable, Hashable {
         sum = 0
         minimum = .infinity
         maximum = -.infinity
+    }
+
+    /// The count and sum of values whose minimum and maximum are unknown (a store keeps sums only).
+    public init(count: UInt64, sum: Double) {
+        self.init()
+        self.count = count
+        self.sum = sum
     }
 
     /// Adds one value.

@@ -101,7 +101,9 @@ public struct PerformanceReport: Sendable {
                     + (critical > 0 ? " (\(critical) critical)" : "") + ". Prioritize critical issues."
             )
         }
-        if items.isEmpty {
+        if items.isEmpty, !check.hasData {
+            items.append("No rule matched any data: nothing is known about the contracts yet.")
+        } else if items.isEmpty {
             items.append(agents.isEmpty ? "All contracts met." : "All agents healthy. System performing optimally.")
         }
         if let step = plan.first {

@@ -72,6 +72,27 @@ public struct ReportBuilder: Sendable {
         agents[id, default: AgentAccumulator()].add(sample, time: time)
     }
 
+    /// Adds one series aggregated by a store over the report's period; `lastSeen` is when the series last had
+    /// data (an agent's last activity).
+    public mutating func add(_ series: SeriesAggregate, lastSeen: Timestamp?) {
+        evaluator.add(series)
+        if let first = series.firstTime?.nanosecondsSinceEpoch { firstTime = min(firstTime, first) }
+        if let last = series.lastTime?.nanosecondsSinceEpoch { lastTime = max(lastTime, last) }
+        let id = series.labels[WireKey.agentID]
+        switch series.source {
+        case .event:
+            operations[EventSummary.GroupKey(name: series.name), default: OperationAggregate()].merge(series.operation)
+            if let id { agents[id, default: AgentAccumulator()].add(series, lastSeen: lastSeen) }
+        case .gauge:
+            if let id { agents[id, default: AgentAccumulator()].add(series, lastSeen: lastSeen) }
+        }
+    }
+
+    /// Adds one point of the process memory series (`memory_mb`), for reports over a store's gauge buckets.
+    public mutating func addMemory(at time: Timestamp, megabytes: Double) {
+        memory.add(seconds: Double(time.nanosecondsSinceEpoch) / 1e9, value: megabytes)
+    }
+
     /// The report over everything added.
     public func build() -> PerformanceReport {
         let end = lastTime == Int64.min ? nil : lastTime
@@ -141,19 +162,37 @@ private struct AgentAccumulator: Sendable {
         if domain == nil { domain = event.labels[WireKey.agentDomain] }
     }
 
+    mutating func add(_ series: SeriesAggregate, lastSeen: Timestamp?) {
+        switch series.source {
+        case .event:
+            tasks &+= series.operation.count
+            failures &+= series.operation.errors
+            totalMilliseconds += series.operation.totalMilliseconds
+            if let lastSeen { lastActive = max(lastActive, lastSeen.nanosecondsSinceEpoch) }
+        case .gauge:
+            guard series.gauge.count > 0 else { return }
+            record(series.name, series.gauge.last, at: series.gauge.lastNanoseconds)
+        }
+        if name == nil { name = series.labels[WireKey.agentName] }
+        if domain == nil { domain = series.labels[WireKey.agentDomain] }
+    }
+
     mutating func add(_ sample: Sample, time: Int64?) {
-        let when = time ?? Int64.max
+        record(sample.name, sample.value, at: time ?? Int64.max)
+        if name == nil { name = sample.labels[WireKey.agentName] }
+        if domain == nil { domain = sample.labels[WireKey.agentDomain] }
+    }
+
+    private mutating func record(_ gauge: String, _ value: Double, at when: Int64) {
         func latest(_ slot: inout (value: Double, time: Int64)?, _ value: Double) {
             if slot == nil || when >= slot!.time { slot = (value, when) }
         }
-        switch sample.name {
-        case "workload_pct": latest(&workload, sample.value / 100)
-        case "queue_depth": latest(&queueDepth, sample.value)
-        case "cache_hit_rate": latest(&cacheHitRate, sample.value)
+        switch gauge {
+        case "workload_pct": latest(&workload, value / 100)
+        case "queue_depth": latest(&queueDepth, value)
+        case "cache_hit_rate": latest(&cacheHitRate, value)
         default: break
         }
-        if name == nil { name = sample.labels[WireKey.agentName] }
-        if domain == nil { domain = sample.labels[WireKey.agentDomain] }
     }
 
     func report(id: String, dataEnd: Int64?, configuration: HealthScoreConfiguration) -> AgentReport {

@@ -76,7 +76,7 @@ public struct LabelMatcher: Sendable, Hashable, CustomStringConvertible {
     var isPattern: Bool { compiled != nil }
 
     /// The exact value required, when the matcher is a plain equality (used to index rules by event name).
-    var exactValue: String? {
+    package var exactValue: String? {
         if case .equal(let value) = operation { return value }
         return nil
     }

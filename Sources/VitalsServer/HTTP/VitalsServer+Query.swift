@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import Vitals
+import VitalsAlerting
 import VitalsRules
 import VitalsStore
 
@@ -124,45 +125,30 @@ extension VitalsServer {
         return .json(QueryRendering.series(series))
     }
 
-    /// The analysis of the stored events of the range (all built-in rule packs), newest 200,000 events at most.
+    /// The analysis of the range from the store's buckets (events and gauges), with every built-in rule pack.
     private func report(_ request: Request) async throws -> Response {
         let parameters = try parameters(request)
         try parameters.reject(["by", "step", "sort", "status", "limit", "quantiles"], request, route: "/v1/report")
-        let format = try Self.reportFormat(parameters.format, accept: request.headers[.accept])
-        let rules: [Rule]
-        do {
-            rules = try RuleSet.combined(RulePacks.all)
-        } catch {
-            throw APIError(.internalServerError, "the built-in rule packs do not combine: \(error)")
+        guard parameters.subject == nil, parameters.matchers.isEmpty else {
+            throw QueryError("/v1/report covers the whole store: event=, metric= and label filters do not apply")
         }
+        let format = try Self.reportFormat(parameters.format, accept: request.headers[.accept])
         var options = ReportOptions()
         options.title = "Vitals report, \(parameters.range.from.rfc3339) to \(parameters.range.to.rfc3339)"
-        var builder = ReportBuilder(rules: rules, options: options)
-        var name: String?
-        if case .event(let event) = parameters.subject { name = event }
-        var cursor: StoredEvent.Cursor?
-        var loaded = 0
-        while loaded < Self.reportEventLimit {
-            let page = try await store.events(
-                EventQuery(
-                    name: name,
-                    range: parameters.range,
-                    matchers: parameters.matchers,
-                    order: .oldestFirst,
-                    limit: min(10_000, Self.reportEventLimit - loaded),
-                    after: cursor
-                )
-            )
-            for stored in page { builder.add(.event(stored.event)) }
-            loaded += page.count
-            guard let last = page.last, page.count == 10_000 else { break }
-            cursor = last.cursor
-        }
-        let text = builder.build().render(format)
+        let report = try await StoreAnalysis.report(
+            try Self.builtInRules.get(),
+            store: store,
+            range: parameters.range,
+            options: options
+        )
+        let text = report.render(format)
         return .bodyResponse(Array(text.utf8), contentType: Self.contentType(of: format))
     }
 
-    static let reportEventLimit = 200_000
+    /// Every built-in pack, parsed once.
+    static let builtInRules: Result<[Rule], APIError> = Result {
+        try RuleSet.combined(RulePacks.all)
+    }.mapError { APIError(.internalServerError, "the built-in rule packs do not combine: \($0)") }
 
     /// `format=` wins; else the `Accept` header (JSON, Markdown, HTML); else JSON.
     static func reportFormat(_ parameter: String?, accept: String?) throws(QueryError) -> ReportFormat {

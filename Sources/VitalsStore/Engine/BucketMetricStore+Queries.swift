@@ -198,3 +198,60 @@ extension EventStatistics: Mergeable {
 extension GaugeStatistics: Mergeable {
     package static var empty: GaugeStatistics { GaugeStatistics() }
 }
+
+extension BucketMetricStore {
+    /// The statistics of every event series named in `names` (every name when `nil`), each merged over
+    /// `range`: one entry per series that has data in the range, in no particular order.
+    ///
+    /// This is what rule evaluation over a store reads: one pass over the buckets, whatever the number of
+    /// rules and groups. Like every bucket query, the range is widened to whole minutes.
+    public func eventStatisticsBySeries(
+        names: Set<String>?,
+        range: TimeRange
+    ) async throws -> [(series: SeriesInfo, statistics: EventStatistics)] {
+        try await mergedBySeries(kind: .event, names: names, range: range) { level, ids, from, to in
+            try await self.backend.eventBuckets(level: level, seriesIDs: ids, from: from, to: to)
+        }
+    }
+
+    /// The statistics of every gauge series named in `names` (every name when `nil`), each merged over `range`.
+    public func gaugeStatisticsBySeries(
+        names: Set<String>?,
+        range: TimeRange
+    ) async throws -> [(series: SeriesInfo, statistics: GaugeStatistics)] {
+        try await mergedBySeries(kind: .gauge, names: names, range: range) { level, ids, from, to in
+            try await self.backend.gaugeBuckets(level: level, seriesIDs: ids, from: from, to: to)
+        }
+    }
+
+    private func mergedBySeries<S: Mergeable>(
+        kind: SeriesKind,
+        names: Set<String>?,
+        range: TimeRange,
+        read: (BucketLevel, [Int64], Int64, Int64) async throws -> [StoredBucket<S>]
+    ) async throws -> [(series: SeriesInfo, statistics: S)] {
+        try checkOpen()
+        guard range.from < range.to, let range = range.storablePart else { return [] }
+        var series = try await backend.listSeries(kind: kind, name: names?.count == 1 ? names?.first : nil)
+        if let names { series.removeAll { !names.contains($0.key.name) } }
+        let from = range.from.nanosecondsSinceEpoch
+        let to = range.to.nanosecondsSinceEpoch
+        // Series last seen a day before the range (or first seen after it) have no bucket in it, at any level.
+        let day = BucketLevel.day.nanoseconds
+        series.removeAll {
+            $0.lastSeen.nanosecondsSinceEpoch < from - day || $0.firstSeen.nanosecondsSinceEpoch >= to
+        }
+        guard !series.isEmpty else { return [] }
+        var infos: [Int64: SeriesInfo] = [:]
+        for info in series { infos[info.id] = info }
+        var merged: [Int64: S] = [:]
+        let segments = QueryPlanner.plan(ranges: [(from, to)], state: try await backend.state())
+        let ids = series.map(\.id)
+        for segment in segments {
+            for bucket in try await read(segment.level, ids, segment.from, segment.to) {
+                merged[bucket.seriesID, default: S.empty].merge(bucket.statistics)
+            }
+        }
+        return merged.compactMap { id, statistics in infos[id].map { ($0, statistics) } }
+    }
+}

@@ -152,3 +152,30 @@ private final class LockedRegistry: Sendable {
         state.withLock { body(&$0) }
     }
 }
+
+extension BucketMetricStore: StateStore {
+    public func putState(_ entries: [StateEntry]) async throws {
+        try checkOpen()
+        try await backend.putState(entries)
+    }
+
+    public func deleteState(kind: String, keys: [String]) async throws {
+        try checkOpen()
+        try await backend.deleteState(kind: kind, keys: keys)
+    }
+
+    public func loadState(kind: String) async throws -> [StateEntry] {
+        try checkOpen()
+        return try await backend.loadState(kind: kind)
+    }
+
+    public func acquireLease(name: String, holder: String, expires: Timestamp, now: Timestamp) async throws -> Bool {
+        try checkOpen()
+        return try await backend.acquireLease(name: name, holder: holder, expires: expires, now: now)
+    }
+
+    public func releaseLease(name: String, holder: String) async throws {
+        try checkOpen()
+        try await backend.releaseLease(name: name, holder: holder)
+    }
+}

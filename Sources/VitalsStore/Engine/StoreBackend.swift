@@ -87,7 +87,7 @@ package struct EventSpan: Sendable, Hashable {
 /// The storage primitives a database provides; ``BucketMetricStore`` builds the whole ``MetricStore`` on them,
 /// so that series identity, overflow, bucket merging, query planning and roll-up decisions are the same code
 /// for every backend.
-package protocol StoreBackend: Sendable {
+package protocol StoreBackend: StateStore {
     /// The stored series of one name.
     func loadSeries(kind: SeriesKind, name: String) async throws -> [(id: Int64, key: SeriesKey)]
 

@@ -46,6 +46,19 @@ public protocol MetricStore: Sendable {
     /// The series matching a query, with when they were first and last seen, sorted by kind, name and labels.
     func series(_ query: SeriesQuery) async throws -> [SeriesInfo]
 
+    /// The statistics of each event series named in `names` (every name when `nil`) merged over `range`, for
+    /// the series with data in it (what rule evaluation reads).
+    func eventStatisticsBySeries(
+        names: Set<String>?,
+        range: TimeRange
+    ) async throws -> [(series: SeriesInfo, statistics: EventStatistics)]
+
+    /// The statistics of each gauge series named in `names` (every name when `nil`) merged over `range`.
+    func gaugeStatisticsBySeries(
+        names: Set<String>?,
+        range: TimeRange
+    ) async throws -> [(series: SeriesInfo, statistics: GaugeStatistics)]
+
     /// Merges the minute buckets of every finished hour into hour buckets, and finished days into day buckets.
     func rollUp(now: Timestamp) async throws -> RollupReport
 

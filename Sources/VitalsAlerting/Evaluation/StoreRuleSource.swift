@@ -1,0 +1,104 @@
+import Vitals
+public import VitalsRules
+public import VitalsStore
+
+/// A store as a source of rule data: the merged bucket aggregates of its event and gauge series over a range.
+///
+/// Rules read buckets, never raw events (kept for 7 days only), so any range the buckets cover can be checked,
+/// and one evaluation costs one pass over the buckets whatever the number of rules and groups. Matchers and
+/// `by` see the series' labels; attributes that are not labels are not in the buckets, except the additive
+/// ones (tokens, `cost_usd`), whose sums are kept (`sum:ATTR`, and `avg:ATTR` per event).
+///
+/// ```swift
+/// let source = StoreRuleSource(store: store, range: .last(.seconds(3600)))
+/// let results = try await RuleEvaluator.evaluate(rules, over: source)
+/// ```
+public struct StoreRuleSource: RuleDataSource, Sendable {
+    /// The store.
+    public var store: any MetricStore
+    /// The data's time range.
+    public var range: TimeRange
+
+    /// A source over the series of `store` in `range`.
+    public init(store: any MetricStore, range: TimeRange) {
+        self.store = store
+        self.range = range
+    }
+
+    public func feed(_ evaluator: inout RuleEvaluator) async throws {
+        for series in try await aggregates(for: evaluator.rules) { evaluator.add(series) }
+    }
+
+    /// One aggregate per stored series that `rules` may read (every series when `rules` is `nil`), merged over
+    /// the range.
+    public func aggregates(for rules: [Rule]?) async throws -> [SeriesAggregate] {
+        try await aggregatesWithLastSeen(for: rules).map(\.series)
+    }
+
+    /// ``aggregates(for:)`` with the time each series last had data.
+    func aggregatesWithLastSeen(for rules: [Rule]?) async throws -> [(series: SeriesAggregate, lastSeen: Timestamp)] {
+        var aggregates: [(series: SeriesAggregate, lastSeen: Timestamp)] = []
+        if let names = Self.names(of: .event, in: rules) {
+            for (info, statistics) in try await store.eventStatisticsBySeries(names: names.all ? nil : names.exact, range: range) {
+                var attributes: [String: AttributeStatistics] = [:]
+                for (name, sum) in statistics.attributeSums {
+                    attributes[name] = AttributeStatistics(count: statistics.count, sum: sum)
+                }
+                aggregates.append((
+                    SeriesAggregate(
+                        source: .event,
+                        name: info.key.name,
+                        labels: info.key.labels,
+                        operation: OperationAggregate(
+                            count: statistics.count,
+                            errors: statistics.errors,
+                            timeouts: statistics.timeouts,
+                            durations: statistics.durations
+                        ),
+                        attributes: attributes,
+                        firstTime: range.from,
+                        lastTime: range.to
+                    ),
+                    info.lastSeen
+                ))
+            }
+        }
+        if let names = Self.names(of: .gauge, in: rules) {
+            for (info, statistics) in try await store.gaugeStatisticsBySeries(names: names.all ? nil : names.exact, range: range) {
+                aggregates.append((
+                    SeriesAggregate(
+                        source: .gauge,
+                        name: info.key.name,
+                        labels: info.key.labels,
+                        gauge: GaugeAggregate(
+                            count: statistics.count,
+                            sum: statistics.sum,
+                            min: statistics.min,
+                            max: statistics.max,
+                            last: statistics.last,
+                            lastNanoseconds: statistics.lastTime.nanosecondsSinceEpoch
+                        ),
+                        firstTime: range.from,
+                        lastTime: range.to
+                    ),
+                    info.lastSeen
+                ))
+            }
+        }
+        return aggregates
+    }
+
+    /// The names of `source` the rules read: `nil` when no rule reads that source, `all` when some rule's name
+    /// condition is not one exact name.
+    private static func names(of source: RuleSource, in rules: [Rule]?) -> (all: Bool, exact: Set<String>)? {
+        guard let rules else { return (true, []) }
+        var exact: Set<String> = []
+        var any = false
+        for rule in rules where rule.source == source {
+            any = true
+            guard let name = rule.nameMatcher.exactValue else { return (true, []) }
+            exact.insert(name)
+        }
+        return any ? (false, exact) : nil
+    }
+}
