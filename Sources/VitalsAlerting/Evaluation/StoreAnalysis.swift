@@ -13,7 +13,11 @@ public enum StoreAnalysis {
     public static func check(_ rules: [Rule], store: any MetricStore, range: TimeRange) async throws -> CheckReport {
         var evaluator = RuleEvaluator(rules: rules)
         try await StoreRuleSource(store: store, range: range).feed(&evaluator)
-        return CheckReport(results: evaluator.results(), eventCount: evaluator.eventCount, sampleCount: evaluator.sampleCount)
+        return CheckReport(
+            results: evaluator.results(),
+            eventCount: evaluator.eventCount,
+            sampleCount: evaluator.sampleCount
+        )
     }
 
     /// The performance report over the data of `range`: operations, agents, rules, bottlenecks and the memory

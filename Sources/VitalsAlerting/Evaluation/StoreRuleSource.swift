@@ -39,50 +39,60 @@ public struct StoreRuleSource: RuleDataSource, Sendable {
     func aggregatesWithLastSeen(for rules: [Rule]?) async throws -> [(series: SeriesAggregate, lastSeen: Timestamp)] {
         var aggregates: [(series: SeriesAggregate, lastSeen: Timestamp)] = []
         if let names = Self.names(of: .event, in: rules) {
-            for (info, statistics) in try await store.eventStatisticsBySeries(names: names.all ? nil : names.exact, range: range) {
+            for (info, statistics) in try await store.eventStatisticsBySeries(
+                names: names.all ? nil : names.exact,
+                range: range
+            ) {
                 var attributes: [String: AttributeStatistics] = [:]
                 for (name, sum) in statistics.attributeSums {
                     attributes[name] = AttributeStatistics(count: statistics.count, sum: sum)
                 }
-                aggregates.append((
-                    SeriesAggregate(
-                        source: .event,
-                        name: info.key.name,
-                        labels: info.key.labels,
-                        operation: OperationAggregate(
-                            count: statistics.count,
-                            errors: statistics.errors,
-                            timeouts: statistics.timeouts,
-                            durations: statistics.durations
+                aggregates.append(
+                    (
+                        SeriesAggregate(
+                            source: .event,
+                            name: info.key.name,
+                            labels: info.key.labels,
+                            operation: OperationAggregate(
+                                count: statistics.count,
+                                errors: statistics.errors,
+                                timeouts: statistics.timeouts,
+                                durations: statistics.durations
+                            ),
+                            attributes: attributes,
+                            firstTime: range.from,
+                            lastTime: range.to
                         ),
-                        attributes: attributes,
-                        firstTime: range.from,
-                        lastTime: range.to
-                    ),
-                    info.lastSeen
-                ))
+                        info.lastSeen
+                    )
+                )
             }
         }
         if let names = Self.names(of: .gauge, in: rules) {
-            for (info, statistics) in try await store.gaugeStatisticsBySeries(names: names.all ? nil : names.exact, range: range) {
-                aggregates.append((
-                    SeriesAggregate(
-                        source: .gauge,
-                        name: info.key.name,
-                        labels: info.key.labels,
-                        gauge: GaugeAggregate(
-                            count: statistics.count,
-                            sum: statistics.sum,
-                            min: statistics.min,
-                            max: statistics.max,
-                            last: statistics.last,
-                            lastNanoseconds: statistics.lastTime.nanosecondsSinceEpoch
+            for (info, statistics) in try await store.gaugeStatisticsBySeries(
+                names: names.all ? nil : names.exact,
+                range: range
+            ) {
+                aggregates.append(
+                    (
+                        SeriesAggregate(
+                            source: .gauge,
+                            name: info.key.name,
+                            labels: info.key.labels,
+                            gauge: GaugeAggregate(
+                                count: statistics.count,
+                                sum: statistics.sum,
+                                min: statistics.min,
+                                max: statistics.max,
+                                last: statistics.last,
+                                lastNanoseconds: statistics.lastTime.nanosecondsSinceEpoch
+                            ),
+                            firstTime: range.from,
+                            lastTime: range.to
                         ),
-                        firstTime: range.from,
-                        lastTime: range.to
-                    ),
-                    info.lastSeen
-                ))
+                        info.lastSeen
+                    )
+                )
             }
         }
         return aggregates
