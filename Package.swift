@@ -224,6 +224,18 @@ let package = Package(
         ),
         .testTarget(name: "VitalsFuzzTargetsTests", dependencies: ["VitalsFuzzTargets"]),
         .testTarget(
+            name: "VitalsAlertingTests",
+            dependencies: [
+                "VitalsAlerting",
+                "Vitals",
+                "VitalsRules",
+                "VitalsStore",
+                "VitalsSQLite",
+                "VitalsTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "VitalsCLITests",
             dependencies: [
                 "VitalsCLI",

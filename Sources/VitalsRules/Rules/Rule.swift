@@ -72,6 +72,9 @@ public struct Rule: Sendable, Hashable {
     public var windowMilliseconds: Double?
     /// How long a condition must hold before a live alert fires, in milliseconds (key `for`).
     public var pendingMilliseconds: Double?
+    /// How long a live alert keeps firing after its condition stops holding, in milliseconds (key
+    /// `keep_firing_for`), so that a flapping value does not resolve and fire again at every evaluation.
+    public var keepFiringMilliseconds: Double?
     /// What to do about a violation.
     public var recommendation: String?
     /// Where the rule was written.
@@ -91,6 +94,7 @@ public struct Rule: Sendable, Hashable {
         requireData: Bool = false,
         windowMilliseconds: Double? = nil,
         pendingMilliseconds: Double? = nil,
+        keepFiringMilliseconds: Double? = nil,
         recommendation: String? = nil,
         location: RuleLocation = RuleLocation(file: "<memory>", line: 0, column: 0)
     ) {
@@ -106,6 +110,7 @@ public struct Rule: Sendable, Hashable {
         self.requireData = requireData
         self.windowMilliseconds = windowMilliseconds
         self.pendingMilliseconds = pendingMilliseconds
+        self.keepFiringMilliseconds = keepFiringMilliseconds
         self.recommendation = recommendation
         self.location = location
     }
@@ -130,7 +135,8 @@ public struct Rule: Sendable, Hashable {
             && lhs.metric == rhs.metric && lhs.thresholds.map(\.severity) == rhs.thresholds.map(\.severity)
             && lhs.thresholds.map(\.threshold) == rhs.thresholds.map(\.threshold) && lhs.blocking == rhs.blocking
             && lhs.requireData == rhs.requireData && lhs.windowMilliseconds == rhs.windowMilliseconds
-            && lhs.pendingMilliseconds == rhs.pendingMilliseconds && lhs.recommendation == rhs.recommendation
+            && lhs.pendingMilliseconds == rhs.pendingMilliseconds
+            && lhs.keepFiringMilliseconds == rhs.keepFiringMilliseconds && lhs.recommendation == rhs.recommendation
     }
 
     public func hash(into hasher: inout Hasher) {

@@ -7,7 +7,7 @@ struct RuleFileParser {
     static let topLevelKeys = ["name", "description", "rules"]
     static let ruleKeys = [
         "name", "description", "match", "by", "metric", "window", "thresholds", "blocking", "for",
-        "require_data", "recommendation",
+        "keep_firing_for", "require_data", "recommendation",
     ]
 
     let yaml: String
@@ -133,6 +133,9 @@ struct RuleFileParser {
             windowMilliseconds: try fields["window"].map { pair throws(RuleError) in try duration(pair.value, "window")
             },
             pendingMilliseconds: try fields["for"].map { pair throws(RuleError) in try duration(pair.value, "for") },
+            keepFiringMilliseconds: try fields["keep_firing_for"].map { pair throws(RuleError) in
+                try duration(pair.value, "keep_firing_for")
+            },
             recommendation: try fields["recommendation"].map { pair throws(RuleError) in
                 try string(pair.value, "recommendation")
             },

@@ -1,0 +1,219 @@
+public import Vitals
+
+/// Turns alerts into notifications with Alertmanager's noise control: routing, grouping (`group_by`,
+/// `group_wait`, `group_interval`), repeats (`repeat_interval`), silences, inhibition and acknowledgements.
+///
+/// Call ``tick(alerts:silences:at:)`` often (every second); it returns what to send now. Its state (what
+/// each group has told its receiver) is kept in the store, so that after a restart an alert already notified
+/// is not notified again.
+///
+/// ```swift
+/// var dispatcher = Dispatcher(route: route, externalURL: "http://vitals:8080", groups: restored)
+/// let notifications = dispatcher.tick(alerts: engine.alerts.values, silences: silences, at: .now())
+/// try await delivery.enqueue(notifications)
+/// ```
+public struct Dispatcher: Sendable {
+    /// The routing tree.
+    public var route: Route
+    /// Inhibitions.
+    public var inhibitRules: [InhibitRule]
+    /// The server's external URL, put in notifications.
+    public var externalURL: String
+    /// What each notification group has told its receiver, by group key.
+    public private(set) var groups: [String: NotificationGroup]
+
+    /// Creates a dispatcher resuming from `groups` (as kept in the store).
+    public init(
+        route: Route,
+        inhibitRules: [InhibitRule] = [.criticalMutesLower],
+        externalURL: String,
+        groups: [NotificationGroup] = []
+    ) {
+        self.route = route
+        self.inhibitRules = inhibitRules
+        self.externalURL = externalURL
+        self.groups = Dictionary(groups.map { ($0.key, $0) }, uniquingKeysWith: { $1 })
+    }
+
+    /// Why an alert sends nothing at `now`, if it does not: the silence's id, or the muting alert's fingerprint.
+    public func mutedReason(_ alert: Alert, among alerts: [Alert], silences: [Silence], at now: Timestamp) -> String? {
+        let labels = alert.labels
+        if let silence = silences.first(where: { $0.silences(labels, at: now) }) { return "silenced by \(silence.id)" }
+        if let source = inhibitor(of: alert, among: alerts) { return "inhibited by \(source.fingerprint)" }
+        return nil
+    }
+
+    /// What to send at `now`, and which groups changed (to persist) or went away.
+    public mutating func tick(
+        alerts: some Collection<Alert>,
+        silences: [Silence],
+        at now: Timestamp
+    ) -> (notifications: [Notification], changed: Set<String>, removed: Set<String>) {
+        let all = Array(alerts)
+        let byFingerprint = Dictionary(all.map { ($0.fingerprint, $0) }, uniquingKeysWith: { $1 })
+        let active = silences.filter { $0.isActive(at: now) }
+        var members: [String: [Alert]] = [:]
+        var templates: [String: NotificationGroup] = [:]
+        for alert in all where alert.state != .pending {
+            let labels = alert.labels
+            for (id, route) in route.destinations(for: labels) {
+                let groupLabels = Self.groupLabels(labels, by: route.groupBy)
+                let key =
+                    id + ":"
+                    + groupLabels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+                members[key, default: []].append(alert)
+                if templates[key] == nil {
+                    templates[key] = NotificationGroup(
+                        key: key,
+                        receiver: route.receiver,
+                        labels: groupLabels,
+                        route: route
+                    )
+                }
+            }
+        }
+        var notifications: [Notification] = []
+        var changed: Set<String> = []
+        var removed: Set<String> = []
+        for key in Set(members.keys).union(groups.keys) {
+            let alerts = members[key] ?? []
+            guard var group = groups[key] ?? templates[key] else { continue }
+            if let template = templates[key] { group.settings = template.settings }
+            let muted = Set(
+                alerts.filter { alert in
+                    active.contains { $0.silences(alert.labels, at: now) } || inhibitor(of: alert, among: all) != nil
+                }.map(\.fingerprint)
+            )
+            let firing = alerts.filter { $0.state == .firing && !muted.contains($0.fingerprint) }
+            // Resolved alerts this group told as firing, and those that went away altogether, are told resolved;
+            // one still firing elsewhere (its severity moved it to another route) is just no longer this group's.
+            let present = Set(alerts.map(\.fingerprint))
+            let resolved =
+                alerts.filter { $0.state == .resolved && group.notified[$0.fingerprint] != nil }
+                + group.notified.keys.filter { !present.contains($0) && byFingerprint[$0]?.state != .firing }
+                .compactMap { group.lastSent[$0] }.map {
+                    var gone = $0
+                    gone.state = .resolved
+                    gone.resolvedAt = gone.resolvedAt ?? now
+                    return gone
+                }
+            if groups[key] == nil {
+                guard !firing.isEmpty else { continue }
+                group.nextFlush = now.adding(milliseconds: group.settings.groupWaitMilliseconds)
+                groups[key] = group
+                changed.insert(key)
+                continue
+            }
+            let news = firing.contains { group.notified[$0.fingerprint] != $0.severity }
+            let repeatDue =
+                firing.contains { !$0.isAcknowledged(at: now) }
+                && group.lastNotified.map { now.milliseconds(since: $0) >= group.settings.repeatIntervalMilliseconds }
+                    ?? true
+            var flushed = false
+            if now >= group.nextFlush, news || !resolved.isEmpty || repeatDue {
+                flushed = true
+                group.sequence += 1
+                let snapshots =
+                    firing.sorted { $0.fingerprint < $1.fingerprint }.map { $0.snapshot() }
+                    + resolved.sorted { $0.fingerprint < $1.fingerprint }.map { $0.snapshot() }
+                notifications.append(
+                    Notification(
+                        id: "\(group.receiver)/\(key)/\(group.sequence)",
+                        receiver: group.receiver,
+                        groupKey: key,
+                        groupLabels: group.labels,
+                        alerts: snapshots,
+                        externalURL: externalURL,
+                        createdAt: now
+                    )
+                )
+                group.notified = Dictionary(firing.map { ($0.fingerprint, $0.severity) }, uniquingKeysWith: { $1 })
+                group.lastSent = Dictionary(firing.map { ($0.fingerprint, $0) }, uniquingKeysWith: { $1 })
+                group.lastNotified = now
+                group.nextFlush = now.adding(milliseconds: group.settings.groupIntervalMilliseconds)
+                changed.insert(key)
+            }
+            // A group goes away once it has nothing left to tell and has had its chance to (group_wait).
+            // Kept until its next flush time even when empty, so that a flapping alert cannot start a new group
+            // (with only group_wait) right after being told resolved.
+            if group.notified.isEmpty && firing.isEmpty && now >= group.nextFlush && !flushed {
+                groups[key] = nil
+                removed.insert(key)
+                changed.remove(key)
+            } else {
+                groups[key] = group
+            }
+        }
+        return (notifications, changed, removed)
+    }
+
+    /// The firing alert that inhibits `alert`, if any.
+    private func inhibitor(of alert: Alert, among alerts: [Alert]) -> Alert? {
+        let labels = alert.labels
+        for rule in inhibitRules where rule.target.allSatisfy({ $0.matches(labels[$0.name]) }) {
+            for source in alerts where source.state == .firing && source.fingerprint != alert.fingerprint {
+                let sourceLabels = source.labels
+                guard rule.source.allSatisfy({ $0.matches(sourceLabels[$0.name]) }) else { continue }
+                let equal = rule.equal ?? Array(source.group.keys)
+                guard !equal.isEmpty, equal.allSatisfy({ sourceLabels[$0] != nil && sourceLabels[$0] == labels[$0] })
+                else { continue }
+                return source
+            }
+        }
+        return nil
+    }
+
+    static func groupLabels(_ labels: [String: String], by keys: [String]) -> [String: String] {
+        if keys.contains("...") { return labels }
+        var result: [String: String] = [:]
+        for key in keys { if let value = labels[key] { result[key] = value } }
+        return result
+    }
+}
+
+/// One notification group (route and values of its `group_by` labels) and what it last told its receiver.
+public struct NotificationGroup: Sendable, Hashable, Codable {
+    /// The route's position and the group labels.
+    public var key: String
+    /// The receiver's name.
+    public var receiver: String
+    /// The values of the route's `group_by` labels.
+    public var labels: [String: String]
+    /// The timing of the group's route.
+    public var settings: Settings
+    /// When the group may send next.
+    public var nextFlush: Timestamp
+    /// When it last sent.
+    public var lastNotified: Timestamp?
+    /// How many notifications it has made.
+    public var sequence: Int
+    /// The severity last told as firing, by fingerprint.
+    public var notified: [String: String]
+    /// The alerts last told as firing (to tell them resolved should they vanish).
+    public var lastSent: [String: Alert]
+
+    /// A group's timing, from its route.
+    public struct Settings: Sendable, Hashable, Codable {
+        /// `group_wait`.
+        public var groupWaitMilliseconds: Double
+        /// `group_interval`.
+        public var groupIntervalMilliseconds: Double
+        /// `repeat_interval`.
+        public var repeatIntervalMilliseconds: Double
+    }
+
+    init(key: String, receiver: String, labels: [String: String], route: Route) {
+        self.key = key
+        self.receiver = receiver
+        self.labels = labels
+        self.settings = Settings(
+            groupWaitMilliseconds: route.groupWaitMilliseconds,
+            groupIntervalMilliseconds: route.groupIntervalMilliseconds,
+            repeatIntervalMilliseconds: route.repeatIntervalMilliseconds
+        )
+        self.nextFlush = Timestamp(nanosecondsSinceEpoch: 0)
+        self.sequence = 0
+        self.notified = [:]
+        self.lastSent = [:]
+    }
+}

@@ -1,0 +1,355 @@
+import Foundation
+public import Logging
+public import ServiceLifecycle
+public import Vitals
+import VitalsRules
+public import VitalsStore
+
+/// The watcher of `vitals serve`: evaluates the rules against the store every interval, keeps the alerts'
+/// lifecycle, and hands the dispatcher's notifications to the delivery — on one server among all those that
+/// share a database (a lease in the store; another takes over when the holder stops renewing it).
+///
+/// Everything that must survive a restart or a change of leader is in the store: alerts (with their pending
+/// start and what was notified), notification groups, silences and acknowledgements. Silences and
+/// acknowledgements may be written by any server; the leader reads them every tick.
+///
+/// ```swift
+/// let alerting = AlertingService(configuration: configuration, store: store, state: store, sink: delivery)
+/// let group = ServiceGroup(services: [alerting, delivery, server], logger: logger)
+/// ```
+public actor AlertingService: Service {
+    /// State kinds in the store.
+    enum Kind {
+        static let alert = "alert"
+        static let group = "notification-group"
+        static let silence = "silence"
+        static let acknowledgement = "acknowledgement"
+    }
+
+    /// The lease that elects the evaluating server.
+    static let leaseName = "alerting"
+
+    public nonisolated let configuration: AlertingConfiguration
+    private let store: any MetricStore
+    private let state: any StateStore
+    private let sink: any NotificationSink
+    private let logger: Logger
+    private let now: @Sendable () -> Timestamp
+    /// This server's name in the lease.
+    public nonisolated let instance: String
+
+    private var engine: AlertEngine?
+    private var dispatcher: Dispatcher?
+    private var silences: [Silence] = []
+    private var lastEvaluation: Timestamp?
+    private var statuses: [String: RuleStatus] = [:]
+    private var evaluationMilliseconds: Double?
+    private var evaluations = 0
+    private var evaluationFailures = 0
+
+    /// Creates the service.
+    ///
+    /// - Parameters:
+    ///   - configuration: Rules, interval, routing.
+    ///   - store: The metrics the rules read.
+    ///   - state: Where alerts, groups, silences and acknowledgements are kept (usually the same store).
+    ///   - sink: Where notifications go (the delivery's outbox).
+    ///   - now: The wall-clock time; injected by tests.
+    ///   - logger: Where evaluations and failures are logged.
+    public init(
+        configuration: AlertingConfiguration,
+        store: any MetricStore,
+        state: any StateStore,
+        sink: any NotificationSink,
+        now: @escaping @Sendable () -> Timestamp = { Timestamp.now() },
+        logger: Logger = Logger(label: "vitals.alerting")
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.state = state
+        self.sink = sink
+        self.now = now
+        self.logger = logger
+        self.instance = "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(UUID().uuidString.prefix(8))"
+        for rule in configuration.rules {
+            statuses[rule.name] = RuleStatus(rule: rule, alerts: [:])
+        }
+    }
+
+    /// Ticks about once a second (evaluating when the interval has passed) until graceful shutdown; then
+    /// gives the lease up so another server takes over at once.
+    public func run() async throws {
+        let tick = min(Duration.seconds(1), configuration.evaluationInterval / 4)
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    await self.tick()
+                    try await Task.sleep(for: tick)
+                }
+            }
+        } catch is CancellationError {}
+        if engine != nil { try? await state.releaseLease(name: Self.leaseName, holder: instance) }
+    }
+
+    /// One step: renew or take the lease, evaluate when due, dispatch. Failures are logged, never thrown.
+    public func tick() async {
+        let now = now()
+        do {
+            let ttl = Double(configuration.evaluationInterval.nanoseconds) / 1e6 * 1.5
+            let leader = try await state.acquireLease(
+                name: Self.leaseName,
+                holder: instance,
+                expires: now.adding(milliseconds: max(ttl, 3_000)),
+                now: now
+            )
+            guard leader else {
+                if engine != nil { logger.info("alerting: another server holds the lease; standing by") }
+                engine = nil
+                dispatcher = nil
+                return
+            }
+            if engine == nil { try await resume() }
+            silences = try await load(Silence.self, Self.Kind.silence)
+            try await applyAcknowledgements(now)
+            if lastEvaluation.map({
+                now.milliseconds(since: $0) >= Double(configuration.evaluationInterval.nanoseconds) / 1e6
+            }) ?? true {
+                try await evaluate(at: now)
+            }
+            try await dispatch(at: now)
+        } catch {
+            logger.error("alerting: \(error)")
+        }
+    }
+
+    /// Evaluates every rule over its window ending at `now` and applies the results to the alerts.
+    public func evaluate(at now: Timestamp) async throws {
+        guard var engine else { return }
+        let started = ContinuousClock.now
+        var byWindow: [Int64: [Rule]] = [:]
+        for rule in configuration.rules {
+            let window = rule.windowMilliseconds.map { Int64($0 * 1e6) } ?? configuration.defaultWindow.nanoseconds
+            byWindow[max(60_000_000_000, window), default: []].append(rule)
+        }
+        var results: [RuleResult] = []
+        var evaluated: [Rule] = []
+        for (window, rules) in byWindow.sorted(by: { $0.key < $1.key }) {
+            let partStart = ContinuousClock.now
+            let range = TimeRange(from: Timestamp(nanosecondsSinceEpoch: now.nanosecondsSinceEpoch - window), to: now)
+            do {
+                var evaluator = RuleEvaluator(rules: rules)
+                try await StoreRuleSource(store: store, range: range).feed(&evaluator)
+                results += evaluator.results()
+                evaluated += rules
+                let milliseconds = Self.milliseconds(ContinuousClock.now - partStart)
+                for rule in rules {
+                    statuses[rule.name]?.lastEvaluation = now
+                    statuses[rule.name]?.durationMilliseconds = milliseconds
+                    statuses[rule.name]?.error = nil
+                }
+            } catch {
+                evaluationFailures += 1
+                logger.error(
+                    "alerting: evaluating \(rules.count) rules over \(window / 1_000_000_000)s failed: \(error)"
+                )
+                for rule in rules { statuses[rule.name]?.error = "\(error)" }
+            }
+        }
+        let (changed, removed) = engine.apply(results, rules: evaluated, at: now)
+        self.engine = engine
+        try await persist(changed: changed, removed: removed)
+        lastEvaluation = now
+        evaluations += 1
+        evaluationMilliseconds = Self.milliseconds(ContinuousClock.now - started)
+        for name in statuses.keys { statuses[name]?.alerts = [:] }
+        for alert in engine.alerts.values { statuses[alert.rule]?.alerts[alert.state, default: 0] += 1 }
+    }
+
+    /// Hands what the dispatcher says is due at `now` to the sink, then records it.
+    public func dispatch(at now: Timestamp) async throws {
+        guard let engine, var dispatcher else { return }
+        let (notifications, changed, removed) = dispatcher.tick(
+            alerts: engine.alerts.values,
+            silences: silences,
+            at: now
+        )
+        if !notifications.isEmpty { try await sink.enqueue(notifications) }
+        self.dispatcher = dispatcher
+        let encoder = JSONEncoder()
+        var entries: [StateEntry] = []
+        for key in changed {
+            if let group = dispatcher.groups[key] {
+                entries.append(StateEntry(kind: Self.Kind.group, key: key, body: Array(try encoder.encode(group))))
+            }
+        }
+        try await state.putState(entries)
+        try await state.deleteState(kind: Self.Kind.group, keys: Array(removed))
+    }
+
+    // MARK: The API's operations (any server; they read and write the store)
+
+    /// Every alert, from memory on the evaluating server and from the store on the others, with why it is
+    /// muted when it is.
+    public func alerts() async throws -> [(alert: Alert, muted: String?)] {
+        let now = now()
+        let alerts = try await currentAlerts()
+        let silences = try await load(Silence.self, Self.Kind.silence)
+        let acknowledgements = try await acknowledgementsByFingerprint()
+        let muting = Dispatcher(route: configuration.route, inhibitRules: configuration.inhibitRules, externalURL: "")
+        return alerts.map { alert in
+            var alert = alert
+            if let acknowledgement = acknowledgements[alert.fingerprint] { alert.acknowledgement = acknowledgement }
+            return (alert, muting.mutedReason(alert, among: alerts, silences: silences, at: now))
+        }.sorted { ($0.alert.rule, $0.alert.fingerprint) < ($1.alert.rule, $1.alert.fingerprint) }
+    }
+
+    /// Acknowledges an active alert until it resolves or `expires`.
+    ///
+    /// - Throws: ``AlertingError`` when there is no active alert with that fingerprint.
+    public func acknowledge(
+        _ fingerprint: String,
+        author: String,
+        comment: String,
+        expires: Timestamp?
+    ) async throws -> Acknowledgement {
+        let alerts = try await currentAlerts()
+        guard alerts.contains(where: { $0.fingerprint == fingerprint && $0.state != .resolved }) else {
+            throw AlertingError("no active alert has the fingerprint \(fingerprint)")
+        }
+        let acknowledgement = Acknowledgement(author: author, comment: comment, at: now(), expires: expires)
+        try await state.putState([
+            StateEntry(
+                kind: Self.Kind.acknowledgement,
+                key: fingerprint,
+                body: Array(try JSONEncoder().encode(acknowledgement))
+            )
+        ])
+        if var engine, engine.acknowledge(fingerprint, acknowledgement) { self.engine = engine }
+        return acknowledgement
+    }
+
+    /// The silences, expired ones included (until a day after their end).
+    public func listSilences() async throws -> [Silence] {
+        try await load(Silence.self, Self.Kind.silence).sorted { $0.startsAt < $1.startsAt }
+    }
+
+    /// Adds a silence (an `id` is made when it has none).
+    public func addSilence(_ silence: Silence) async throws -> Silence {
+        var silence = silence
+        if silence.id.isEmpty { silence.id = UUID().uuidString.lowercased() }
+        try silence.validate()
+        try await state.putState([
+            StateEntry(kind: Self.Kind.silence, key: silence.id, body: Array(try JSONEncoder().encode(silence)))
+        ])
+        if engine != nil { silences = try await load(Silence.self, Self.Kind.silence) }
+        return silence
+    }
+
+    /// Removes a silence; `false` when there is none with that id.
+    public func removeSilence(_ id: String) async throws -> Bool {
+        let existing = try await state.loadState(kind: Self.Kind.silence)
+        guard existing.contains(where: { $0.key == id }) else { return false }
+        try await state.deleteState(kind: Self.Kind.silence, keys: [id])
+        silences.removeAll { $0.id == id }
+        return true
+    }
+
+    /// The loaded rules with their latest evaluation (on the evaluating server).
+    public func ruleStatuses() -> [RuleStatus] {
+        configuration.rules.compactMap { statuses[$0.name] }
+    }
+
+    /// Figures for `/metrics`: whether this server evaluates, evaluations, failures, the last one's duration,
+    /// and alerts by state.
+    public func metrics() -> (
+        leader: Bool, evaluations: Int, failures: Int, lastMilliseconds: Double?, alerts: [AlertState: Int]
+    ) {
+        var alerts: [AlertState: Int] = [:]
+        for alert in engine?.alerts.values ?? [:].values { alerts[alert.state, default: 0] += 1 }
+        return (engine != nil, evaluations, evaluationFailures, evaluationMilliseconds, alerts)
+    }
+
+    // MARK: Private
+
+    private func currentAlerts() async throws -> [Alert] {
+        if let engine { return Array(engine.alerts.values) }
+        return try await load(Alert.self, Self.Kind.alert)
+    }
+
+    /// Becomes the evaluating server: reads alerts and groups back from the store.
+    private func resume() async throws {
+        let alerts = try await load(Alert.self, Self.Kind.alert)
+        let groups = try await load(NotificationGroup.self, Self.Kind.group)
+        var engine = AlertEngine(alerts: alerts)
+        let retired = engine.retire(keeping: Set(configuration.rules.map(\.name)), at: now())
+        self.engine = engine
+        try await persist(changed: retired, removed: [])
+        dispatcher = Dispatcher(
+            route: configuration.route,
+            inhibitRules: configuration.inhibitRules,
+            externalURL: configuration.externalURL,
+            groups: groups
+        )
+        lastEvaluation = nil
+        logger.info("alerting: this server evaluates now (\(alerts.count) alerts, \(groups.count) groups restored)")
+    }
+
+    private func applyAcknowledgements(_ now: Timestamp) async throws {
+        guard var engine else { return }
+        let acknowledgements = try await acknowledgementsByFingerprint()
+        var stale: [String] = []
+        for (fingerprint, acknowledgement) in acknowledgements {
+            guard let alert = engine.alerts[fingerprint], alert.state != .resolved else {
+                stale.append(fingerprint)
+                continue
+            }
+            if alert.acknowledgement != acknowledgement { _ = engine.acknowledge(fingerprint, acknowledgement) }
+        }
+        self.engine = engine
+        // An acknowledgement ends with its alert.
+        try await state.deleteState(kind: Self.Kind.acknowledgement, keys: stale)
+    }
+
+    private func acknowledgementsByFingerprint() async throws -> [String: Acknowledgement] {
+        let decoder = JSONDecoder()
+        var result: [String: Acknowledgement] = [:]
+        for entry in try await state.loadState(kind: Self.Kind.acknowledgement) {
+            if let acknowledgement = try? decoder.decode(Acknowledgement.self, from: Data(entry.body)) {
+                result[entry.key] = acknowledgement
+            }
+        }
+        return result
+    }
+
+    private func persist(changed: Set<String>, removed: Set<String>) async throws {
+        guard let engine else { return }
+        let encoder = JSONEncoder()
+        var entries: [StateEntry] = []
+        for fingerprint in changed {
+            if let alert = engine.alerts[fingerprint] {
+                entries.append(
+                    StateEntry(kind: Self.Kind.alert, key: fingerprint, body: Array(try encoder.encode(alert)))
+                )
+            }
+        }
+        try await state.putState(entries)
+        try await state.deleteState(kind: Self.Kind.alert, keys: Array(removed))
+    }
+
+    /// Entries of `kind` decoded as `T`; unreadable ones are logged and skipped.
+    private func load<T: Decodable>(_ type: T.Type, _ kind: String) async throws -> [T] {
+        let decoder = JSONDecoder()
+        return try await state.loadState(kind: kind).compactMap { entry in
+            do {
+                return try decoder.decode(T.self, from: Data(entry.body))
+            } catch {
+                logger.error("alerting: stored \(kind) \(entry.key) is unreadable and ignored: \(error)")
+                return nil
+            }
+        }
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15
+    }
+}
