@@ -107,7 +107,7 @@ public struct Alert: Sendable, Hashable, Codable {
             status: state == .resolved ? .resolved : .firing,
             labels: labels,
             annotations: annotations,
-            startsAt: firingSince ?? activeSince,
+            startsAt: activeSince,
             endsAt: state == .resolved ? resolvedAt : nil,
             value: value
         )

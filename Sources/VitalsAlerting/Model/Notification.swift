@@ -18,7 +18,7 @@ public struct AlertSnapshot: Sendable, Hashable, Codable {
     public var labels: [String: String]
     /// `summary`, `description`, `recommendation`, `value` and `threshold`, when known.
     public var annotations: [String: String]
-    /// When the alert started firing (its pending start for alerts restored from the store).
+    /// When the condition started holding (the pending start, as Prometheus sends it).
     public var startsAt: Timestamp
     /// When it resolved; `nil` while firing.
     public var endsAt: Timestamp?
@@ -54,7 +54,7 @@ public struct AlertSnapshot: Sendable, Hashable, Codable {
 ///
 /// Built by the dispatcher (grouping, repeats, silences, inhibition, acknowledgements), then queued in the
 /// durable outbox and delivered at least once; ``id`` is unique, so a delivered notification is never sent again.
-public struct Notification: Sendable, Hashable, Codable {
+public struct AlertNotification: Sendable, Hashable, Codable {
     /// Unique identity: receiver, group key and sequence number within the group.
     public var id: String
     /// The receiver's name in the configuration.

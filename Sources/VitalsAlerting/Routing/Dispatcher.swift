@@ -48,7 +48,7 @@ public struct Dispatcher: Sendable {
         alerts: some Collection<Alert>,
         silences: [Silence],
         at now: Timestamp
-    ) -> (notifications: [Notification], changed: Set<String>, removed: Set<String>) {
+    ) -> (notifications: [AlertNotification], changed: Set<String>, removed: Set<String>) {
         let all = Array(alerts)
         let byFingerprint = Dictionary(all.map { ($0.fingerprint, $0) }, uniquingKeysWith: { $1 })
         let active = silences.filter { $0.isActive(at: now) }
@@ -72,7 +72,7 @@ public struct Dispatcher: Sendable {
                 }
             }
         }
-        var notifications: [Notification] = []
+        var notifications: [AlertNotification] = []
         var changed: Set<String> = []
         var removed: Set<String> = []
         for key in Set(members.keys).union(groups.keys) {
@@ -100,9 +100,7 @@ public struct Dispatcher: Sendable {
             if groups[key] == nil {
                 guard !firing.isEmpty else { continue }
                 group.nextFlush = now.adding(milliseconds: group.settings.groupWaitMilliseconds)
-                groups[key] = group
                 changed.insert(key)
-                continue
             }
             let news = firing.contains { group.notified[$0.fingerprint] != $0.severity }
             let repeatDue =
@@ -117,7 +115,7 @@ public struct Dispatcher: Sendable {
                     firing.sorted { $0.fingerprint < $1.fingerprint }.map { $0.snapshot() }
                     + resolved.sorted { $0.fingerprint < $1.fingerprint }.map { $0.snapshot() }
                 notifications.append(
-                    Notification(
+                    AlertNotification(
                         id: "\(group.receiver)/\(key)/\(group.sequence)",
                         receiver: group.receiver,
                         groupKey: key,

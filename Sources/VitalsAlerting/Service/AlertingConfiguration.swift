@@ -37,7 +37,7 @@ public struct AlertingConfiguration: Sendable {
 /// Where the dispatcher's notifications go: the durable outbox of the delivery (or a test's collector).
 public protocol NotificationSink: Sendable {
     /// Takes notifications for delivery; durable when it returns.
-    func enqueue(_ notifications: [Notification]) async throws
+    func enqueue(_ notifications: [AlertNotification]) async throws
 }
 
 /// The outcome of a rule's latest evaluation, for `GET /v1/rules`.
