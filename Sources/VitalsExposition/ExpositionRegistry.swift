@@ -91,7 +91,7 @@ public final class ExpositionRegistry: Sendable {
     ///
     /// - Parameter format: The text format; pick it with ``ExpositionFormat/init(accept:)``.
     /// - Returns: The response body, UTF-8.
-    public func render(_ format: ExpositionFormat) -> [UInt8] {
+    public func render(_ format: ExpositionFormat, extra: [ExtraMetric] = []) -> [UInt8] {
         // Written straight into the result's storage, sized from the last render with room to grow; a render that
         // outgrows it moves to the writer's own buffer and is copied once.
         let last = lastRenderSize.load(ordering: .relaxed)
@@ -103,6 +103,7 @@ public final class ExpositionRegistry: Sendable {
                 state.samples.render(into: &writer)
             }
             server.render(into: &writer)
+            for metric in extra { metric.render(into: &writer) }
             ProcessMetrics.render(into: &writer)
             writer.finish()
             lastRenderSize.store(writer.count, ordering: .relaxed)

@@ -2,6 +2,7 @@ public import Hummingbird
 public import Logging
 import Synchronization
 import Vitals
+public import VitalsAlerting
 public import VitalsExposition
 public import VitalsStore
 
@@ -31,6 +32,8 @@ public final class VitalsServer: Sendable {
     let ingestBudget: IngestBudget
     let verifier: TokenVerifier
     let startedAt = ContinuousClock.now
+    /// The watcher, when alerting is configured: the alert, silence and rule routes answer through it.
+    let alerting: AlertingService?
     private let shuttingDown = Atomic<Bool>(false)
 
     /// Creates a server over an open store.
@@ -41,14 +44,17 @@ public final class VitalsServer: Sendable {
     ///   - extraChecks: Health checks registered in code, beside the database's and the configured ones.
     ///   - httpProber: What answers the configured `http:` health checks (`VitalsHTTPProbe` has one); without
     ///     it those checks report that no prober is wired.
+    ///   - alerting: The watcher whose alerts, silences and rules the API serves (the caller runs it).
     ///   - logger: Where the server logs.
     public init(
         configuration: ServerConfiguration,
         store: any MetricStore,
         extraChecks: [HealthCheck] = [],
         httpProber: (any HTTPProber)? = nil,
+        alerting: AlertingService? = nil,
         logger: Logger = Logger(label: "vitals.server")
     ) {
+        self.alerting = alerting
         self.configuration = configuration
         self.store = store
         self.logger = logger
@@ -70,7 +76,8 @@ public final class VitalsServer: Sendable {
     /// The paths the server answers (documented in `openapi.yaml`; a test keeps the two equal).
     public static let routes: Set<String> = [
         "/v1/events", "/v1/stats", "/v1/timeseries", "/v1/series", "/v1/report", "/metrics", "/health",
-        "/health/live", "/health/ready",
+        "/health/live", "/health/ready", "/v1/alerts", "/v1/alerts/{fingerprint}/ack", "/v1/silences",
+        "/v1/silences/{id}", "/v1/rules",
     ]
 
     /// Whether graceful shutdown has begun (readiness answers 503 from then on).
@@ -94,6 +101,7 @@ public final class VitalsServer: Sendable {
         router.add(middleware: AccessMiddleware(verifier: verifier))
         addIngestRoutes(to: router)
         addQueryRoutes(to: router)
+        addAlertRoutes(to: router)
         addHealthRoutes(to: router)
         addMetricsRoutes(to: router)
         return router

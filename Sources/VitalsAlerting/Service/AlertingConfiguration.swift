@@ -38,6 +38,38 @@ public struct AlertingConfiguration: Sendable {
 public protocol NotificationSink: Sendable {
     /// Takes notifications for delivery; durable when it returns.
     func enqueue(_ notifications: [AlertNotification]) async throws
+    /// What each receiver has been through, for `/metrics`.
+    func figures() async -> [ReceiverFigures]
+}
+
+extension NotificationSink {
+    public func figures() async -> [ReceiverFigures] { [] }
+}
+
+/// The delivery's counts for one receiver.
+public struct ReceiverFigures: Sendable, Hashable {
+    /// The receiver's name.
+    public var receiver: String
+    /// Notifications delivered.
+    public var sent: Int
+    /// Attempts that failed (each retry counts).
+    public var failed: Int
+    /// Notifications held back by the hourly cap.
+    public var heldBack: Int
+    /// Notifications given up on (a permanent error, or too old).
+    public var dropped: Int
+    /// Whether the receiver's circuit breaker is open.
+    public var breakerOpen: Bool
+
+    /// Creates figures.
+    public init(receiver: String, sent: Int, failed: Int, heldBack: Int, dropped: Int, breakerOpen: Bool) {
+        self.receiver = receiver
+        self.sent = sent
+        self.failed = failed
+        self.heldBack = heldBack
+        self.dropped = dropped
+        self.breakerOpen = breakerOpen
+    }
 }
 
 /// The outcome of a rule's latest evaluation, for `GET /v1/rules`.

@@ -269,6 +269,9 @@ public actor AlertingService: Service {
         return (engine != nil, evaluations, evaluationFailures, evaluationMilliseconds, alerts)
     }
 
+    /// The delivery's figures per receiver.
+    public func receiverFigures() async -> [ReceiverFigures] { await sink.figures() }
+
     // MARK: Private
 
     private func currentAlerts() async throws -> [Alert] {

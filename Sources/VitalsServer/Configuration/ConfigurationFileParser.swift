@@ -52,13 +52,14 @@ struct ConfigurationFileParser {
                     default: throw unknown(subkey, name, expected: "cache, checks")
                     }
                 }
+            case "alerting": configuration.alerting = try alerting(value)
             default:
                 throw unknown(
                     keyNode,
                     key,
                     expected: "host, port, database, max_body_bytes, ingest_queue, max_batch_records, body_timeout, "
                         + "retention_days, "
-                        + "maintenance_interval, series_limit, label_keys, metrics, tokens, health"
+                        + "maintenance_interval, series_limit, label_keys, metrics, tokens, health, alerting"
                 )
             }
         }
@@ -143,19 +144,19 @@ struct ConfigurationFileParser {
 
     // MARK: Values
 
-    private func mapping(_ node: Node, _ what: String) throws(ServerConfigurationError) -> [(Node, Node)] {
+    func mapping(_ node: Node, _ what: String) throws(ServerConfigurationError) -> [(Node, Node)] {
         guard case .mapping(let pairs) = node else {
             throw error(node, "\(what) is not a mapping; expected `key: value` lines")
         }
         return pairs.map { ($0.key, $0.value) }
     }
 
-    private func string(_ node: Node, _ key: String) throws(ServerConfigurationError) -> String {
+    func string(_ node: Node, _ key: String) throws(ServerConfigurationError) -> String {
         guard case .scalar(let scalar) = node else { throw error(node, "\(key): expected a single value") }
         return scalar.string
     }
 
-    private func strings(_ node: Node, _ key: String) throws(ServerConfigurationError) -> [String] {
+    func strings(_ node: Node, _ key: String) throws(ServerConfigurationError) -> [String] {
         switch node {
         case .scalar(let scalar): return [scalar.string]
         case .sequence(let items):
@@ -166,7 +167,7 @@ struct ConfigurationFileParser {
         }
     }
 
-    private func integer(
+    func integer(
         _ node: Node,
         _ key: String,
         in range: ClosedRange<Int>
@@ -182,7 +183,7 @@ struct ConfigurationFileParser {
     }
 
     /// `500ms`, `2s`, `5m`, `1h`, or a bare number of seconds.
-    private func duration(_ node: Node, _ key: String) throws(ServerConfigurationError) -> Duration {
+    func duration(_ node: Node, _ key: String) throws(ServerConfigurationError) -> Duration {
         let text = try string(node, key)
         guard let duration = DurationText.parse(text), duration > .zero else {
             throw error(node, "\(key): expected a positive \(DurationText.expected), got \"\(text)\"")
@@ -190,7 +191,7 @@ struct ConfigurationFileParser {
         return duration
     }
 
-    private func unknown(_ node: Node, _ key: String, expected: String) -> ServerConfigurationError {
+    func unknown(_ node: Node, _ key: String, expected: String) -> ServerConfigurationError {
         let mark = node.mark.map { "\($0.line)" } ?? "1"
         return ServerConfigurationError(
             code: .unknownKey,
@@ -198,7 +199,7 @@ struct ConfigurationFileParser {
         )
     }
 
-    private func error(_ node: Node, _ message: String) -> ServerConfigurationError {
+    func error(_ node: Node, _ message: String) -> ServerConfigurationError {
         let mark = node.mark.map { "\($0.line)" } ?? "1"
         return ServerConfigurationError(code: .invalidValue, message: "\(file):\(mark): \(message)")
     }

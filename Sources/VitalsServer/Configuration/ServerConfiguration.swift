@@ -42,6 +42,10 @@ public struct ServerConfiguration: Sendable {
     /// `metrics.series_limit:`.
     public var metricsSeriesLimit: Int = 1_000
 
+    /// Live rules and notifications (`alerting:`); `nil` when the server only records and answers.
+    /// `SLACK_WEBHOOK_URL` alone gives the supervisor pack and a Slack receiver.
+    public var alerting: AlertingSettings?
+
     /// The documented defaults.
     public init() {}
 
@@ -92,6 +96,19 @@ public struct ServerConfiguration: Sendable {
         if let records = try integer("VITALS_MAX_BATCH_RECORDS", in: 1...10_000_000) { maxBatchRecords = records }
         if let token = environment["VITALS_TOKEN"], !token.isEmpty {
             tokens.append(AccessToken(token: token, scopes: [.admin]))
+        }
+        if alerting == nil, let url = environment["SLACK_WEBHOOK_URL"], !url.isEmpty {
+            guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+                throw ServerConfigurationError(code: .invalidValue, message: "SLACK_WEBHOOK_URL: not an http(s) URL")
+            }
+            do {
+                alerting = try AlertingSettings.slack(url: url)
+            } catch {
+                throw ServerConfigurationError(code: .invalidValue, message: "SLACK_WEBHOOK_URL: \(error)")
+            }
+        }
+        if let seconds = try integer("SUPERVISOR_CHECK_INTERVAL", in: 1...86_400) {
+            alerting?.evaluationInterval = .seconds(seconds)
         }
         if environment["METRICS_RETENTION_DAYS"].map({ !$0.isEmpty }) == true {
             do {

@@ -1,0 +1,77 @@
+public import VitalsAlerting
+public import VitalsRules
+
+/// The `alerting:` section of the server's configuration, checked when the server starts.
+///
+/// ```yaml
+/// alerting:
+///   rules: [supervisor, ./rules/agents.yml]
+///   evaluation_interval: 60s
+///   external_url: http://vitals.internal:8080
+///   receivers:
+///     - {name: ops, type: slack, url: https://hooks.slack.com/services/…}
+///   route: {receiver: ops, group_by: [alertname, agent_id], max_notifications_per_hour: 10}
+/// ```
+public struct AlertingSettings: Sendable {
+    /// The rules (packs and files, combined; names are unique).
+    public var rules: [Rule]
+    /// The pack names and files they came from, as written.
+    public var ruleSources: [String]
+    /// Time between evaluations. Default 60 s.
+    public var evaluationInterval: Duration = .seconds(60)
+    /// The URL people reach the server at (dashboard links in notifications); default the listening address.
+    public var externalURL: String?
+    /// Where notifications can go.
+    public var receivers: [ReceiverSettings]
+    /// The routing tree.
+    public var route: Route
+    /// Inhibitions (default: a firing critical alert mutes the lower-severity alerts of its group).
+    public var inhibitRules: [InhibitRule] = [.criticalMutesLower]
+    /// Notifications per receiver per hour before the rest is held back and summarised. Default 10.
+    public var maxNotificationsPerHour: Int = 10
+
+    /// Creates settings.
+    public init(rules: [Rule], ruleSources: [String], receivers: [ReceiverSettings], route: Route) {
+        self.rules = rules
+        self.ruleSources = ruleSources
+        self.receivers = receivers
+        self.route = route
+    }
+
+    /// The settings `SLACK_WEBHOOK_URL` alone gives, as the original supervisor did: its pack, one Slack
+    /// receiver.
+    public static func slack(url: String) throws(RuleError) -> AlertingSettings {
+        AlertingSettings(
+            rules: try RuleSet.combined([try RuleSet.resolve("supervisor")]),
+            ruleSources: ["supervisor"],
+            receivers: [ReceiverSettings(name: "slack", kind: .slack(url: url))],
+            route: Route(receiver: "slack", groupBy: ["alertname"])
+        )
+    }
+}
+
+/// One receiver as configured.
+public struct ReceiverSettings: Sendable, Hashable {
+    /// What kind of receiver, with its address and secrets.
+    public enum Kind: Sendable, Hashable {
+        /// A Slack incoming webhook.
+        case slack(url: String)
+        /// Any HTTP endpoint, sent Alertmanager's webhook payload (version 4).
+        case webhook(url: String, headers: [String: String])
+        /// A Telegram bot posting to a chat.
+        case telegram(botToken: String, chatID: String, apiURL: String)
+        /// The server's log.
+        case log
+    }
+
+    /// The name routes use.
+    public var name: String
+    /// Its kind.
+    public var kind: Kind
+
+    /// Creates a receiver.
+    public init(name: String, kind: Kind) {
+        self.name = name
+        self.kind = kind
+    }
+}
