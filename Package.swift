@@ -194,6 +194,8 @@ let package = Package(
             name: "VitalsServerTests",
             dependencies: [
                 "VitalsServer",
+                "VitalsAlerting",
+                "VitalsRules",
                 "VitalsHTTPProbe",
                 "Vitals",
                 "VitalsStore",
