@@ -150,6 +150,9 @@ let package = Package(
                 "VitalsHTTPProbe",
                 "VitalsPush",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // Test helpers shared by the test targets: child processes with a deadline on every wait.

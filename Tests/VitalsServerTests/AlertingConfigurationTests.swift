@@ -12,7 +12,10 @@ struct AlertingConfigurationTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vitals-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         if let rules {
-            try FileManager.default.createDirectory(at: folder.appendingPathComponent("rules"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: folder.appendingPathComponent("rules"),
+                withIntermediateDirectories: true
+            )
             try rules.write(to: folder.appendingPathComponent("rules/agents.yml"), atomically: true, encoding: .utf8)
         }
         let path = folder.appendingPathComponent("vitals.yml").path
@@ -56,7 +59,10 @@ struct AlertingConfigurationTests {
         #expect(settings.externalURL == "http://vitals.internal:8080")
         #expect(settings.receivers.map(\.name) == ["ops", "pager", "bot", "audit"])
         #expect(settings.receivers[1].kind == .webhook(url: "http://127.0.0.1:9093/hook", headers: ["X-Key": "k1"]))
-        #expect(settings.receivers[2].kind == .telegram(botToken: "123:abc", chatID: "-100123", apiURL: "http://127.0.0.1:9999"))
+        #expect(
+            settings.receivers[2].kind
+                == .telegram(botToken: "123:abc", chatID: "-100123", apiURL: "http://127.0.0.1:9999")
+        )
         #expect(settings.maxNotificationsPerHour == 10)
         let route = settings.route
         #expect(route.receiver == "ops")
@@ -66,21 +72,49 @@ struct AlertingConfigurationTests {
         #expect(route.routes.map(\.receiver) == ["pager", "bot"])
         #expect(route.routes[0].continueMatching)
         #expect(route.routes[0].groupIntervalMilliseconds == 300_000, "children inherit timing")
-        #expect(route.destinations(for: ["severity": "critical", "agent_id": "bot-1"]).map(\.route.receiver) == ["pager", "bot"])
+        #expect(
+            route.destinations(for: ["severity": "critical", "agent_id": "bot-1"]).map(\.route.receiver) == [
+                "pager", "bot",
+            ]
+        )
         #expect(route.destinations(for: ["severity": "warn", "agent_id": "a1"]).map(\.route.receiver) == ["ops"])
     }
 
     @Test(
         "mistakes name the file, the line and the key, and never echo a secret",
         arguments: [
-            ("alerting:\n  rules: [nope]\n  receivers: [{name: a, type: log}]\n  route: {receiver: a}\n", "vitals.yml:2: alerting.rules"),
-            ("alerting:\n  rules: [supervisor]\n  receivers: [{name: a, type: pager}]\n  route: {receiver: a}\n", "vitals.yml:3: receiver \"a\": unknown type \"pager\""),
-            ("alerting:\n  rules: [supervisor]\n  receivers: [{name: a, type: log}]\n  route: {receiver: b}\n", "vitals.yml:4: alerting.route: receiver \"b\""),
-            ("alerting:\n  rules: [supervisor]\n  receivers: [{name: a, type: slack, url: ftp://s3cr3t}]\n  route: {receiver: a}\n", "vitals.yml:3: alerting.receivers.url: not an http"),
-            ("alerting:\n  rules: [supervisor]\n  receivers: [{name: a, type: log}]\n  route: {receiver: a, group_wait: soon}\n", "vitals.yml:4: alerting.route.group_wait"),
-            ("alerting:\n  rules: [supervisor]\n  receivers: [{name: a, type: log}]\n  route: {receiver: a, routes: [{receiver: a}]}\n", "vitals.yml:4: alerting.route.routes[0]: a child route needs `match:`"),
-            ("alerting:\n  rules: [supervisor]\n  receivers: [{name: a, type: log}]\n  route: {receiver: a, match: {x: \"~(a\"}}\n", "vitals.yml:4: alerting.route.match.x"),
-            ("alerting:\n  rules: [supervisor]\n  evaluation: 1m\n", "vitals.yml:3: unknown key \"alerting.evaluation\""),
+            (
+                "alerting:\n  rules: [nope]\n  receivers: [{name: a, type: log}]\n  route: {receiver: a}\n",
+                "vitals.yml:2: alerting.rules"
+            ),
+            (
+                "alerting:\n  rules: [supervisor]\n  receivers: [{name: a, type: pager}]\n  route: {receiver: a}\n",
+                "vitals.yml:3: receiver \"a\": unknown type \"pager\""
+            ),
+            (
+                "alerting:\n  rules: [supervisor]\n  receivers: [{name: a, type: log}]\n  route: {receiver: b}\n",
+                "vitals.yml:4: alerting.route: receiver \"b\""
+            ),
+            (
+                "alerting:\n  rules: [supervisor]\n  receivers: [{name: a, type: slack, url: ftp://s3cr3t}]\n  route: {receiver: a}\n",
+                "vitals.yml:3: alerting.receivers.url: not an http"
+            ),
+            (
+                "alerting:\n  rules: [supervisor]\n  receivers: [{name: a, type: log}]\n  route: {receiver: a, group_wait: soon}\n",
+                "vitals.yml:4: alerting.route.group_wait"
+            ),
+            (
+                "alerting:\n  rules: [supervisor]\n  receivers: [{name: a, type: log}]\n  route: {receiver: a, routes: [{receiver: a}]}\n",
+                "vitals.yml:4: alerting.route.routes[0]: a child route needs `match:`"
+            ),
+            (
+                "alerting:\n  rules: [supervisor]\n  receivers: [{name: a, type: log}]\n  route: {receiver: a, match: {x: \"~(a\"}}\n",
+                "vitals.yml:4: alerting.route.match.x"
+            ),
+            (
+                "alerting:\n  rules: [supervisor]\n  evaluation: 1m\n",
+                "vitals.yml:3: unknown key \"alerting.evaluation\""
+            ),
             ("alerting:\n  rules: [supervisor]\n  route: {receiver: a}\n", "vitals.yml:2: alerting: no `receivers:`"),
         ]
     )
@@ -96,16 +130,24 @@ struct AlertingConfigurationTests {
         }
     }
 
-    @Test("SLACK_WEBHOOK_URL alone gives the supervisor pack and a Slack receiver; SUPERVISOR_CHECK_INTERVAL sets the interval")
+    @Test(
+        "SLACK_WEBHOOK_URL alone gives the supervisor pack and a Slack receiver; SUPERVISOR_CHECK_INTERVAL sets the interval"
+    )
     func slackAlone() throws {
         let settings = try #require(
             try ServerConfiguration.load(
                 file: nil,
-                environment: ["SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/x", "SUPERVISOR_CHECK_INTERVAL": "15"]
+                environment: [
+                    "SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/x", "SUPERVISOR_CHECK_INTERVAL": "15",
+                ]
             ).alerting
         )
         #expect(settings.ruleSources == ["supervisor"])
-        #expect(settings.receivers == [ReceiverSettings(name: "slack", kind: .slack(url: "https://hooks.slack.com/services/x"))])
+        #expect(
+            settings.receivers == [
+                ReceiverSettings(name: "slack", kind: .slack(url: "https://hooks.slack.com/services/x"))
+            ]
+        )
         #expect(settings.evaluationInterval == .seconds(15))
         #expect(try ServerConfiguration.load(file: nil, environment: [:]).alerting == nil)
     }
