@@ -34,6 +34,8 @@ let package = Package(
                 .product(name: "VitalsSQLite", package: "vitals"),
                 .product(name: "VitalsPostgres", package: "vitals"),
                 .product(name: "VitalsServer", package: "vitals"),
+                .product(name: "VitalsAlerting", package: "vitals"),
+                .product(name: "VitalsRules", package: "vitals"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

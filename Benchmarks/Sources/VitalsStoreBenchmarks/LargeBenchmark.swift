@@ -24,8 +24,14 @@ enum LargeBenchmark {
             let last = try await store.events(
                 EventQuery(range: TimeRange(from: .init(nanosecondsSinceEpoch: 0), to: .now()), limit: 1)
             )
-            let end = BucketLevel.minute.ceiling(of: last.first?.time.nanosecondsSinceEpoch ?? 0)
-            return try await queries(store: store, label: label, end: Timestamp(nanosecondsSinceEpoch: end))
+            let end = Timestamp(
+                nanosecondsSinceEpoch: BucketLevel.minute.ceiling(of: last.first?.time.nanosecondsSinceEpoch ?? 0)
+            )
+            var lines = try await queries(store: store, label: label, end: end)
+            if let store = store as? BucketMetricStore {
+                lines += try await AlertingBenchmark.run(store: store, label: label, end: end)
+            }
+            return lines
         }
         var lines: [String] = []
         let now = BucketLevel.minute.start(of: Timestamp.now().nanosecondsSinceEpoch)
@@ -66,6 +72,9 @@ enum LargeBenchmark {
         }
         let end = Timestamp(nanosecondsSinceEpoch: now)
         lines += try await queries(store: store, label: label, end: end)
+        if let store = store as? BucketMetricStore {
+            lines += try await AlertingBenchmark.run(store: store, label: label, end: end)
+        }
         let retention = try await store.applyRetention(now: end)
         if let databasePath {
             try vacuum(databasePath)

@@ -142,7 +142,9 @@ enum ServerBenchmarks {
             }
         }
         guard accepted.count == batches.count * IngestBenchmarks.batchSize else {
-            throw BenchmarkError("the server accepted \(accepted.count) of \(batches.count * IngestBenchmarks.batchSize) events")
+            throw BenchmarkError(
+                "the server accepted \(accepted.count) of \(batches.count * IngestBenchmarks.batchSize) events"
+            )
         }
         let httpRate = Double(batches.count * IngestBenchmarks.batchSize) / seconds
         let peak = child.peakRSSMiB
@@ -188,9 +190,11 @@ enum ServerBenchmarks {
         let url = child.url
         var workload = Workload(seed: 7, agents: 50, models: ["gpt-5-mini"], failureEvery: 50)
         let now = Timestamp.now().nanosecondsSinceEpoch
-        let small = bodies((0..<200).map { index in
-            workload.batch(count: 10, from: now - 600_000_000_000 + Int64(index) * 1_000_000, to: now)
-        })
+        let small = bodies(
+            (0..<200).map { index in
+                workload.batch(count: 10, from: now - 600_000_000_000 + Int64(index) * 1_000_000, to: now)
+            }
+        )
         let duration = Duration.seconds(10)
         let sent = Tally()
         let latencies = Latencies()
