@@ -122,7 +122,9 @@ struct DispatcherTests {
         _ = dispatcher.tick(alerts: alerts, silences: [silence], at: Self.at(0))
         #expect(dispatcher.tick(alerts: alerts, silences: [silence], at: Self.at(30)).notifications.isEmpty)
         #expect(
-            dispatcher.mutedReason(alerts[0], among: alerts, silences: [silence], at: Self.at(30)) == "silenced by s1"
+            dispatcher.mutedReasons(alerts, silences: [silence], at: Self.at(30)) == [
+                alerts[0].fingerprint: "silenced by s1"
+            ]
         )
         #expect(dispatcher.tick(alerts: alerts, silences: [silence], at: Self.at(1_000)).notifications.isEmpty)
         let after = dispatcher.tick(alerts: alerts, silences: [silence], at: Self.at(1_030)).notifications
@@ -160,8 +162,8 @@ struct DispatcherTests {
         let told = Set(sent.flatMap(\.alerts).map { "\($0.ruleName)/\($0.labels["agent_id"]!)" })
         #expect(told == ["down/a1", "slow/a2"])
         #expect(
-            dispatcher.mutedReason(alerts[1], among: alerts, silences: [], at: Self.at(1))?.hasPrefix("inhibited by")
-                == true
+            dispatcher.mutedReasons(alerts, silences: [], at: Self.at(1))
+                == [alerts[1].fingerprint: "inhibited by \(alerts[0].fingerprint)"]
         )
     }
 

@@ -63,13 +63,15 @@ public struct Silence: Sendable, Hashable, Codable {
 /// One condition of a silence, as Alertmanager writes it.
 public struct SilenceMatcher: Sendable, Hashable, Codable {
     /// The label.
-    public var name: String
+    public let name: String
     /// The value or pattern (whole-value match).
-    public var value: String
+    public let value: String
     /// Whether `value` is a pattern.
-    public var isRegex: Bool
+    public let isRegex: Bool
     /// Whether the label must match (`true`) or must not (`false`).
-    public var isEqual: Bool
+    public let isEqual: Bool
+    /// The compiled condition; `nil` for a pattern that does not compile (it then matches nothing).
+    private let matcher: LabelMatcher?
 
     /// Creates a matcher.
     public init(name: String, value: String, isRegex: Bool = false, isEqual: Bool = true) {
@@ -77,14 +79,22 @@ public struct SilenceMatcher: Sendable, Hashable, Codable {
         self.value = value
         self.isRegex = isRegex
         self.isEqual = isEqual
+        let operation: LabelMatcher.Operation =
+            switch (isRegex, isEqual) {
+            case (false, true): .equal(value)
+            case (false, false): .notEqual(value)
+            case (true, true): .regex(value)
+            case (true, false): .notRegex(value)
+            }
+        matcher = try? LabelMatcher(key: name, operation: operation)
     }
 
     /// Reads `name=value`, `name!=value`, `name=~pattern` or `name!~pattern`.
     public init?(parsing text: String) {
-        for (operator_, isRegex, isEqual) in [
+        for (symbol, isRegex, isEqual) in [
             ("=~", true, true), ("!~", true, false), ("!=", false, false), ("=", false, true),
         ] {
-            guard let range = text.range(of: operator_) else { continue }
+            guard let range = text.range(of: symbol) else { continue }
             let name = String(text[..<range.lowerBound]).trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty else { return nil }
             self.init(name: name, value: String(text[range.upperBound...]), isRegex: isRegex, isEqual: isEqual)
@@ -93,17 +103,40 @@ public struct SilenceMatcher: Sendable, Hashable, Codable {
         return nil
     }
 
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try container.decode(String.self, forKey: .name),
+            value: try container.decode(String.self, forKey: .value),
+            isRegex: try container.decode(Bool.self, forKey: .isRegex),
+            isEqual: try container.decode(Bool.self, forKey: .isEqual)
+        )
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(value, forKey: .value)
+        try container.encode(isRegex, forKey: .isRegex)
+        try container.encode(isEqual, forKey: .isEqual)
+    }
+
+    private enum CodingKeys: String, CodingKey { case name, value, isRegex, isEqual }
+
+    public static func == (lhs: SilenceMatcher, rhs: SilenceMatcher) -> Bool {
+        lhs.name == rhs.name && lhs.value == rhs.value && lhs.isRegex == rhs.isRegex && lhs.isEqual == rhs.isEqual
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(value)
+        hasher.combine(isRegex)
+        hasher.combine(isEqual)
+    }
+
     /// Whether a label value (`nil` when absent, read as empty) satisfies the matcher.
     public func matches(_ label: String?) -> Bool {
-        let operation: LabelMatcher.Operation =
-            switch (isRegex, isEqual) {
-            case (false, true): .equal(value)
-            case (false, false): .notEqual(value)
-            case (true, true): .regex(value)
-            case (true, false): .notRegex(value)
-            }
-        guard let matcher = try? LabelMatcher(key: name, operation: operation) else { return false }
-        return matcher.matches(label)
+        matcher?.matches(label) ?? false
     }
 }
 

@@ -35,12 +35,22 @@ public struct Dispatcher: Sendable {
         self.groups = Dictionary(groups.map { ($0.key, $0) }, uniquingKeysWith: { $1 })
     }
 
-    /// Why an alert sends nothing at `now`, if it does not: the silence's id, or the muting alert's fingerprint.
-    public func mutedReason(_ alert: Alert, among alerts: [Alert], silences: [Silence], at now: Timestamp) -> String? {
-        let labels = alert.labels
-        if let silence = silences.first(where: { $0.silences(labels, at: now) }) { return "silenced by \(silence.id)" }
-        if let source = inhibitor(of: alert, among: alerts) { return "inhibited by \(source.fingerprint)" }
-        return nil
+    /// Why each muted alert sends nothing at `now`, by fingerprint: the silence's id, or the muting alert.
+    ///
+    /// Linear in the number of alerts: inhibition looks sources up by the values of their `equal` labels.
+    public func mutedReasons(_ alerts: [Alert], silences: [Silence], at now: Timestamp) -> [String: String] {
+        let active = silences.filter { $0.isActive(at: now) }
+        let inhibitions = InhibitionIndex(rules: inhibitRules, alerts: alerts)
+        var reasons: [String: String] = [:]
+        for alert in alerts {
+            let labels = alert.labels
+            if let silence = active.first(where: { $0.silences(labels, at: now) }) {
+                reasons[alert.fingerprint] = "silenced by \(silence.id)"
+            } else if let source = inhibitions.inhibitor(of: alert.fingerprint, labels: labels) {
+                reasons[alert.fingerprint] = "inhibited by \(source)"
+            }
+        }
+        return reasons
     }
 
     /// What to send at `now`, and which groups changed (to persist) or went away.
@@ -51,7 +61,6 @@ public struct Dispatcher: Sendable {
     ) -> (notifications: [AlertNotification], changed: Set<String>, removed: Set<String>) {
         let all = Array(alerts)
         let byFingerprint = Dictionary(all.map { ($0.fingerprint, $0) }, uniquingKeysWith: { $1 })
-        let active = silences.filter { $0.isActive(at: now) }
         var members: [String: [Alert]] = [:]
         var templates: [String: NotificationGroup] = [:]
         for alert in all where alert.state != .pending {
@@ -75,16 +84,12 @@ public struct Dispatcher: Sendable {
         var notifications: [AlertNotification] = []
         var changed: Set<String> = []
         var removed: Set<String> = []
+        let muted = mutedReasons(all.filter { $0.state != .pending }, silences: silences, at: now)
         for key in Set(members.keys).union(groups.keys) {
             let alerts = members[key] ?? []
             guard var group = groups[key] ?? templates[key] else { continue }
             if let template = templates[key] { group.settings = template.settings }
-            let muted = Set(
-                alerts.filter { alert in
-                    active.contains { $0.silences(alert.labels, at: now) } || inhibitor(of: alert, among: all) != nil
-                }.map(\.fingerprint)
-            )
-            let firing = alerts.filter { $0.state == .firing && !muted.contains($0.fingerprint) }
+            let firing = alerts.filter { $0.state == .firing && muted[$0.fingerprint] == nil }
             // Resolved alerts this group told as firing, and those that went away altogether, are told resolved;
             // one still firing elsewhere (its severity moved it to another route) is just no longer this group's.
             let present = Set(alerts.map(\.fingerprint))
@@ -145,27 +150,56 @@ public struct Dispatcher: Sendable {
         return (notifications, changed, removed)
     }
 
-    /// The firing alert that inhibits `alert`, if any.
-    private func inhibitor(of alert: Alert, among alerts: [Alert]) -> Alert? {
-        let labels = alert.labels
-        for rule in inhibitRules where rule.target.allSatisfy({ $0.matches(labels[$0.name]) }) {
-            for source in alerts where source.state == .firing && source.fingerprint != alert.fingerprint {
-                let sourceLabels = source.labels
-                guard rule.source.allSatisfy({ $0.matches(sourceLabels[$0.name]) }) else { continue }
-                let equal = rule.equal ?? Array(source.group.keys)
-                guard !equal.isEmpty, equal.allSatisfy({ sourceLabels[$0] != nil && sourceLabels[$0] == labels[$0] })
-                else { continue }
-                return source
-            }
-        }
-        return nil
-    }
-
     static func groupLabels(_ labels: [String: String], by keys: [String]) -> [String: String] {
         if keys.contains("...") { return labels }
         var result: [String: String] = [:]
         for key in keys { if let value = labels[key] { result[key] = value } }
         return result
+    }
+}
+
+/// The firing alerts that can inhibit others, by inhibit rule and the values of the labels that must be equal.
+struct InhibitionIndex {
+    private struct Entry {
+        var rule: InhibitRule
+        /// Label names that must be equal → their values in a source → the source's fingerprint.
+        var sources: [[String]: [[String]: String]] = [:]
+    }
+
+    private var entries: [Entry]
+
+    init(rules: [InhibitRule], alerts: [Alert]) {
+        entries = rules.map { Entry(rule: $0) }
+        for index in entries.indices {
+            let rule = entries[index].rule
+            for alert in alerts where alert.state == .firing {
+                let labels = alert.labels
+                guard rule.source.allSatisfy({ $0.matches(labels[$0.name]) }) else { continue }
+                let keys = (rule.equal ?? Array(alert.group.keys)).sorted()
+                guard !keys.isEmpty else { continue }
+                let values = keys.map { labels[$0] }
+                guard !values.contains(nil) else { continue }
+                entries[index].sources[keys, default: [:]][values.map { $0! }] = alert.fingerprint
+            }
+        }
+    }
+
+    /// The fingerprint of a firing alert that inhibits the alert `fingerprint` with `labels`, if any.
+    func inhibitor(of fingerprint: String, labels: [String: String]) -> String? {
+        for entry in entries where !entry.sources.isEmpty {
+            guard entry.rule.target.allSatisfy({ $0.matches(labels[$0.name]) }) else { continue }
+            for (keys, sources) in entry.sources {
+                var values: [String] = []
+                values.reserveCapacity(keys.count)
+                for key in keys {
+                    guard let value = labels[key] else { break }
+                    values.append(value)
+                }
+                guard values.count == keys.count, let source = sources[values], source != fingerprint else { continue }
+                return source
+            }
+        }
+        return nil
     }
 }
 

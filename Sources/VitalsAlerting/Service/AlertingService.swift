@@ -196,10 +196,11 @@ public actor AlertingService: Service {
         let silences = try await load(Silence.self, Self.Kind.silence)
         let acknowledgements = try await acknowledgementsByFingerprint()
         let muting = Dispatcher(route: configuration.route, inhibitRules: configuration.inhibitRules, externalURL: "")
+        let reasons = muting.mutedReasons(alerts, silences: silences, at: now)
         return alerts.map { alert in
             var alert = alert
             if let acknowledgement = acknowledgements[alert.fingerprint] { alert.acknowledgement = acknowledgement }
-            return (alert, muting.mutedReason(alert, among: alerts, silences: silences, at: now))
+            return (alert, reasons[alert.fingerprint])
         }.sorted { ($0.alert.rule, $0.alert.fingerprint) < ($1.alert.rule, $1.alert.fingerprint) }
     }
 
