@@ -13,7 +13,7 @@ let package = Package(
         .library(name: "VitalsExposition", targets: ["VitalsExposition"]),
         .library(name: "VitalsAlerting", targets: ["VitalsAlerting"]),
         .library(name: "VitalsServer", targets: ["VitalsServer"]),
-        .library(name: "VitalsHTTPProbe", targets: ["VitalsHTTPProbe"]),
+        .library(name: "VitalsHTTPClient", targets: ["VitalsHTTPClient"]),
         .library(name: "VitalsPush", targets: ["VitalsPush"]),
         .executable(name: "vitals", targets: ["VitalsCLI"]),
     ],
@@ -112,10 +112,10 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        // The HTTP GET of the server's declared `http:` health checks: AsyncHTTPClient (with TLS and HTTP/2) stays
-        // out of VitalsServer, which answers HTTP but never asks.
+        // Vitals as an HTTP client: the GET of the server's declared `http:` health checks. AsyncHTTPClient (with TLS
+        // and HTTP/2) stays out of VitalsServer, which answers HTTP but never asks.
         .target(
-            name: "VitalsHTTPProbe",
+            name: "VitalsHTTPClient",
             dependencies: [
                 "VitalsServer",
                 "VitalsStore",
@@ -147,7 +147,7 @@ let package = Package(
                 "VitalsRules",
                 "VitalsAlerting",
                 "VitalsServer",
-                "VitalsHTTPProbe",
+                "VitalsHTTPClient",
                 "VitalsPush",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -199,7 +199,7 @@ let package = Package(
                 "VitalsServer",
                 "VitalsAlerting",
                 "VitalsRules",
-                "VitalsHTTPProbe",
+                "VitalsHTTPClient",
                 "Vitals",
                 "VitalsStore",
                 "VitalsSQLite",
