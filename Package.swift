@@ -112,13 +112,15 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        // Vitals as an HTTP client: the GET of the server's declared `http:` health checks. AsyncHTTPClient (with TLS
-        // and HTTP/2) stays out of VitalsServer, which answers HTTP but never asks.
+        // Vitals as an HTTP client: the GET of the server's declared `http:` health checks and the POST of alert
+        // notifications. AsyncHTTPClient (with TLS and HTTP/2) stays out of VitalsServer, which answers HTTP but never
+        // asks, and out of VitalsAlerting, which posts through its NotificationTransport protocol.
         .target(
             name: "VitalsHTTPClient",
             dependencies: [
                 "VitalsServer",
                 "VitalsStore",
+                "VitalsAlerting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
