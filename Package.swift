@@ -234,12 +234,16 @@ let package = Package(
             name: "VitalsAlertingTests",
             dependencies: [
                 "VitalsAlerting",
+                "VitalsHTTPClient",
                 "Vitals",
                 "VitalsRules",
                 "VitalsStore",
                 "VitalsSQLite",
                 "VitalsTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(
