@@ -1,3 +1,5 @@
+import Vitals
+
 /// How ``NotificationDelivery`` retries, when it gives up, and when it stops calling a receiver that is down.
 ///
 /// Retries use exponential backoff with full jitter: after failure *n* (from 1) of a notification the next
@@ -64,15 +66,13 @@ public struct DeliveryConfiguration: Sendable, Hashable {
         retryAfter: Duration? = nil,
         using generator: inout some RandomNumberGenerator
     ) -> Duration {
-        let base = max(0, Self.seconds(retryBaseDelay))
-        // 2^62 is far beyond any cap; larger exponents would only overflow.
-        let growth = Double(UInt64(1) << UInt64(min(max(0, failures - 1), 62)))
-        let ceiling = min(max(0, Self.seconds(retryMaximumDelay)), base * growth)
-        // 53 random bits as a fraction in [0, 1): a fixed generator gives a fixed delay, with no rejection loop.
-        let unit = Double(generator.next() >> 11) * 0x1p-53
-        let floor = retryAfter.map { max(0, Self.seconds($0)) } ?? 0
-        // Nine billion seconds fit a Duration's nanoseconds in 64 bits and exceed any maximum age.
-        return .nanoseconds(Int64((min(max(ceiling * unit, floor), 9e9) * 1e9).rounded()))
+        Backoff.fullJitter(
+            failures: failures,
+            base: retryBaseDelay,
+            maximum: retryMaximumDelay,
+            floor: retryAfter,
+            using: &generator
+        )
     }
 
     /// Checks that delays and counts are usable.
@@ -93,8 +93,4 @@ public struct DeliveryConfiguration: Sendable, Hashable {
         guard sentLogRetention > .zero else { throw fail("the notification log's retention must be above zero") }
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        let parts = duration.components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
-    }
 }
