@@ -128,6 +128,8 @@ struct DeliveryTests {
             try await whileRunning(delivery) {
                 try await delivery.enqueue([Fixtures.notification()])
                 try await eventually("dropped") { delivery.statistics(of: "hook")?.dropped == 1 }
+                // The notification log remembers it: queued again, it is not sent again.
+                try await delivery.enqueue([Fixtures.notification()])
                 try await Task.sleep(for: .milliseconds(50))
             }
             let statistics = try #require(delivery.statistics(of: "hook"))
@@ -137,6 +139,8 @@ struct DeliveryTests {
         }
         #expect(server.requests.count == 1)
         #expect(await store.loadState(kind: "outbox").isEmpty)
+        let log = try #require(await store.loadState(kind: "sent").first)
+        #expect(String(decoding: log.body, as: UTF8.self).contains(#""outcome":"dropped""#))
         let line = try #require(logs.lines.first { $0.level == .error })
         #expect(line.metadata["receiver"] == "hook")
         #expect(line.metadata["host"] == "127.0.0.1")
@@ -236,11 +240,14 @@ struct DeliveryTests {
             let second = try make()
             clock.advance(by: .seconds(3_601))
             try await whileRunning(second) {
+                // Held back is done with: queued again, they are neither sent nor held back twice.
+                try await second.enqueue(notifications)
                 try await second.enqueue([Fixtures.notification(2, receiver: "ops", group: "g1")])
                 try await eventually("sent after the hour") { second.statistics(of: "ops")?.sent == 1 }
                 try await second.enqueue([Fixtures.notification(3, receiver: "ops", group: "g1")])
                 try await eventually("sent again") { second.statistics(of: "ops")?.sent == 2 }
             }
+            #expect(second.statistics(of: "ops")?.heldBack == 0)
         }
         let requests = server.requests
         #expect(requests.count == 5)

@@ -6,7 +6,8 @@ import VitalsStore
 enum DeliveryRecords {
     /// A notification waiting to be delivered, keyed by its id.
     static let outboxKind = "outbox"
-    /// The notification log: a delivered notification, keyed by its id.
+    /// The notification log: a notification done with (delivered, held back, dropped or given up), keyed by its
+    /// id.
     static let sentKind = "sent"
     /// A receiver's hourly cap: its recent sends and what the cap held back, keyed by the receiver's name.
     static let capKind = "cap"
@@ -26,8 +27,18 @@ enum DeliveryRecords {
 
     /// One line of the notification log.
     struct SentRecord: Codable, Sendable {
+        /// What became of a notification.
+        enum Outcome: String, Codable, Sendable {
+            case delivered
+            case heldBack = "held_back"
+            case dropped
+            case expired
+        }
+
         var receiver: String
+        /// When it was done with.
         var sentAt: Timestamp
+        var outcome: Outcome
     }
 
     /// A receiver's hourly cap.

@@ -20,9 +20,10 @@ public import VitalsStore
 /// - **Order**: the notifications of one group go out in the order they were queued; groups do not wait for
 ///   each other.
 ///
-/// A notification log (the delivered ids, kept ``DeliveryConfiguration/sentLogRetention``) means that neither a
-/// restart nor a second ``enqueue(_:)`` of the same ``AlertNotification/id`` sends it again. A crash between a
-/// receiver's answer and the log's write sends that one notification again: delivery is at least once.
+/// A notification log (the ids of notifications delivered, held back, dropped or given up, kept
+/// ``DeliveryConfiguration/sentLogRetention``) means that neither a restart nor a second ``enqueue(_:)`` of the same
+/// ``AlertNotification/id`` sends it again. A crash between a receiver's answer and the log's write sends that one
+/// notification again: delivery is at least once.
 ///
 /// The state lives in three kinds of the store: `outbox` (keyed by notification id), `sent` (the log, keyed by
 /// id) and `cap` (keyed by receiver). Circuit breakers and counters are kept in memory.
@@ -78,7 +79,8 @@ public actor NotificationDelivery: Service {
     private let counters: LockedValue<[String: ReceiverStatistics]>
 
     private var receivers: [String: ReceiverState] = [:]
-    private var sentLog: [String: Timestamp] = [:]
+    /// The notification log in memory: ids done with, and when.
+    private var finished: [String: Timestamp] = [:]
     private var nextSequence: Int64 = 0
     private var loaded = false
     private var lastPrune: Timestamp?
@@ -148,9 +150,9 @@ public actor NotificationDelivery: Service {
     /// Queues notifications durably: when this returns they are in the store and will be delivered, even if the
     /// process stops first.
     ///
-    /// A notification whose ``AlertNotification/id`` was delivered already (the notification log) or is queued
-    /// already is skipped, so the dispatcher may queue again after a restart without sending twice. All or
-    /// none: an unknown receiver or a store failure queues nothing.
+    /// A notification whose ``AlertNotification/id`` is queued already, or is in the notification log (delivered, held
+    /// back by the hourly cap, refused or given up), is skipped, so the dispatcher may queue again after a restart
+    /// without sending twice. All or none: an unknown receiver or a store failure queues nothing.
     ///
     /// ```swift
     /// try await delivery.enqueue([
@@ -176,9 +178,9 @@ public actor NotificationDelivery: Service {
         var fresh: [DeliveryRecords.OutboxEntry] = []
         var ids = Set<String>()
         for notification in notifications where ids.insert(notification.id).inserted {
-            if sentLog[notification.id] != nil || receivers[notification.receiver]?.outbox[notification.id] != nil {
+            if finished[notification.id] != nil || receivers[notification.receiver]?.outbox[notification.id] != nil {
                 logger.debug(
-                    "notification already delivered or queued; not queued again",
+                    "notification already queued or done with; not queued again",
                     metadata: ["receiver": "\(notification.receiver)", "notification_id": "\(notification.id)"]
                 )
                 continue
@@ -339,9 +341,13 @@ public actor NotificationDelivery: Service {
             "notification held back by the hourly cap; the next message lists it",
             metadata: metadata(name, entry.id, ["title": "\(entry.notification.title)", "cap": "\(cap)"])
         )
+        let time = now()
+        finished[entry.id] = time
         guard let record = receivers[name]?.cap else { return }
         await persist("hold back \(entry.id)") {
-            try await store.putState([try Self.capState(name, record)])
+            try await store.putState([
+                try Self.logState(entry, outcome: .heldBack, at: time), try Self.capState(name, record),
+            ])
             try await store.deleteState(kind: DeliveryRecords.outboxKind, keys: [entry.id])
         }
     }
@@ -363,7 +369,7 @@ public actor NotificationDelivery: Service {
         switch outcome {
         case .delivered:
             receivers[name]?.outbox[entry.id] = nil
-            sentLog[entry.id] = time
+            finished[entry.id] = time
             receivers[name]?.cap.forgetSends(before: time.adding(.zero - Self.hour))
             receivers[name]?.cap.sentAt.append(time)
             receivers[name]?.cap.delivered(lines: heldBackLines)
@@ -376,11 +382,7 @@ public actor NotificationDelivery: Service {
             // The log first: a crash before the outbox's delete leaves an entry that the next start recognises.
             await persist("record the delivery of \(entry.id)") {
                 try await store.putState([
-                    StateEntry(
-                        kind: DeliveryRecords.sentKind,
-                        key: entry.id,
-                        body: try DeliveryRecords.encode(DeliveryRecords.SentRecord(receiver: name, sentAt: time))
-                    ),
+                    try Self.logState(entry, outcome: .delivered, at: time),
                     try Self.capState(name, record),
                 ])
                 try await store.deleteState(kind: DeliveryRecords.outboxKind, keys: [entry.id])
@@ -394,7 +396,9 @@ public actor NotificationDelivery: Service {
                 "receiver refused the notification; dropped",
                 metadata: metadata(name, entry.id, ["reason": "\(reason)"])
             )
+            finished[entry.id] = time
             await persist("drop \(entry.id)") {
+                try await store.putState([try Self.logState(entry, outcome: .dropped, at: time)])
                 try await store.deleteState(kind: DeliveryRecords.outboxKind, keys: [entry.id])
             }
 
@@ -424,7 +428,9 @@ public actor NotificationDelivery: Service {
                         ]
                     )
                 )
+                finished[entry.id] = time
                 await persist("give up \(entry.id)") {
+                    try await store.putState([try Self.logState(entry, outcome: .expired, at: time)])
                     try await store.deleteState(kind: DeliveryRecords.outboxKind, keys: [entry.id])
                 }
                 return
@@ -481,7 +487,7 @@ public actor NotificationDelivery: Service {
                 staleSent.append(entry.key)
                 continue
             }
-            sentLog[entry.key] = record.sentAt
+            finished[entry.key] = record.sentAt
         }
         for entry in caps where receivers[entry.key] != nil {
             if let record = try? DeliveryRecords.decode(DeliveryRecords.CapRecord.self, entry) {
@@ -498,8 +504,8 @@ public actor NotificationDelivery: Service {
                 continue
             }
             nextSequence = max(nextSequence, entry.sequence + 1)
-            if sentLog[entry.id] != nil {
-                // Delivered, and the process stopped before the outbox forgot it.
+            if finished[entry.id] != nil {
+                // Done with, and the process stopped before the outbox forgot it.
                 staleOutbox.append(stored.key)
             } else if receivers[entry.receiver] != nil {
                 receivers[entry.receiver]?.outbox[entry.id] = entry
@@ -526,14 +532,14 @@ public actor NotificationDelivery: Service {
         await pruneSentLog(now: time)
     }
 
-    /// Forgets delivered ids older than the log's retention, at most once an hour.
+    /// Forgets the ids done with longer ago than the log's retention, at most once an hour.
     private func pruneSentLog(now time: Timestamp) async {
         if let lastPrune, time.duration(since: lastPrune) < Self.hour { return }
         lastPrune = time
         let cutoff = time.adding(.zero - configuration.sentLogRetention)
-        let expired = sentLog.filter { $0.value < cutoff }.map(\.key)
+        let expired = finished.filter { $0.value < cutoff }.map(\.key)
         guard !expired.isEmpty else { return }
-        for key in expired { sentLog[key] = nil }
+        for key in expired { finished[key] = nil }
         await persist("prune the notification log") {
             try await store.deleteState(kind: DeliveryRecords.sentKind, keys: expired)
         }
@@ -553,6 +559,15 @@ public actor NotificationDelivery: Service {
 
     private static func outboxState(_ entry: DeliveryRecords.OutboxEntry) throws -> StateEntry {
         StateEntry(kind: DeliveryRecords.outboxKind, key: entry.id, body: try DeliveryRecords.encode(entry))
+    }
+
+    private static func logState(
+        _ entry: DeliveryRecords.OutboxEntry,
+        outcome: DeliveryRecords.SentRecord.Outcome,
+        at time: Timestamp
+    ) throws -> StateEntry {
+        let record = DeliveryRecords.SentRecord(receiver: entry.receiver, sentAt: time, outcome: outcome)
+        return StateEntry(kind: DeliveryRecords.sentKind, key: entry.id, body: try DeliveryRecords.encode(record))
     }
 
     private static func capState(_ receiver: String, _ record: DeliveryRecords.CapRecord) throws -> StateEntry {
