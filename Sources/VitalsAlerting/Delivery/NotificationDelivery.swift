@@ -344,7 +344,7 @@ public actor NotificationDelivery: Service {
         let time = now()
         finished[entry.id] = time
         guard let record = receivers[name]?.cap else { return }
-        await persist("hold back \(entry.id)") {
+        await persist("hold back \(entry.id)") { [store] in
             try await store.putState([
                 try Self.logState(entry, outcome: .heldBack, at: time), try Self.capState(name, record),
             ])
@@ -380,7 +380,7 @@ public actor NotificationDelivery: Service {
             logger.debug("notification delivered", metadata: metadata(name, entry.id))
             guard let record = receivers[name]?.cap else { return }
             // The log first: a crash before the outbox's delete leaves an entry that the next start recognises.
-            await persist("record the delivery of \(entry.id)") {
+            await persist("record the delivery of \(entry.id)") { [store] in
                 try await store.putState([
                     try Self.logState(entry, outcome: .delivered, at: time),
                     try Self.capState(name, record),
@@ -397,7 +397,7 @@ public actor NotificationDelivery: Service {
                 metadata: metadata(name, entry.id, ["reason": "\(reason)"])
             )
             finished[entry.id] = time
-            await persist("drop \(entry.id)") {
+            await persist("drop \(entry.id)") { [store] in
                 try await store.putState([try Self.logState(entry, outcome: .dropped, at: time)])
                 try await store.deleteState(kind: DeliveryRecords.outboxKind, keys: [entry.id])
             }
@@ -429,7 +429,7 @@ public actor NotificationDelivery: Service {
                     )
                 )
                 finished[entry.id] = time
-                await persist("give up \(entry.id)") {
+                await persist("give up \(entry.id)") { [store] in
                     try await store.putState([try Self.logState(entry, outcome: .expired, at: time)])
                     try await store.deleteState(kind: DeliveryRecords.outboxKind, keys: [entry.id])
                 }
@@ -447,7 +447,7 @@ public actor NotificationDelivery: Service {
                 )
             )
             let updated = failed
-            await persist("reschedule \(entry.id)") {
+            await persist("reschedule \(entry.id)") { [store] in
                 try await store.putState([try Self.outboxState(updated)])
             }
 
@@ -525,7 +525,7 @@ public actor NotificationDelivery: Service {
                 metadata: ["receiver": "\(receiver)", "notifications": "\(count)"]
             )
         }
-        await persist("remove stale entries") {
+        await persist("remove stale entries") { [store, staleOutbox, staleSent] in
             if !staleOutbox.isEmpty { try await store.deleteState(kind: DeliveryRecords.outboxKind, keys: staleOutbox) }
             if !staleSent.isEmpty { try await store.deleteState(kind: DeliveryRecords.sentKind, keys: staleSent) }
         }
@@ -540,15 +540,20 @@ public actor NotificationDelivery: Service {
         let expired = finished.filter { $0.value < cutoff }.map(\.key)
         guard !expired.isEmpty else { return }
         for key in expired { finished[key] = nil }
-        await persist("prune the notification log") {
+        await persist("prune the notification log") { [store] in
             try await store.deleteState(kind: DeliveryRecords.sentKind, keys: expired)
         }
     }
 
-    /// Runs a store write; a failure is logged, the state in memory stays as it is.
-    private func persist(_ what: String, _ write: () async throws -> Void) async {
+    /// Runs a store write to its end, even when the run is being cancelled; a failure is logged, the state in
+    /// memory stays as it is.
+    ///
+    /// What was sent must be recorded: a store that gives up on a cancelled task (GRDB does) would otherwise leave
+    /// a delivered notification in the outbox at shutdown, to be sent again at the next start. The write runs in
+    /// a task of its own, which the run's cancellation does not reach, and the caller waits for it.
+    private func persist(_ what: String, _ write: @escaping @Sendable () async throws -> Void) async {
         do {
-            try await write()
+            try await Task { try await write() }.value
         } catch {
             logger.error(
                 "notification delivery cannot write its state",
