@@ -33,13 +33,13 @@ public import VitalsStore
 /// ```swift
 /// let delivery = try NotificationDelivery(
 ///     receivers: [ReceiverConfiguration(name: "ops", kind: .slack(url: slackURL))],
-///     store: stateStore,
+///     store: store,
 ///     transport: AsyncHTTPNotificationTransport(),
 ///     logger: logger
 /// )
-/// let services = ServiceGroup(services: [server, delivery], gracefulShutdownSignals: [.sigterm], logger: logger)
-/// // The dispatcher, for each group it decides to tell:
-/// try await delivery.enqueue([notification])
+/// // The alerting service queues the dispatcher's notifications through `enqueue`.
+/// let alerting = AlertingService(configuration: configuration, store: store, state: store, sink: delivery)
+/// let services = ServiceGroup(services: [alerting, delivery, server], logger: logger)
 /// ```
 public actor NotificationDelivery: Service {
     /// What a receiver's worker does next.
