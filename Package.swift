@@ -13,7 +13,7 @@ let package = Package(
         .library(name: "VitalsExposition", targets: ["VitalsExposition"]),
         .library(name: "VitalsAlerting", targets: ["VitalsAlerting"]),
         .library(name: "VitalsServer", targets: ["VitalsServer"]),
-        .library(name: "VitalsHTTPProbe", targets: ["VitalsHTTPProbe"]),
+        .library(name: "VitalsHTTPClient", targets: ["VitalsHTTPClient"]),
         .library(name: "VitalsPush", targets: ["VitalsPush"]),
         .executable(name: "vitals", targets: ["VitalsCLI"]),
     ],
@@ -112,13 +112,15 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        // The HTTP GET of the server's declared `http:` health checks: AsyncHTTPClient (with TLS and HTTP/2) stays
-        // out of VitalsServer, which answers HTTP but never asks.
+        // Vitals as an HTTP client: the GET of the server's declared `http:` health checks and the POST of alert
+        // notifications. AsyncHTTPClient (with TLS and HTTP/2) stays out of VitalsServer, which answers HTTP but never
+        // asks, and out of VitalsAlerting, which posts through its NotificationTransport protocol.
         .target(
-            name: "VitalsHTTPProbe",
+            name: "VitalsHTTPClient",
             dependencies: [
                 "VitalsServer",
                 "VitalsStore",
+                "VitalsAlerting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -147,7 +149,7 @@ let package = Package(
                 "VitalsRules",
                 "VitalsAlerting",
                 "VitalsServer",
-                "VitalsHTTPProbe",
+                "VitalsHTTPClient",
                 "VitalsPush",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -199,7 +201,7 @@ let package = Package(
                 "VitalsServer",
                 "VitalsAlerting",
                 "VitalsRules",
-                "VitalsHTTPProbe",
+                "VitalsHTTPClient",
                 "Vitals",
                 "VitalsStore",
                 "VitalsSQLite",
@@ -232,12 +234,16 @@ let package = Package(
             name: "VitalsAlertingTests",
             dependencies: [
                 "VitalsAlerting",
+                "VitalsHTTPClient",
                 "Vitals",
                 "VitalsRules",
                 "VitalsStore",
                 "VitalsSQLite",
                 "VitalsTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

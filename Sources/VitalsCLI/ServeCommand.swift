@@ -2,7 +2,7 @@ import ArgumentParser
 import CVitalsShims
 import Foundation
 import Logging
-import VitalsHTTPProbe
+import VitalsHTTPClient
 import VitalsServer
 import VitalsStore
 

@@ -1,3 +1,5 @@
+import Vitals
+
 /// When to send a request again after a 429, a 503, a connection error or a timeout.
 ///
 /// Exponential backoff with full jitter: before retry *n* (from 1) the client waits a random time between 0
@@ -42,28 +44,18 @@ public struct PushRetryPolicy: Sendable, Hashable {
         retryAfter: Duration? = nil,
         using generator: inout some RandomNumberGenerator
     ) -> Duration {
-        let base = max(0, baseDelay.inSeconds)
-        let ceiling = min(max(0, maximumDelay.inSeconds), base * pow2(max(0, retry - 1)))
-        let jittered = ceiling > 0 ? Double.random(in: 0...ceiling, using: &generator) : 0
-        let floor = retryAfter.map { max(0, $0.inSeconds) } ?? 0
-        return .nanoseconds(Int64((max(jittered, floor) * 1e9).rounded()))
+        Backoff.fullJitter(
+            failures: retry,
+            base: baseDelay,
+            maximum: maximumDelay,
+            floor: retryAfter,
+            using: &generator
+        )
     }
 
     /// The wait before retry number `retry`, with the system's random numbers.
     public func delay(beforeRetry retry: Int, retryAfter: Duration? = nil) -> Duration {
         var generator = SystemRandomNumberGenerator()
         return delay(beforeRetry: retry, retryAfter: retryAfter, using: &generator)
-    }
-
-    private func pow2(_ exponent: Int) -> Double {
-        // 2^62 is far beyond any cap; larger exponents would only overflow.
-        Double(UInt64(1) << UInt64(min(exponent, 62)))
-    }
-}
-
-extension Duration {
-    var inSeconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 }

@@ -42,7 +42,7 @@ public final class VitalsServer: Sendable {
     ///   - configuration: Where to listen, limits, tokens, health checks.
     ///   - store: The store; the caller closes it after ``run(onListening:)`` returns.
     ///   - extraChecks: Health checks registered in code, beside the database's and the configured ones.
-    ///   - httpProber: What answers the configured `http:` health checks (`VitalsHTTPProbe` has one); without
+    ///   - httpProber: What answers the configured `http:` health checks (`VitalsHTTPClient` has one); without
     ///     it those checks report that no prober is wired.
     ///   - alerting: The watcher whose alerts, silences and rules the API serves (the caller runs it).
     ///   - logger: Where the server logs.

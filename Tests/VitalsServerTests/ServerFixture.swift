@@ -4,7 +4,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 import Vitals
-import VitalsHTTPProbe
+import VitalsHTTPClient
 import VitalsSQLite
 import VitalsStore
 

@@ -23,7 +23,7 @@ public struct HealthCheck: Sendable {
 }
 
 /// Answers the HTTP GETs of the health checks declared with `http:`. The server itself holds no HTTP client (it
-/// would bring TLS and HTTP/2 into every build of it); `vitals serve` wires the one of `VitalsHTTPProbe`.
+/// would bring TLS and HTTP/2 into every build of it); `vitals serve` wires the one of `VitalsHTTPClient`.
 public protocol HTTPProber: Sendable {
     /// The status code of a GET of `url`, answered within `timeout`.
     ///
