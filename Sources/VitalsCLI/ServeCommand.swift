@@ -2,6 +2,8 @@ import ArgumentParser
 import CVitalsShims
 import Foundation
 import Logging
+import ServiceLifecycle
+import VitalsAlerting
 import VitalsHTTPClient
 import VitalsServer
 import VitalsStore
@@ -70,14 +72,37 @@ struct ServeCommand: AsyncParsableCommand {
         let showDemo = demo
         do {
             try await StoreOpening.withStore(settings.database, storeConfiguration: settings.store) { store in
+                let alerting = try settings.alerting.map { alerting in
+                    AlertingService(
+                        configuration: AlertingConfiguration(
+                            rules: alerting.rules,
+                            evaluationInterval: alerting.evaluationInterval,
+                            externalURL: alerting.externalURL ?? "http://\(settings.host):\(settings.port)",
+                            route: alerting.route,
+                            inhibitRules: alerting.inhibitRules
+                        ),
+                        store: store,
+                        state: store,
+                        sink: try NotificationDelivery(
+                            receivers: alerting.receivers,
+                            store: store,
+                            transport: AsyncHTTPNotificationTransport(),
+                            logger: logger
+                        ),
+                        logger: logger
+                    )
+                }
                 let server = VitalsServer(
                     configuration: settings,
                     store: store,
                     httpProber: AsyncHTTPProber(),
+                    alerting: alerting,
                     logger: logger
                 )
                 let display = ImportCommand.displayName(settings.database)
-                try await server.run(services: showDemo ? [DemoFeed(server: server, logger: logger)] : []) { port in
+                var services: [any Service] = showDemo ? [DemoFeed(server: server, logger: logger)] : []
+                if let alerting { services.append(alerting) }
+                try await server.run(services: services) { port in
                     let line = "vitals serve: listening on http://\(settings.host):\(port) (store: \(display))\n"
                     FileHandle.standardOutput.write(Data(line.utf8))
                 }

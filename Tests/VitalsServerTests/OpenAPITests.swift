@@ -48,17 +48,36 @@ struct OpenAPITests {
         ("get", "/health", nil, 200),
         ("get", "/health/live", nil, 200),
         ("get", "/health/ready", nil, 200),
+        ("get", "/v1/alerts", nil, 200),
+        ("get", "/v1/alerts?state=sideways", nil, 400),
+        ("post", "/v1/alerts/0000000000000000/ack", "{\"author\":\"ann\"}", 404),
+        ("post", "/v1/alerts/0000000000000000/ack", "not json", 400),
+        ("get", "/v1/silences", nil, 200),
+        ("post", "/v1/silences", "{\"matchers\":[\"alertname=x\"],\"duration\":\"1h\",\"createdBy\":\"ann\"}", 201),
+        ("post", "/v1/silences", "{\"matchers\":[\"alertname\"],\"duration\":\"1h\"}", 400),
+        ("delete", "/v1/silences/no-such-silence", nil, 404),
+        ("get", "/v1/rules", nil, 200),
     ]
+
+    /// The documented path a request's URI reaches.
+    static func documentedPath(_ uri: String) -> String {
+        let path = String(uri.prefix { $0 != "?" })
+        if path.hasPrefix("/v1/alerts/") { return "/v1/alerts/{fingerprint}/ack" }
+        if path.hasPrefix("/v1/silences/") { return "/v1/silences/{id}" }
+        return path
+    }
 
     @Test("every documented operation answers, and its JSON matches the documented schema")
     func answersMatchSchemas() async throws {
-        let fixture = try await ServerFixture()
+        let fixture = try await ServerFixture(
+            alertingRules: "rules: [{name: r, match: {event: llm_call}, metric: count, thresholds: {warn: \"> 0\"}}]"
+        )
         try await fixture.test { client in
             let gauge = "{\"metric\":\"queue_depth\",\"value\":3,\"ts\":\"\(Recent.time(seconds: 1))\"}"
             #expect(try await client.post("/v1/events", llmCalls(20) + "\n" + gauge).status == .ok)
             var covered = Set<String>()
             for request in Self.requests {
-                let path = String(request.uri.prefix { $0 != "?" })
+                let path = Self.documentedPath(request.uri)
                 let operation = try #require(
                     Self.paths[path]?[request.method] as? [String: Any],
                     "\(request.method) \(path) is not documented"
@@ -66,7 +85,7 @@ struct OpenAPITests {
                 covered.insert("\(request.method) \(path)")
                 let response = try await client.execute(
                     uri: request.uri,
-                    method: request.method == "post" ? .post : .get,
+                    method: request.method == "post" ? .post : request.method == "delete" ? .delete : .get,
                     body: request.body.map { .init(string: $0) }
                 )
                 #expect(Int(response.status.code) == request.status, "\(request.method) \(request.uri)")
@@ -95,7 +114,7 @@ struct OpenAPITests {
             }
             // Every documented operation was exercised.
             for (path, operations) in Self.paths {
-                for method in operations.keys where ["get", "post"].contains(method) {
+                for method in operations.keys where ["get", "post", "delete"].contains(method) {
                     #expect(covered.contains("\(method) \(path)"), "\(method) \(path) has no request in this test")
                 }
             }

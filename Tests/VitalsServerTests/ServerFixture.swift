@@ -1,10 +1,13 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import NIOCore
 import Testing
 import Vitals
+import VitalsAlerting
 import VitalsHTTPClient
+import VitalsRules
 import VitalsSQLite
 import VitalsStore
 
@@ -15,8 +18,14 @@ final class ServerFixture: Sendable {
     let folder: String
     let store: BucketMetricStore
     let server: VitalsServer
+    /// The watcher, when the fixture was made with rules; its notifications go to the log.
+    let alerting: AlertingService?
 
-    init(extraChecks: [HealthCheck] = [], _ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
+    init(
+        extraChecks: [HealthCheck] = [],
+        alertingRules: String? = nil,
+        _ configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) async throws {
         folder =
             FileManager.default.temporaryDirectory.appendingPathComponent("vitals-server-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -26,12 +35,30 @@ final class ServerFixture: Sendable {
         configuration.database = folder + "/vitals.db"
         configuration.healthCacheDuration = .milliseconds(1)
         configure(&configuration)
-        store = try await SQLiteStore.open(path: configuration.database, configuration: configuration.store)
+        let store = try await SQLiteStore.open(path: configuration.database, configuration: configuration.store)
+        self.store = store
+        alerting = try alertingRules.map { yaml in
+            AlertingService(
+                configuration: AlertingConfiguration(
+                    rules: try RuleSet(yaml: yaml, file: "rules.yml").rules,
+                    route: Route(receiver: "log", groupWaitMilliseconds: 0)
+                ),
+                store: store,
+                state: store,
+                sink: try NotificationDelivery(
+                    receivers: [ReceiverConfiguration(name: "log", kind: .log)],
+                    store: store,
+                    logger: Logger(label: "test")
+                ),
+                logger: Logger(label: "test")
+            )
+        }
         server = VitalsServer(
             configuration: configuration,
             store: store,
             extraChecks: extraChecks,
-            httpProber: AsyncHTTPProber()
+            httpProber: AsyncHTTPProber(),
+            alerting: alerting
         )
     }
 

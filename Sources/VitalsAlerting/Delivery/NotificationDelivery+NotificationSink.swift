@@ -21,4 +21,17 @@ extension NotificationDelivery: NotificationSink {
             )
         }
     }
+
+    /// Delivers while this server leads: reads the outbox, the log and the caps back from the store first
+    /// (another server may have queued or sent notifications since this one last led), then sends until
+    /// ``stopDelivering()``, letting attempts under way finish.
+    public func deliverWhileLeading() async {
+        restartFromStore()
+        await runLeaderWorkers()
+    }
+
+    /// Ends ``deliverWhileLeading()`` once the attempts under way have finished.
+    public nonisolated func stopDelivering() async {
+        requestStop()
+    }
 }

@@ -242,6 +242,28 @@ public actor NotificationDelivery: Service {
 
     // MARK: - Workers
 
+    /// Forgets what is in memory so that the next load reads the store afresh, and clears a previous stop.
+    func restartFromStore() {
+        loaded = false
+        finished = [:]
+        for name in receivers.keys {
+            receivers[name]?.outbox = [:]
+            receivers[name]?.notBefore = nil
+        }
+        stopping.withLock { $0 = false }
+    }
+
+    /// ``runWorkers()`` for the alerting service's leader: stopped by ``requestStop()``, not by cancellation.
+    func runLeaderWorkers() async {
+        await runWorkers()
+    }
+
+    /// Asks the workers to stop after the attempts under way.
+    nonisolated func requestStop() {
+        stopping.withLock { $0 = true }
+        for bell in workers.map(\.bell) + [stopBell] { bell.ring() }
+    }
+
     private var isStopping: Bool { stopping.withLock { $0 } || Task.isCancelled }
 
     private func runWorkers() async {

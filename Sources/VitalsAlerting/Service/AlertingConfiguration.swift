@@ -40,10 +40,17 @@ public protocol NotificationSink: Sendable {
     func enqueue(_ notifications: [AlertNotification]) async throws
     /// What each receiver has been through, for `/metrics`.
     func figures() async -> [ReceiverFigures]
+    /// Delivers while this server leads, until ``stopDelivering()`` (the alerting service calls both, so that
+    /// among servers sharing a database only the lease holder sends).
+    func deliverWhileLeading() async
+    /// Ends ``deliverWhileLeading()`` after the attempts under way.
+    func stopDelivering() async
 }
 
 extension NotificationSink {
     public func figures() async -> [ReceiverFigures] { [] }
+    public func deliverWhileLeading() async {}
+    public func stopDelivering() async {}
 }
 
 /// The delivery's counts for one receiver.

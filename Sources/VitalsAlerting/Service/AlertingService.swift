@@ -46,6 +46,8 @@ public actor AlertingService: Service {
     private var evaluationMilliseconds: Double?
     private var evaluations = 0
     private var evaluationFailures = 0
+    /// The delivery, running while this server leads.
+    private var delivering: Task<Void, Never>?
 
     /// Creates the service.
     ///
@@ -88,7 +90,15 @@ public actor AlertingService: Service {
                 }
             }
         } catch is CancellationError {}
+        await stopDelivery()
         if engine != nil { try? await state.releaseLease(name: Self.leaseName, holder: instance) }
+    }
+
+    private func stopDelivery() async {
+        guard let delivering else { return }
+        await sink.stopDelivering()
+        await delivering.value
+        self.delivering = nil
     }
 
     /// One step: renew or take the lease, evaluate when due, dispatch. Failures are logged, never thrown.
@@ -106,6 +116,7 @@ public actor AlertingService: Service {
                 if engine != nil { logger.info("alerting: another server holds the lease; standing by") }
                 engine = nil
                 dispatcher = nil
+                await stopDelivery()
                 return
             }
             if engine == nil { try await resume() }
@@ -295,6 +306,9 @@ public actor AlertingService: Service {
             groups: groups
         )
         lastEvaluation = nil
+        await stopDelivery()
+        let sink = sink
+        delivering = Task { await sink.deliverWhileLeading() }
         logger.info("alerting: this server evaluates now (\(alerts.count) alerts, \(groups.count) groups restored)")
     }
 

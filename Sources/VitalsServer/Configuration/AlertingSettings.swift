@@ -22,16 +22,21 @@ public struct AlertingSettings: Sendable {
     /// The URL people reach the server at (dashboard links in notifications); default the listening address.
     public var externalURL: String?
     /// Where notifications can go.
-    public var receivers: [ReceiverSettings]
+    public var receivers: [ReceiverConfiguration]
     /// The routing tree.
     public var route: Route
     /// Inhibitions (default: a firing critical alert mutes the lower-severity alerts of its group).
     public var inhibitRules: [InhibitRule] = [.criticalMutesLower]
-    /// Notifications per receiver per hour before the rest is held back and summarised. Default 10.
-    public var maxNotificationsPerHour: Int = 10
+    /// Notifications per receiver per hour before the rest is held back and summarised (set on each
+    /// receiver). Default 10.
+    public var maxNotificationsPerHour: Int = 10 {
+        didSet {
+            for index in receivers.indices { receivers[index].maximumNotificationsPerHour = maxNotificationsPerHour }
+        }
+    }
 
     /// Creates settings.
-    public init(rules: [Rule], ruleSources: [String], receivers: [ReceiverSettings], route: Route) {
+    public init(rules: [Rule], ruleSources: [String], receivers: [ReceiverConfiguration], route: Route) {
         self.rules = rules
         self.ruleSources = ruleSources
         self.receivers = receivers
@@ -44,34 +49,8 @@ public struct AlertingSettings: Sendable {
         AlertingSettings(
             rules: try RuleSet.combined([try RuleSet.resolve("supervisor")]),
             ruleSources: ["supervisor"],
-            receivers: [ReceiverSettings(name: "slack", kind: .slack(url: url))],
+            receivers: [ReceiverConfiguration(name: "slack", kind: .slack(url: url))],
             route: Route(receiver: "slack", groupBy: ["alertname"])
         )
-    }
-}
-
-/// One receiver as configured.
-public struct ReceiverSettings: Sendable, Hashable {
-    /// What kind of receiver, with its address and secrets.
-    public enum Kind: Sendable, Hashable {
-        /// A Slack incoming webhook.
-        case slack(url: String)
-        /// Any HTTP endpoint, sent Alertmanager's webhook payload (version 4).
-        case webhook(url: String, headers: [String: String])
-        /// A Telegram bot posting to a chat.
-        case telegram(botToken: String, chatID: String, apiURL: String)
-        /// The server's log.
-        case log
-    }
-
-    /// The name routes use.
-    public var name: String
-    /// Its kind.
-    public var kind: Kind
-
-    /// Creates a receiver.
-    public init(name: String, kind: Kind) {
-        self.name = name
-        self.kind = kind
     }
 }

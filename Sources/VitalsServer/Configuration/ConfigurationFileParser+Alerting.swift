@@ -12,7 +12,7 @@ extension ConfigurationFileParser {
         var rules: [Rule] = []
         var interval: Duration?
         var externalURL: String?
-        var receivers: [ReceiverSettings] = []
+        var receivers: [ReceiverConfiguration] = []
         var routeNode: Node?
         var inhibit: [InhibitRule]?
         for (key, value) in try mapping(node, "alerting") {
@@ -79,14 +79,14 @@ extension ConfigurationFileParser {
         return directory.isEmpty ? source : directory + "/" + source
     }
 
-    private func receivers(_ node: Node) throws(ServerConfigurationError) -> [ReceiverSettings] {
+    private func receivers(_ node: Node) throws(ServerConfigurationError) -> [ReceiverConfiguration] {
         guard case .sequence(let items) = node else {
             throw error(
                 node,
                 "alerting.receivers is not a list; expected `- {name: …, type: slack|webhook|telegram|log, …}`"
             )
         }
-        var receivers: [ReceiverSettings] = []
+        var receivers: [ReceiverConfiguration] = []
         for item in items {
             var fields: [String: (Node, Node)] = [:]
             for (key, value) in try mapping(item, "a receiver") {
@@ -118,7 +118,7 @@ extension ConfigurationFileParser {
             guard !receivers.contains(where: { $0.name == name }) else {
                 throw error(item, "receiver \"\(name)\" is defined twice")
             }
-            let kind: ReceiverSettings.Kind
+            let kind: ReceiverConfiguration.Kind
             switch try required("type") {
             case "slack": kind = .slack(url: try url("url"))
             case "webhook":
@@ -139,7 +139,13 @@ extension ConfigurationFileParser {
                     "receiver \"\(name)\": unknown type \"\(other)\"; expected slack, webhook, telegram or log"
                 )
             }
-            receivers.append(ReceiverSettings(name: name, kind: kind))
+            let receiver = ReceiverConfiguration(name: name, kind: kind)
+            do {
+                try receiver.validate()
+            } catch {
+                throw self.error(item, "\(error)")
+            }
+            receivers.append(receiver)
         }
         return receivers
     }
