@@ -48,9 +48,11 @@ enum AlertingBenchmark {
             store: store,
             state: store,
             sink: CountingSink(),
-            now: { end }
+            // A day on, so that a lease left by an earlier run over a kept database has lapsed.
+            now: { end.adding(milliseconds: 86_400_000) }
         )
-        await service.tick()  // takes the lease and evaluates once
+        await service.tick()  // takes the lease
+        guard await service.metrics().leader else { return ["\(label): alert evaluation: the lease could not be taken"] }
         var latencies: [Double] = []
         for cycle in 0..<cycles {
             let at = end.adding(milliseconds: Double(cycle) * 1_000)
