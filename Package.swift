@@ -159,6 +159,16 @@ let package = Package(
         ),
         // Test helpers shared by the test targets: child processes with a deadline on every wait.
         .target(name: "VitalsTestSupport", dependencies: ["Vitals"], path: "Tests/VitalsTestSupport"),
+        .target(
+            name: "VitalsHTTPTestSupport",
+            dependencies: [
+                "Vitals",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/VitalsHTTPTestSupport"
+        ),
         // Fuzz targets (scripts/fuzz): the checks run on each input, and one executable that is a libFuzzer target
         // when built with -D FUZZING and replays corpus files otherwise.
         .target(
@@ -233,6 +243,7 @@ let package = Package(
         .testTarget(
             name: "VitalsAlertingTests",
             dependencies: [
+                "VitalsHTTPTestSupport",
                 "VitalsAlerting",
                 "VitalsHTTPClient",
                 "Vitals",
@@ -249,6 +260,7 @@ let package = Package(
         .testTarget(
             name: "VitalsCLITests",
             dependencies: [
+                "VitalsHTTPTestSupport",
                 "VitalsCLI",
                 "Vitals",
                 "VitalsRules",

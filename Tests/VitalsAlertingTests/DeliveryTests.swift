@@ -5,6 +5,7 @@ import Testing
 import Vitals
 import VitalsAlerting
 import VitalsHTTPClient
+import VitalsHTTPTestSupport
 import VitalsStore
 
 /// The outbox, retries, circuit breaker, hourly cap and restarts, against real HTTP receivers on 127.0.0.1.

@@ -4,6 +4,7 @@ import Testing
 import Vitals
 import VitalsAlerting
 import VitalsHTTPClient
+import VitalsHTTPTestSupport
 import VitalsStore
 
 /// What Slack, Telegram and a webhook receive, over real HTTP on 127.0.0.1.

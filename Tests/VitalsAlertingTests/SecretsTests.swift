@@ -1,6 +1,7 @@
 import Testing
 import VitalsAlerting
 import VitalsHTTPClient
+import VitalsHTTPTestSupport
 import VitalsStore
 
 /// Webhook URLs, header values and bot tokens are sent, never logged nor put in an error.

@@ -3,6 +3,7 @@ import Testing
 import Vitals
 import VitalsAlerting
 import VitalsHTTPClient
+import VitalsHTTPTestSupport
 import VitalsSQLite
 import VitalsStore
 

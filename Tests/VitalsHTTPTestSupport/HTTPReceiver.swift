@@ -6,27 +6,27 @@ import Vitals
 
 /// A real HTTP server on 127.0.0.1 standing in for Slack, Telegram or a webhook: it records every request and
 /// answers from a script, one reply per request, then with the default reply.
-final class HTTPReceiver: Sendable {
-    struct Received: Sendable {
-        var path: String
-        var headers: [String: String]
-        var body: [UInt8]
-        var status: Int
-        var arrival: ContinuousClock.Instant
+package final class HTTPReceiver: Sendable {
+    package struct Received: Sendable {
+        package var path: String
+        package var headers: [String: String]
+        package var body: [UInt8]
+        package var status: Int
+        package var arrival: ContinuousClock.Instant
 
         /// The body as a JSON object.
-        func json() throws -> [String: Any] {
+        package func json() throws -> [String: Any] {
             let object = try JSONSerialization.jsonObject(with: Data(body))
             guard let dictionary = object as? [String: Any] else { throw ReceiverError.notAnObject }
             return dictionary
         }
 
-        var notificationID: String? { headers["x-vitals-notification-id"] }
+        package var notificationID: String? { headers["x-vitals-notification-id"] }
     }
 
-    enum ReceiverError: Error { case notAnObject, notStarted }
+    package enum ReceiverError: Error { case notAnObject, notStarted }
 
-    enum Reply: Sendable {
+    package enum Reply: Sendable {
         case status(Int, body: String = "ok", retryAfter: String? = nil)
         /// Waits until ``release(with:)`` and answers what it is given: a request in flight for as long as the
         /// test needs.
@@ -34,7 +34,7 @@ final class HTTPReceiver: Sendable {
     }
 
     private struct State {
-        var requests: [Received] = []
+        package var requests: [Received] = []
         var script: [Reply] = []
         var fallback = Reply.status(200)
         var held: [CheckedContinuation<Reply, Never>] = []
@@ -42,21 +42,21 @@ final class HTTPReceiver: Sendable {
 
     private let state = LockedValue(State())
 
-    init(script: [Reply] = [], fallback: Reply = .status(200)) {
+    package init(script: [Reply] = [], fallback: Reply = .status(200)) {
         state.withLock {
             $0.script = script
             $0.fallback = fallback
         }
     }
 
-    var requests: [Received] { state.withLock { $0.requests } }
+    package var requests: [Received] { state.withLock { $0.requests } }
     /// Requests answered 2xx.
-    var accepted: [Received] { requests.filter { (200..<300).contains($0.status) } }
+    package var accepted: [Received] { requests.filter { (200..<300).contains($0.status) } }
     /// Requests waiting in ``Reply/hold``.
-    var heldCount: Int { state.withLock { $0.held.count } }
+    package var heldCount: Int { state.withLock { $0.held.count } }
 
     /// Replaces what is left of the script and the default reply.
-    func answer(_ script: [Reply], fallback: Reply) {
+    package func answer(_ script: [Reply], fallback: Reply) {
         state.withLock {
             $0.script = script
             $0.fallback = fallback
@@ -64,7 +64,7 @@ final class HTTPReceiver: Sendable {
     }
 
     /// Answers every held request with `reply`.
-    func release(with reply: Reply) {
+    package func release(with reply: Reply) {
         let held = state.withLock { state in
             defer { state.held = [] }
             return state.held
@@ -98,7 +98,7 @@ final class HTTPReceiver: Sendable {
     }
 
     /// Runs the server on 127.0.0.1 (`port` 0 picks a free one) while `body` runs with the bound port.
-    func serve<T: Sendable>(port: Int = 0, _ body: (Int) async throws -> T) async throws -> T {
+    package func serve<T: Sendable>(port: Int = 0, _ body: (Int) async throws -> T) async throws -> T {
         let router = Router()
         router.post("/") { request, _ in try await self.handle(request) }
         router.post("**") { request, _ in try await self.handle(request) }

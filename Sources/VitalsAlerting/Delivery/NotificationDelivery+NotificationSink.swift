@@ -31,7 +31,7 @@ extension NotificationDelivery: NotificationSink {
     }
 
     /// Ends ``deliverWhileLeading()`` once the attempts under way have finished.
-    public nonisolated func stopDelivering() async {
-        requestStop()
+    public func stopDelivering() async {
+        requestStopOfLeaderWorkers()
     }
 }

@@ -81,6 +81,9 @@ public actor NotificationDelivery: Service {
     private var receivers: [String: ReceiverState] = [:]
     /// The notification log in memory: ids done with, and when.
     private var finished: [String: Timestamp] = [:]
+    /// Whether workers run (from ``run()`` or for the alerting service's leader), and whether for the leader.
+    private var workersRunning = false
+    private var leaderWorkers = false
     private var nextSequence: Int64 = 0
     private var loaded = false
     private var lastPrune: Timestamp?
@@ -244,6 +247,7 @@ public actor NotificationDelivery: Service {
 
     /// Forgets what is in memory so that the next load reads the store afresh, and clears a previous stop.
     func restartFromStore() {
+        guard !workersRunning else { return }
         loaded = false
         finished = [:]
         for name in receivers.keys {
@@ -253,13 +257,18 @@ public actor NotificationDelivery: Service {
         stopping.withLock { $0 = false }
     }
 
-    /// ``runWorkers()`` for the alerting service's leader: stopped by ``requestStop()``, not by cancellation.
+    /// ``runWorkers()`` for the alerting service's leader, stopped by ``requestStopOfLeaderWorkers()``. Nothing
+    /// happens when ``run()`` already runs the workers (a program that runs the delivery itself, on one server).
     func runLeaderWorkers() async {
+        guard !workersRunning else { return }
+        leaderWorkers = true
         await runWorkers()
+        leaderWorkers = false
     }
 
-    /// Asks the workers to stop after the attempts under way.
-    nonisolated func requestStop() {
+    /// Asks the workers that ``runLeaderWorkers()`` started to stop after the attempts under way.
+    func requestStopOfLeaderWorkers() {
+        guard leaderWorkers else { return }
         stopping.withLock { $0 = true }
         for bell in workers.map(\.bell) + [stopBell] { bell.ring() }
     }
@@ -267,6 +276,8 @@ public actor NotificationDelivery: Service {
     private var isStopping: Bool { stopping.withLock { $0 } || Task.isCancelled }
 
     private func runWorkers() async {
+        workersRunning = true
+        defer { workersRunning = false }
         var failures = 0
         while !loaded {
             if isStopping { return }

@@ -105,20 +105,7 @@ public actor AlertingService: Service {
     public func tick() async {
         let now = now()
         do {
-            let ttl = Double(configuration.evaluationInterval.nanoseconds) / 1e6 * 1.5
-            let leader = try await state.acquireLease(
-                name: Self.leaseName,
-                holder: instance,
-                expires: now.adding(milliseconds: max(ttl, 3_000)),
-                now: now
-            )
-            guard leader else {
-                if engine != nil { logger.info("alerting: another server holds the lease; standing by") }
-                engine = nil
-                dispatcher = nil
-                await stopDelivery()
-                return
-            }
+            guard try await holdLease(at: now) else { return }
             if engine == nil { try await resume() }
             silences = try await load(Silence.self, Self.Kind.silence)
             try await applyAcknowledgements(now)
@@ -126,11 +113,32 @@ public actor AlertingService: Service {
                 now.milliseconds(since: $0) >= Double(configuration.evaluationInterval.nanoseconds) / 1e6
             }) ?? true {
                 try await evaluate(at: now)
+                // An evaluation may take long: a server whose lease lapsed meanwhile must not notify.
+                guard try await holdLease(at: self.now()) else { return }
             }
             try await dispatch(at: now)
         } catch {
             logger.error("alerting: \(error)")
         }
+    }
+
+    /// Takes or renews the lease, valid for 1.5 evaluation intervals (at least 3 s); standing by when another
+    /// server holds it.
+    private func holdLease(at now: Timestamp) async throws -> Bool {
+        let ttl = Double(configuration.evaluationInterval.nanoseconds) / 1e6 * 1.5
+        let leader = try await state.acquireLease(
+            name: Self.leaseName,
+            holder: instance,
+            expires: now.adding(milliseconds: max(ttl, 3_000)),
+            now: now
+        )
+        if !leader {
+            if engine != nil { logger.info("alerting: another server holds the lease; standing by") }
+            engine = nil
+            dispatcher = nil
+            await stopDelivery()
+        }
+        return leader
     }
 
     /// Evaluates every rule over its window ending at `now` and applies the results to the alerts.
