@@ -67,29 +67,17 @@ extension VitalsServer {
             json.string("value_text", alert.valueText)
             json.string("threshold", alert.threshold)
             json.string("active_since", alert.activeSince.rfc3339)
-            if let firing = alert.firingSince {
-                json.string("firing_since", firing.rfc3339)
-            } else {
-                json.null("firing_since")
-            }
-            if let resolved = alert.resolvedAt {
-                json.string("resolved_at", resolved.rfc3339)
-            } else {
-                json.null("resolved_at")
-            }
+            json.optionalString("firing_since", alert.firingSince?.rfc3339)
+            json.optionalString("resolved_at", alert.resolvedAt?.rfc3339)
             if let summary = alert.summary { json.string("summary", summary) }
             if let recommendation = alert.recommendation { json.string("recommendation", recommendation) }
-            if let muted { json.string("muted", muted) } else { json.null("muted") }
+            json.optionalString("muted", muted)
             if let acknowledgement = alert.acknowledgement {
                 json.beginObject("acknowledgement")
                 json.string("author", acknowledgement.author)
                 json.string("comment", acknowledgement.comment)
                 json.string("at", acknowledgement.at.rfc3339)
-                if let expires = acknowledgement.expires {
-                    json.string("expires", expires.rfc3339)
-                } else {
-                    json.null("expires")
-                }
+                json.optionalString("expires", acknowledgement.expires?.rfc3339)
                 json.endObject()
             } else {
                 json.null("acknowledgement")
@@ -125,11 +113,7 @@ extension VitalsServer {
             json.string("fingerprint", fingerprint)
             json.string("author", acknowledgement.author)
             json.string("at", acknowledgement.at.rfc3339)
-            if let expires = acknowledgement.expires {
-                json.string("expires", expires.rfc3339)
-            } else {
-                json.null("expires")
-            }
+            json.optionalString("expires", acknowledgement.expires?.rfc3339)
             json.endObject()
             return .json(json.bytes)
         } catch let error as AlertingError {
@@ -230,13 +214,9 @@ extension VitalsServer {
                 "thresholds",
                 status.rule.thresholds.map { "\($0.severity): \($0.threshold)" }.joined(separator: ", ")
             )
-            if let last = status.lastEvaluation {
-                json.string("last_evaluation", last.rfc3339)
-            } else {
-                json.null("last_evaluation")
-            }
+            json.optionalString("last_evaluation", status.lastEvaluation?.rfc3339)
             json.number("duration_ms", status.durationMilliseconds)
-            if let error = status.error { json.string("error", error) } else { json.null("error") }
+            json.optionalString("error", status.error)
             json.beginObject("alerts")
             for state in AlertState.allCases { json.integer(state.rawValue, status.alerts[state] ?? 0) }
             json.endObject()

@@ -20,6 +20,11 @@ struct JSONWriter {
         append(JSONText.quoted(value))
     }
 
+    /// A string, or `null` when there is none.
+    mutating func optionalString(_ key: String?, _ value: String?) {
+        if let value { string(key, value) } else { null(key) }
+    }
+
     mutating func number(_ key: String?, _ value: Double?) {
         separate(key)
         append(value.map(JSONText.number) ?? "null")
