@@ -73,8 +73,11 @@ struct DeliveryTests {
                 try await eventually("delivered") { delivery.statistics(of: "hook")?.sent == 1 }
             }
         }
-        #expect(server.requests.count == 1)
-        #expect(server.accepted.first?.notificationID == Fixtures.notification().id)
+        // Delivered once. An attempt whose 300 ms deadline passed just as the receiver started listening may
+        // still have reached it (at least once, as documented): every copy then carries the same id to dedupe on.
+        #expect(delivery.statistics(of: "hook")?.sent == 1)
+        #expect((1...2).contains(server.requests.count))
+        #expect(Set(server.requests.compactMap(\.notificationID)) == [Fixtures.notification().id])
     }
 
     @Test("429 with Retry-After: the receiver gets nothing before the time it asked for")
