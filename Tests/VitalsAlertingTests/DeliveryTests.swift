@@ -170,8 +170,9 @@ struct DeliveryTests {
         let server = HTTPReceiver(fallback: .status(500))
         try await server.serve { port in
             var configuration = Fixtures.fastDelivery
-            configuration.breakerCooldown = .milliseconds(200)
-            configuration.breakerMaximumCooldown = .seconds(1)
+            // Cooldowns of seconds, so that a loaded machine (CI) sees the breaker open before the probe goes.
+            configuration.breakerCooldown = .seconds(2)
+            configuration.breakerMaximumCooldown = .seconds(8)
             let delivery = try delivery([webhook(port)], configuration: configuration)
             try await whileRunning(delivery) {
                 // Three groups, all due at once: an open breaker must hold every one of them back.
@@ -183,7 +184,7 @@ struct DeliveryTests {
                 // The probe: exactly one request after the cooldown, held in flight while the test looks.
                 server.answer([.hold], fallback: .status(500))
                 try await eventually("probe in flight") { server.heldCount == 1 }
-                #expect(opened.duration(to: .now) >= .milliseconds(150))
+                #expect(opened.duration(to: .now) >= .milliseconds(1_500))
                 #expect(delivery.statistics(of: "hook")?.breaker == .halfOpen)
                 try await Task.sleep(for: .milliseconds(30))
                 #expect(server.heldCount == 1)
@@ -199,7 +200,7 @@ struct DeliveryTests {
                 try await eventually("all delivered") { delivery.statistics(of: "hook")?.sent == 3 }
                 #expect(delivery.statistics(of: "hook")?.breaker == .closed)
                 let probe = try #require(server.requests.first { $0.status == 200 })
-                #expect(reopened.duration(to: probe.arrival) >= .milliseconds(300))
+                #expect(reopened.duration(to: probe.arrival) >= .milliseconds(3_000))
             }
             #expect(delivery.statistics(of: "hook")?.failedAttempts == 6)
         }
