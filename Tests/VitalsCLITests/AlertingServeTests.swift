@@ -63,7 +63,7 @@ struct AlertingServeTests {
             let folder = try TemporaryFolder()
             _ = try folder.write("rules.yml", Self.rules)
             let config = try folder.write("vitals.yml", Self.configuration(webhook: port))
-            let server = try ServeCommandTests.RunningServer(
+            let server = try await ServeCommandTests.RunningServer.launch(
                 database: folder.path("vitals.db"),
                 extraArguments: ["--config", config]
             )
@@ -137,8 +137,14 @@ struct AlertingServeTests {
             let folder = try TemporaryFolder()
             _ = try folder.write("rules.yml", Self.rules)
             let config = try folder.write("vitals.yml", Self.configuration(webhook: port))
-            let first = try ServeCommandTests.RunningServer(database: url, extraArguments: ["--config", config])
-            let second = try ServeCommandTests.RunningServer(database: url, extraArguments: ["--config", config])
+            let first = try await ServeCommandTests.RunningServer.launch(
+                database: url,
+                extraArguments: ["--config", config]
+            )
+            let second = try await ServeCommandTests.RunningServer.launch(
+                database: url,
+                extraArguments: ["--config", config]
+            )
             #expect(try await ServeCommandTests.post(HTTPClient.shared, first.url, Self.failing(agent: "a1")) == 200)
             #expect(try await Self.eventually(.seconds(10)) { receiver.accepted.count == 1 })
 

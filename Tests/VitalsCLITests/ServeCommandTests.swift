@@ -53,6 +53,28 @@ struct ServeCommandTests {
             self.port = port
         }
 
+        /// Starts a server on a thread of its own: waiting for its first line blocks, and the two threads of the
+        /// shared concurrency pool must stay free for the other tests meanwhile.
+        static func launch(
+            database: String,
+            extraArguments: [String] = [],
+            environment: [String: String] = [:]
+        ) async throws -> RunningServer {
+            try await withCheckedThrowingContinuation { continuation in
+                Thread.detachNewThread {
+                    continuation.resume(
+                        with: Result {
+                            try RunningServer(
+                                database: database,
+                                extraArguments: extraArguments,
+                                environment: environment
+                            )
+                        }
+                    )
+                }
+            }
+        }
+
         /// A server left running by a test that ended early is killed, not left behind.
         deinit { ChildProcess.killAndReap(process) }
 
@@ -120,7 +142,7 @@ struct ServeCommandTests {
     func sigkillDurability() async throws {
         let folder = try TemporaryFolder()
         let database = folder.path("serve.db")
-        let server = try RunningServer(database: database)
+        let server = try await RunningServer.launch(database: database)
         let acknowledged = Acknowledged()
         let size = 250
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -153,7 +175,7 @@ struct ServeCommandTests {
         for (batch, count) in stored { #expect(count == size, "batch \(batch) is half-present") }
 
         // The restarted server serves what was stored.
-        let again = try RunningServer(database: database)
+        let again = try await RunningServer.launch(database: database)
         let reader = HTTPClient(eventLoopGroupProvider: .singleton)
         let response = try await reader.execute(
             HTTPClientRequest(url: again.url + "/v1/stats?event=durable&window=1d"),
@@ -172,7 +194,7 @@ struct ServeCommandTests {
     func gracefulShutdown() async throws {
         let folder = try TemporaryFolder()
         let database = folder.path("graceful.db")
-        let server = try RunningServer(database: database)
+        let server = try await RunningServer.launch(database: database)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         for number in 0..<5 {
             #expect(try await Self.post(client, server.url, Self.batch(number, size: 100)) == 200)
@@ -193,7 +215,7 @@ struct ServeCommandTests {
     @Test("vitals push sends files to a live vitals serve in batches; a bad line is reported as FILE:LINE")
     func pushToServe() async throws {
         let folder = try TemporaryFolder()
-        let server = try RunningServer(database: folder.path("push.db"))
+        let server = try await RunningServer.launch(database: folder.path("push.db"))
         var lines = Self.batch(1, size: 2_500).split(separator: "\n").map(String.init)
         lines[6] = "{\"event\":\"durable\",\"duration_ms\":\"slow\"}"
         let file = try folder.write("metrics.jsonl", lines.joined(separator: "\n") + "\n")
@@ -218,7 +240,7 @@ struct ServeCommandTests {
         let folder = try TemporaryFolder()
         let config = try folder.write("vitals.yml", "port: 1\ndatabase: /nonexistent/file.db\nmax_body_bytes: 50\n")
         let database = folder.path("flag.db")
-        let server = try RunningServer(
+        let server = try await RunningServer.launch(
             database: database,
             extraArguments: ["--config", config],
             environment: ["VITALS_DATABASE": "/nonexistent/env.db", "VITALS_MAX_BODY_BYTES": "200"]
@@ -238,7 +260,7 @@ struct ServeCommandTests {
     @Test("--demo: the simulated fleet's events and gauges are queryable within seconds of start")
     func demo() async throws {
         let folder = try TemporaryFolder()
-        let server = try RunningServer(database: folder.path("demo.db"), extraArguments: ["--demo"])
+        let server = try await RunningServer.launch(database: folder.path("demo.db"), extraArguments: ["--demo"])
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         func json(_ path: String) async throws -> [String: Any] {
             let response = try await client.execute(HTTPClientRequest(url: server.url + path), timeout: .seconds(30))
