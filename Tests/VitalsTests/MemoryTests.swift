@@ -44,11 +44,17 @@ import Vitals
     }
 
     @Test func peakIncludesTheValueStillHeldAtTheEnd() async throws {
-        let before = try #require(ResidentMemory.currentBytes())
-        let (buffer, peak) = await ResidentMemory.peak { [UInt8](repeating: 1, count: Self.fiftyMegabytes) }
-        let peakBytes = try #require(peak)
-        #expect(peakBytes >= before + UInt64(Self.fiftyMegabytes) * 4 / 5)
-        #expect(buffer.count == Self.fiftyMegabytes)
+        // As above: other suites free memory meanwhile (seen under ThreadSanitizer), so a few attempts.
+        var rises: [Int64] = []
+        for _ in 0..<5 {
+            let before = try #require(ResidentMemory.currentBytes())
+            let (buffer, peak) = await ResidentMemory.peak { [UInt8](repeating: 1, count: Self.fiftyMegabytes) }
+            let peakBytes = try #require(peak)
+            #expect(buffer.count == Self.fiftyMegabytes)
+            rises.append(Int64(peakBytes) - Int64(before))
+            if rises.last! >= Int64(Self.fiftyMegabytes) * 4 / 5 { break }
+        }
+        #expect(rises.contains { $0 >= Int64(Self.fiftyMegabytes) * 4 / 5 }, "rises seen: \(rises)")
     }
 
     @Test func peakRethrowsTheOperationsError() async {
