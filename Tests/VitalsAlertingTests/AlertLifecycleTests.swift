@@ -1,7 +1,9 @@
+import Foundation
 import Testing
 import Vitals
-import VitalsAlerting
 import VitalsRules
+
+@testable import VitalsAlerting
 
 /// Pending → firing → resolved per rule and group, with `for`, `keep_firing_for` and the severity ladder.
 @Suite("Alert lifecycle", .timeLimit(.minutes(1)))
@@ -114,5 +116,53 @@ struct AlertLifecycleTests {
         #expect(one != Alert.fingerprint(rule: "errors", group: ["agent_id": "a2", "model": "m"]))
         #expect(one != Alert.fingerprint(rule: "error", group: ["sagent_id": "a1", "model": "m"]))
         #expect(one.count == 16)
+    }
+}
+
+/// The alerts' stored form: written by hand, read back by `Codable`.
+@Suite("Alert state JSON")
+struct AlertStateJSONTests {
+    @Test("every field, odd text and absent optionals read back equal through JSONDecoder")
+    func roundTrip() throws {
+        let at = Timestamp(nanosecondsSinceEpoch: 1_800_000_000_123_456_789)
+        let full = Alert(
+            fingerprint: "00ff",
+            rule: "errors \"quoted\"\n\\",
+            group: ["agent_id": "a\u{1}é😀", "model": ""],
+            state: .firing,
+            severity: "critical",
+            activeSince: at,
+            firingSince: at.adding(milliseconds: 1),
+            resolvedAt: at.adding(milliseconds: 2),
+            lastViolation: at.adding(milliseconds: 3),
+            value: 0.1 + 0.2,
+            valueText: "30%\t",
+            threshold: "> 10%",
+            summary: "s",
+            recommendation: "r",
+            acknowledgement: Acknowledgement(
+                author: "ana",
+                comment: "on it",
+                at: at,
+                expires: at.adding(milliseconds: 4)
+            )
+        )
+        let bare = Alert(
+            fingerprint: "01",
+            rule: "r",
+            group: [:],
+            state: .pending,
+            severity: "warn",
+            activeSince: at,
+            lastViolation: at,
+            valueText: "",
+            threshold: ""
+        )
+        for alert in [full, bare] {
+            #expect(try JSONDecoder().decode(Alert.self, from: Data(alert.stateJSON())) == alert)
+        }
+        var infinite = bare
+        infinite.value = .infinity
+        #expect(try JSONDecoder().decode(Alert.self, from: Data(infinite.stateJSON())).value == nil)
     }
 }

@@ -184,6 +184,56 @@ struct AlertingServiceTests {
         try await store.close()
     }
 
+    @Test("readings of held conditions are written 1,000 per evaluation, stalest first; changes of state at once")
+    func readingCheckpoints() async throws {
+        let directory = NSTemporaryDirectory() + "vitals-alerting-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try await SQLiteStore.open(
+            path: directory + "/vitals.db",
+            configuration: StoreConfiguration(seriesLimitPerName: 10_000)
+        )
+        let clock = Clock(Timestamp.now())
+        let service = AlertingService(
+            configuration: Self.configuration(),
+            store: store,
+            state: store,
+            sink: Collector(),
+            now: { clock.now }
+        )
+        /// How many stored alerts have each last violation, and their states.
+        func stored() async throws -> (readings: [Timestamp: Int], states: Set<AlertState>) {
+            let alerts = try await store.loadState(kind: "alert").map {
+                try JSONDecoder().decode(Alert.self, from: Data($0.body))
+            }
+            return (Dictionary(alerts.map { ($0.lastViolation, 1) }, uniquingKeysWith: +), Set(alerts.map(\.state)))
+        }
+        let agents = 1_500
+        for agent in 0..<agents {
+            _ = try await store.ingest(
+                Self.tasks(agent: "a\(agent)", failed: 3, of: 4, at: clock.now.adding(milliseconds: -1_000))
+            )
+        }
+        let first = clock.now
+        await service.tick()
+        #expect(try await stored().readings == [first: agents], "new alerts: all written")
+        clock.advance(seconds: 10)
+        let second = clock.now
+        await service.tick()
+        #expect(try await service.alerts().allSatisfy { $0.alert.lastViolation == second }, "in memory: all current")
+        #expect(try await stored().readings == [first: 500, second: 1_000], "in the store: 1,000 newer readings")
+        clock.advance(seconds: 10)
+        let third = clock.now
+        await service.tick()
+        #expect(try await stored().readings == [second: 500, third: 1_000], "the 500 stalest went first")
+        clock.advance(seconds: 40)
+        await service.tick()
+        let firing = try await stored()
+        #expect(firing.states == [.firing], "a change of state is written at once, for every alert")
+        #expect(firing.readings == [clock.now: agents])
+        try await store.close()
+    }
+
     @Test("one server evaluates; another takes over when its lease lapses; silences and acks from any server")
     func oneEvaluator() async throws {
         let state = InMemoryStateStore()

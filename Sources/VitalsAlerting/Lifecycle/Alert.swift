@@ -158,3 +158,15 @@ public struct Acknowledgement: Sendable, Hashable, Codable {
         self.expires = expires
     }
 }
+
+extension Alert {
+    /// Whether this alert is `other` with only a newer reading: the same in everything but `lastViolation`,
+    /// `value` and `valueText`.
+    func isReading(of other: Alert) -> Bool {
+        var reading = other
+        reading.lastViolation = lastViolation
+        reading.value = value
+        reading.valueText = valueText
+        return reading == self
+    }
+}

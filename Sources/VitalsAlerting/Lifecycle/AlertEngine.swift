@@ -27,7 +27,9 @@ public struct AlertEngine: Sendable {
     /// Applies one evaluation of `rules` (the results of exactly these rules) made at `now`; alerts of other
     /// rules are left as they are (except that resolved ones leave the history when it expires).
     ///
-    /// - Returns: The fingerprints of the alerts that changed (to persist), and of those that were removed.
+    /// - Returns: The fingerprints of the alerts that changed (to persist), and of those that were removed. A
+    ///   new reading of an alert whose condition still holds (its `lastViolation`, `value` and `valueText`) is
+    ///   not a change: it comes every evaluation, and the caller checkpoints it on a slower clock.
     @discardableResult
     public mutating func apply(
         _ results: [RuleResult],
@@ -68,7 +70,7 @@ public struct AlertEngine: Sendable {
                 alert.state = .firing
                 alert.firingSince = now
             }
-            if alert != alerts[fingerprint] { changed.insert(fingerprint) }
+            if alerts[fingerprint].map({ !alert.isReading(of: $0) }) ?? true { changed.insert(fingerprint) }
             alerts[fingerprint] = alert
         }
         let evaluated = Dictionary(rules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })

@@ -28,6 +28,11 @@ public actor AlertingService: Service {
 
     /// The lease that elects the evaluating server.
     static let leaseName = "alerting"
+    /// How many newer readings of alerts whose condition still holds each evaluation writes at least (see
+    /// `persist`). A new leader resumes from the store, so after a failover `keep_firing_for` may end up to five
+    /// evaluations early, and the other servers' `/v1/alerts` show values up to five evaluations old; writing
+    /// every reading would rewrite every open alert on every evaluation.
+    static let readingsPerEvaluation = 1_000
 
     public nonisolated let configuration: AlertingConfiguration
     private let store: any MetricStore
@@ -39,6 +44,8 @@ public actor AlertingService: Service {
     public nonisolated let instance: String
 
     private var engine: AlertEngine?
+    /// The `lastViolation` of each alert as last written to the store.
+    private var storedReadings: [String: Timestamp] = [:]
     private var dispatcher: Dispatcher?
     private var silences: [Silence] = []
     private var lastEvaluation: Timestamp?
@@ -143,7 +150,7 @@ public actor AlertingService: Service {
 
     /// Evaluates every rule over its window ending at `now` and applies the results to the alerts.
     public func evaluate(at now: Timestamp) async throws {
-        guard var engine else { return }
+        guard engine != nil else { return }
         let started = ContinuousClock.now
         var byWindow: [Int64: [Rule]] = [:]
         for rule in configuration.rules {
@@ -174,6 +181,8 @@ public actor AlertingService: Service {
                 for rule in rules { statuses[rule.name]?.error = "\(error)" }
             }
         }
+        // Taken out while it changes, so that its alerts are not copied (no suspension point in between).
+        guard var engine = engine.take() else { return }
         let (changed, removed) = engine.apply(results, rules: evaluated, at: now)
         self.engine = engine
         try await persist(changed: changed, removed: removed)
@@ -244,7 +253,10 @@ public actor AlertingService: Service {
                 body: Array(try JSONEncoder().encode(acknowledgement))
             )
         ])
-        if var engine, engine.acknowledge(fingerprint, acknowledgement) { self.engine = engine }
+        if var engine = engine.take() {
+            _ = engine.acknowledge(fingerprint, acknowledgement)
+            self.engine = engine
+        }
         return acknowledgement
     }
 
@@ -304,6 +316,7 @@ public actor AlertingService: Service {
         let alerts = try await load(Alert.self, Self.Kind.alert)
         let groups = try await load(NotificationGroup.self, Self.Kind.group)
         var engine = AlertEngine(alerts: alerts)
+        storedReadings = Dictionary(alerts.map { ($0.fingerprint, $0.lastViolation) }, uniquingKeysWith: { $1 })
         let retired = engine.retire(keeping: Set(configuration.rules.map(\.name)), at: now())
         self.engine = engine
         try await persist(changed: retired, removed: [])
@@ -321,8 +334,11 @@ public actor AlertingService: Service {
     }
 
     private func applyAcknowledgements(_ now: Timestamp) async throws {
-        guard var engine else { return }
+        guard engine != nil else { return }
         let acknowledgements = try await acknowledgementsByFingerprint()
+        // Taken out while it changes (no suspension point in between), so that its alerts are not copied and no
+        // change made while the acknowledgements were read is overwritten.
+        guard var engine = engine.take() else { return }
         var stale: [String] = []
         for (fingerprint, acknowledgement) in acknowledgements {
             guard let alert = engine.alerts[fingerprint], alert.state != .resolved else {
@@ -347,19 +363,32 @@ public actor AlertingService: Service {
         return result
     }
 
+    /// Writes the alerts that changed, and a share of the newer readings (last violation, value) of those whose
+    /// condition still holds: every reading when there are at most ``readingsPerEvaluation`` of them, else the
+    /// stalest of them, at least a fifth, so that none is more than five evaluations old in the store.
     private func persist(changed: Set<String>, removed: Set<String>) async throws {
         guard let engine else { return }
-        let encoder = JSONEncoder()
-        var entries: [StateEntry] = []
-        for fingerprint in changed {
-            if let alert = engine.alerts[fingerprint] {
-                entries.append(
-                    StateEntry(kind: Self.Kind.alert, key: fingerprint, body: Array(try encoder.encode(alert)))
-                )
+        var stale: [(fingerprint: String, stored: Timestamp)] = []
+        for (fingerprint, alert) in engine.alerts where !changed.contains(fingerprint) {
+            if let stored = storedReadings[fingerprint], stored != alert.lastViolation {
+                stale.append((fingerprint, stored))
             }
+        }
+        let budget = max(Self.readingsPerEvaluation, (stale.count + 4) / 5)
+        if stale.count > budget {
+            stale.sort { $0.stored < $1.stored }
+            stale.removeLast(stale.count - budget)
+        }
+        var entries: [StateEntry] = []
+        entries.reserveCapacity(changed.count + stale.count)
+        for fingerprint in changed.union(stale.map(\.fingerprint)) {
+            guard let alert = engine.alerts[fingerprint] else { continue }
+            entries.append(StateEntry(kind: Self.Kind.alert, key: fingerprint, body: alert.stateJSON()))
+            storedReadings[fingerprint] = alert.lastViolation
         }
         try await state.putState(entries)
         try await state.deleteState(kind: Self.Kind.alert, keys: Array(removed))
+        for fingerprint in removed { storedReadings[fingerprint] = nil }
     }
 
     /// Entries of `kind` decoded as `T`; unreadable ones are logged and skipped.

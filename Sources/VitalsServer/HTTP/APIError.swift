@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import Vitals
 
 /// An error answer of the API: a status and `{"error":"message"}`.
 struct APIError: Error, Sendable {

@@ -1,4 +1,5 @@
 import Hummingbird
+import Vitals
 
 extension VitalsServer {
     func addHealthRoutes(to router: Router<BasicRequestContext>) {

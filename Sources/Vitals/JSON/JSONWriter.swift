@@ -1,57 +1,55 @@
-import Vitals
-
-/// Builds a JSON document into bytes: the query API's answers are written by hand, in a fixed key order, with
-/// numbers in their shortest exact form and non-finite numbers as `null`.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+/// Builds a JSON document into bytes, by hand, in a fixed key order, with numbers in their shortest exact form
+/// and non-finite numbers as `null`: the server's answers and the alerting state are written with it.
+package struct JSONWriter {
+    package private(set) var bytes: [UInt8] = []
     private var needsComma: [Bool] = [false]
 
-    init(capacity: Int = 1_024) {
+    package init(capacity: Int = 1_024) {
         bytes.reserveCapacity(capacity)
     }
 
-    mutating func beginObject(_ key: String? = nil) { open(key, UInt8(ascii: "{")) }
-    mutating func endObject() { close(UInt8(ascii: "}")) }
-    mutating func beginArray(_ key: String? = nil) { open(key, UInt8(ascii: "[")) }
-    mutating func endArray() { close(UInt8(ascii: "]")) }
+    package mutating func beginObject(_ key: String? = nil) { open(key, UInt8(ascii: "{")) }
+    package mutating func endObject() { close(UInt8(ascii: "}")) }
+    package mutating func beginArray(_ key: String? = nil) { open(key, UInt8(ascii: "[")) }
+    package mutating func endArray() { close(UInt8(ascii: "]")) }
 
-    mutating func string(_ key: String?, _ value: String) {
+    package mutating func string(_ key: String?, _ value: String) {
         separate(key)
         append(JSONText.quoted(value))
     }
 
     /// A string, or `null` when there is none.
-    mutating func optionalString(_ key: String?, _ value: String?) {
+    package mutating func optionalString(_ key: String?, _ value: String?) {
         if let value { string(key, value) } else { null(key) }
     }
 
-    mutating func number(_ key: String?, _ value: Double?) {
+    package mutating func number(_ key: String?, _ value: Double?) {
         separate(key)
         append(value.map(JSONText.number) ?? "null")
     }
 
-    mutating func integer(_ key: String?, _ value: some BinaryInteger) {
+    package mutating func integer(_ key: String?, _ value: some BinaryInteger) {
         separate(key)
         append(String(value))
     }
 
-    mutating func bool(_ key: String?, _ value: Bool) {
+    package mutating func bool(_ key: String?, _ value: Bool) {
         separate(key)
         append(value ? "true" : "false")
     }
 
-    mutating func null(_ key: String?) {
+    package mutating func null(_ key: String?) {
         separate(key)
         append("null")
     }
 
     /// A JSON text produced elsewhere (an encoded event).
-    mutating func raw(_ key: String?, _ json: [UInt8]) {
+    package mutating func raw(_ key: String?, _ json: [UInt8]) {
         separate(key)
         bytes.append(contentsOf: json)
     }
 
-    mutating func labels(_ key: String, _ labels: Labels) {
+    package mutating func labels(_ key: String, _ labels: Labels) {
         beginObject(key)
         for element in labels { string(element.key, element.value) }
         endObject()
