@@ -1,4 +1,6 @@
 import CoreMetrics
+import Dispatch
+import Foundation
 import Testing
 import Tracing
 import Vitals
@@ -52,6 +54,33 @@ struct MetricsBackendTests {
         }
         #expect(factory.tracker.stats("llm_call", labels: ["model": "gpt-5-mini"])?.count == 100)
         #expect(factory.tracker.snapshot().count == 1)
+    }
+
+    @Test("threads creating the same timers at once share one handler per series and lose no recording")
+    func concurrentCreation() async {
+        var configuration = VitalsMetricsConfiguration.default
+        configuration.seriesLimit = 8
+        let factory = VitalsMetricsFactory(configuration: configuration)
+        // The racing runs on a thread of its own, so that the cooperative pool is never blocked.
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread {
+                DispatchQueue.concurrentPerform(iterations: 4) { _ in
+                    for call in 0..<2_000 {
+                        let model = "m\(call % 12)"
+                        CoreMetrics.Timer(label: "llm_call", dimensions: [("model", model)], factory: factory)
+                            .recordNanoseconds(1)
+                        Counter(label: "calls", dimensions: [("model", model)], factory: factory).increment()
+                    }
+                }
+                done.resume()
+            }.start()
+        }
+        let series = factory.tracker.snapshot().filter { $0.name == "llm_call" }
+        #expect(series.count == 9)
+        #expect(series.reduce(0) { $0 + $1.count } == 8_000)
+        let counters = factory.samples().filter { $0.name == "calls" }
+        #expect(counters.count == 9)
+        #expect(counters.reduce(0) { $0 + $1.value } == 8_000)
     }
 
     @Test("counters keep totals and gauges their last value, read as gauge samples with their dimensions")
