@@ -6,9 +6,10 @@ import Vitals
 /// or JSON lines that Vitals ingests as events.
 ///
 /// A line carries the time (`ts`), the level, the message — as `event=` when it is one word such as `tool_call`,
-/// otherwise as `msg=` — then the worker context of the task (the labels of the bound ``Vitals/EventCollector``,
-/// `worker_id` first, and the `trace_id`/`span_id` of the current ``VitalsTracer`` span), then the metadata of the
-/// handler, its metadata provider and the call, the call's winning on a shared key, and finally the error.
+/// otherwise as `msg=` — then `phase`, `tool`, `model`, `provider`, `duration_ms` and `status` when present, then
+/// the worker context of the task (the labels of the bound ``Vitals/EventCollector``, `worker_id` among them, and
+/// the `trace_id`/`span_id` of the current ``VitalsTracer`` span), then the other metadata sorted by key (the
+/// call's winning over the metadata provider's, which wins over the handler's), and finally the logged error.
 ///
 /// ```
 /// ts=2026-12-04T15:50:01.123456Z level=info event=tool_call tool=ssh_exec duration_ms=1111 worker_id=w-7
