@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "VitalsServer", targets: ["VitalsServer"]),
         .library(name: "VitalsHTTPClient", targets: ["VitalsHTTPClient"]),
         .library(name: "VitalsPush", targets: ["VitalsPush"]),
+        .library(name: "VitalsIntegrations", targets: ["VitalsIntegrations"]),
         .executable(name: "vitals", targets: ["VitalsCLI"]),
     ],
     dependencies: [
@@ -28,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
     ],
     targets: [
         // Clock reads and a per-thread stripe number, as inline C so the hot path stays a few instructions.
@@ -138,6 +141,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The doors in from the Swift server ecosystem: a swift-metrics backend, a swift-log handler and a
+        // swift-distributed-tracing tracer. A leaf: the core stays free of these packages, and only the executable,
+        // tests and benchmarks depend on it.
+        .target(
+            name: "VitalsIntegrations",
+            dependencies: [
+                "Vitals",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+            ]
+        ),
         .executableTarget(
             name: "VitalsCLI",
             dependencies: [
@@ -240,6 +256,24 @@ let package = Package(
             ]
         ),
         .testTarget(name: "VitalsFuzzTargetsTests", dependencies: ["VitalsFuzzTargets"]),
+        .testTarget(
+            name: "VitalsIntegrationsTests",
+            dependencies: [
+                "VitalsIntegrations",
+                "Vitals",
+                "VitalsServer",
+                "VitalsSQLite",
+                "VitalsStore",
+                "VitalsPush",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "VitalsAlertingTests",
             dependencies: [

@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         .executableTarget(
@@ -20,7 +21,9 @@ let package = Package(
             dependencies: [
                 .product(name: "Vitals", package: "vitals"),
                 .product(name: "VitalsExposition", package: "vitals"),
+                .product(name: "VitalsIntegrations", package: "vitals"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         // The store and the server: ingest against the raw-insert floor, PostgreSQL ingest, a 30-day history's query

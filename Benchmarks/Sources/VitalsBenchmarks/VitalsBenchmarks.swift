@@ -17,6 +17,7 @@ struct VitalsBenchmarks {
             ("summary", { SummaryBenchmarks.run($0, into: &$1) }),
             ("check", { CheckBenchmarks.run($0, into: &$1) }),
             ("exposition", { ExpositionBenchmarks.run($0, into: &$1) }),
+            ("integrations", { IntegrationBenchmarks.run($0, into: &$1) }),
         ]
     }
 
