@@ -139,6 +139,28 @@ struct MetricsBackendTests {
         #expect(factory.foldedSeriesCount == 14)
     }
 
+    @Test("past the label limit, new labels fold into one __overflow__ series and no recording is lost")
+    func labelLimit() {
+        var configuration = VitalsMetricsConfiguration.default
+        configuration.labelLimit = 3
+        let factory = VitalsMetricsFactory(configuration: configuration)
+        withMetricsFactory(factory) {
+            for request in 0..<10 {
+                CoreMetrics.Timer(label: "request-\(request)").recordNanoseconds(1)
+                Gauge(label: "depth-\(request)").record(Double(request))
+            }
+            CoreMetrics.Timer(label: "request-0").recordNanoseconds(1)  // a known label still has its own series
+        }
+        let series = factory.tracker.snapshot()
+        #expect(Set(series.map(\.name)) == ["request-0", "request-1", "request-2", "__overflow__"])
+        #expect(factory.tracker.stats("request-0")?.count == 2)
+        #expect(factory.tracker.stats("__overflow__", labels: ["overflow": "true"])?.count == 7)
+        let gauges = factory.samples()
+        #expect(gauges.count == 4)
+        #expect(gauges.first { $0.name == "__overflow__" }?.value == 9, "the last value recorded past the limit")
+        #expect(factory.foldedSeriesCount == 14)
+    }
+
     @Test("bad input is recorded the documented way or dropped and counted, never trapping")
     func badInput() {
         let factory = VitalsMetricsFactory()

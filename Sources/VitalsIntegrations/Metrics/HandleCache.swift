@@ -1,12 +1,14 @@
 import Synchronization
 
-/// The handles of one kind of metric, keyed by label and dimensions, with at most `seriesLimit` series per label.
+/// The handles of one kind of metric, keyed by label and dimensions, with at most `labelLimit` labels and
+/// `seriesLimit` series per label.
 ///
 /// `Timer(label:dimensions:)` per call is the common pattern, and every such call asks the factory for a handler;
 /// the cache answers a repeated request with the handler made the first time, without allocating. A small table of
 /// recently used entries answers most requests with one atomic load and a key comparison; the rest look in the
-/// full table under a lock. Past the limit, new dimension sets of a label share one overflow handler, so memory
-/// stays bounded whatever the callers pass.
+/// full table under a lock. Past the limits, new dimension sets of a label share one overflow handler, and new
+/// labels share the one overflow handler of the label ``overflowLabel``, so that memory stays bounded (at most
+/// `labelLimit × seriesLimit` handlers) whatever the callers pass.
 final class HandleCache<Handler: AnyObject & Sendable>: Sendable {
     /// A handler and the key it was made for. Entries are never removed from `State.entries`, so they live as
     /// long as the cache and the recent table may point at them without holding a reference.
@@ -27,25 +29,29 @@ final class HandleCache<Handler: AnyObject & Sendable>: Sendable {
     }
 
     private static var recentCount: Int { 64 }
+    /// The label under which requests for labels past `labelLimit` are recorded.
+    static var overflowLabel: String { "__overflow__" }
 
     private let state = Mutex(State())
     /// Addresses of recently used entries (0 when empty), indexed by the low bits of the key's hash.
     private let recent: InlineArray<64, Atomic<UInt>>
     private let seriesLimit: Int
+    private let labelLimit: Int
     /// How many requests were folded into an overflow handler.
     let foldedCount = Atomic<Int>(0)
 
-    init(seriesLimit: Int) {
+    init(seriesLimit: Int, labelLimit: Int) {
         self.seriesLimit = max(1, seriesLimit)
+        self.labelLimit = max(1, labelLimit)
         self.recent = InlineArray { _ in Atomic<UInt>(0) }
     }
 
-    /// The handler for `label` and `dimensions`, made by `make` (with `folded` true for an overflow handler) when the
-    /// label and dimensions are new.
+    /// The handler for `label` and `dimensions`, made by `make` when the label and dimensions are new: with `label`
+    /// and `folded` false, or for an overflow handler with `folded` true and the label it is kept under.
     func handler(
         label: String,
         dimensions: [(String, String)],
-        make: (_ folded: Bool) -> Handler
+        make: (_ label: String, _ folded: Bool) -> Handler
     ) -> Handler {
         let key = MetricKey(label: label, dimensions: dimensions)
         let slot = Int(truncatingIfNeeded: key.mixedHash) & (Self.recentCount - 1)
@@ -57,11 +63,19 @@ final class HandleCache<Handler: AnyObject & Sendable>: Sendable {
         return slowHandler(key: key, slot: slot, make: make)
     }
 
-    private func slowHandler(key: MetricKey, slot: Int, make: (_ folded: Bool) -> Handler) -> Handler {
-        let seen = state.withLock { state -> (entry: Entry?, overflow: Handler?, full: Bool) in
-            if let found = state.entries[key] { return (found, nil, false) }
-            guard state.seriesPerLabel[key.label, default: 0] >= seriesLimit else { return (nil, nil, false) }
-            return (nil, state.overflow[key.label], true)
+    private func slowHandler(
+        key: MetricKey,
+        slot: Int,
+        make: (_ label: String, _ folded: Bool) -> Handler
+    ) -> Handler {
+        let seen = state.withLock { state -> (entry: Entry?, overflow: Handler?, foldedLabel: String?) in
+            if let found = state.entries[key] { return (found, nil, nil) }
+            guard let count = state.seriesPerLabel[key.label] else {
+                guard state.seriesPerLabel.count >= labelLimit else { return (nil, nil, nil) }
+                return (nil, state.overflow[Self.overflowLabel], Self.overflowLabel)
+            }
+            guard count >= seriesLimit else { return (nil, nil, nil) }
+            return (nil, state.overflow[key.label], key.label)
         }
         if let entry = seen.entry {
             remember(entry, in: slot)
@@ -73,12 +87,20 @@ final class HandleCache<Handler: AnyObject & Sendable>: Sendable {
         }
         // Made outside the lock: making a handler builds labels and registers a tracker series. Threads racing on
         // the last free places may each make one that is then dropped; its tracker series stays empty and unlisted.
-        if !seen.full {
-            let fresh = Entry(key: key, handler: make(false))
+        var foldedLabel = seen.foldedLabel
+        if foldedLabel == nil {
+            let fresh = Entry(key: key, handler: make(key.label, false))
             let kept = state.withLock { state -> Entry? in
                 if let found = state.entries[key] { return found }
                 let count = state.seriesPerLabel[key.label, default: 0]
-                guard count < seriesLimit else { return nil }
+                guard count > 0 || state.seriesPerLabel.count < labelLimit else {
+                    foldedLabel = Self.overflowLabel
+                    return nil
+                }
+                guard count < seriesLimit else {
+                    foldedLabel = key.label
+                    return nil
+                }
                 state.seriesPerLabel[key.label] = count + 1
                 state.entries[key] = fresh
                 return fresh
@@ -89,10 +111,11 @@ final class HandleCache<Handler: AnyObject & Sendable>: Sendable {
             }
         }
         foldedCount.wrappingAdd(1, ordering: .relaxed)
-        let overflow = make(true)
+        let label = foldedLabel ?? key.label
+        let overflow = make(label, true)
         return state.withLock { state in
-            if let existing = state.overflow[key.label] { return existing }
-            state.overflow[key.label] = overflow
+            if let existing = state.overflow[label] { return existing }
+            state.overflow[label] = overflow
             return overflow
         }
     }

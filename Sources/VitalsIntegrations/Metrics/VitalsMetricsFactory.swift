@@ -51,10 +51,10 @@ public final class VitalsMetricsFactory: MetricsFactory, Sendable {
     ) {
         self.tracker = tracker
         self.configuration = configuration
-        timers = HandleCache(seriesLimit: configuration.seriesLimit)
-        counters = HandleCache(seriesLimit: configuration.seriesLimit)
-        floatingCounters = HandleCache(seriesLimit: configuration.seriesLimit)
-        gauges = HandleCache(seriesLimit: configuration.seriesLimit)
+        timers = HandleCache(seriesLimit: configuration.seriesLimit, labelLimit: configuration.labelLimit)
+        counters = HandleCache(seriesLimit: configuration.seriesLimit, labelLimit: configuration.labelLimit)
+        floatingCounters = HandleCache(seriesLimit: configuration.seriesLimit, labelLimit: configuration.labelLimit)
+        gauges = HandleCache(seriesLimit: configuration.seriesLimit, labelLimit: configuration.labelLimit)
     }
 
     /// How many values were dropped as invalid: negative durations or counter increments, NaN or infinite values.
@@ -127,7 +127,7 @@ public final class VitalsMetricsFactory: MetricsFactory, Sendable {
     // MARK: MetricsFactory
 
     public func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
-        timers.handler(label: label, dimensions: dimensions) { folded in
+        timers.handler(label: label, dimensions: dimensions) { label, folded in
             VitalsTimerHandler(
                 tracker: tracker,
                 series: series(label: label, dimensions: dimensions, folded: folded),
@@ -138,7 +138,7 @@ public final class VitalsMetricsFactory: MetricsFactory, Sendable {
     }
 
     public func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
-        counters.handler(label: label, dimensions: dimensions) { folded in
+        counters.handler(label: label, dimensions: dimensions) { label, folded in
             VitalsCounterHandler(
                 rejections: rejections,
                 series: series(label: label, dimensions: dimensions, folded: folded)
@@ -150,7 +150,7 @@ public final class VitalsMetricsFactory: MetricsFactory, Sendable {
         label: String,
         dimensions: [(String, String)]
     ) -> any FloatingPointCounterHandler {
-        floatingCounters.handler(label: label, dimensions: dimensions) { folded in
+        floatingCounters.handler(label: label, dimensions: dimensions) { label, folded in
             VitalsFloatingPointCounterHandler(
                 rejections: rejections,
                 series: series(label: label, dimensions: dimensions, folded: folded)
@@ -167,7 +167,7 @@ public final class VitalsMetricsFactory: MetricsFactory, Sendable {
     }
 
     private func makeGauge(label: String, dimensions: [(String, String)]) -> VitalsGaugeHandler {
-        gauges.handler(label: label, dimensions: dimensions) { folded in
+        gauges.handler(label: label, dimensions: dimensions) { label, folded in
             VitalsGaugeHandler(
                 rejections: rejections,
                 series: series(label: label, dimensions: dimensions, folded: folded)
