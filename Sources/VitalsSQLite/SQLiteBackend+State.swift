@@ -7,11 +7,12 @@ extension SQLiteBackend {
     func putState(_ entries: [StateEntry]) async throws {
         guard !entries.isEmpty else { return }
         try await writing("saving state") { db in
+            // One compiled statement for the batch: an evaluation of a large fleet writes thousands of alerts.
+            let statement = try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO subsystem_state (kind, key, body) VALUES (?, ?, ?)"
+            )
             for entry in entries {
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO subsystem_state (kind, key, body) VALUES (?, ?, ?)",
-                    arguments: [entry.kind, entry.key, Data(entry.body)]
-                )
+                try statement.execute(arguments: [entry.kind, entry.key, Data(entry.body)])
             }
         }
     }
@@ -19,8 +20,9 @@ extension SQLiteBackend {
     func deleteState(kind: String, keys: [String]) async throws {
         guard !keys.isEmpty else { return }
         try await writing("deleting state") { db in
+            let statement = try db.cachedStatement(sql: "DELETE FROM subsystem_state WHERE kind = ? AND key = ?")
             for key in keys {
-                try db.execute(sql: "DELETE FROM subsystem_state WHERE kind = ? AND key = ?", arguments: [kind, key])
+                try statement.execute(arguments: [kind, key])
             }
         }
     }
