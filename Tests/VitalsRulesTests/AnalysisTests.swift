@@ -159,9 +159,9 @@ struct AnalysisTests {
 
     @Test("bottlenecks rank violations by severity and excess, large operations by share; plan by gain")
     func bottlenecks() {
-        var operations: [EventSummary.GroupKey: OperationAggregate] = [:]
+        var operations: [EventSummary.GroupKey: EventStatistics] = [:]
         func add(_ name: String, _ values: [Double]) {
-            var aggregate = OperationAggregate()
+            var aggregate = EventStatistics()
             for value in values { aggregate.add(durationMilliseconds: value, status: .ok) }
             operations[.init(name: name)] = aggregate
         }

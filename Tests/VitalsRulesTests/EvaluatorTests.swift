@@ -245,9 +245,9 @@ struct EvaluatorTests {
     @Test("pre-aggregated series (a store's answer) evaluate like the events they summarise")
     func seriesSource() async throws {
         let rules = RulePacks.pack(named: "agents")!.rules
-        var operation = OperationAggregate()
+        var operation = EventStatistics()
         for index in 0..<100 { operation.add(durationMilliseconds: 400_000, status: index < 12 ? .error : .ok) }
-        var gauge = GaugeAggregate()
+        var gauge = GaugeStatistics()
         gauge.add(Sample(name: "queue_depth", value: 80))
         let series = [
             SeriesAggregate(source: .event, name: "task", labels: ["agent_id": "A"], operation: operation),

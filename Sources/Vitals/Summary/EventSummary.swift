@@ -52,7 +52,7 @@ public struct EventSummary: Sendable {
     /// Options the summary was built with.
     public let options: SummaryOptions
     /// Statistics per operation (or per `--by` group).
-    public var operations: [GroupKey: OperationAggregate] { operationValues.dictionary }
+    public var operations: [GroupKey: EventStatistics] { operationValues.dictionary }
     /// The slowest events, slowest first, at most `options.slowestLimit`.
     public var slowest: [EventReference] { slowestHeap.sorted(by: Self.slowerFirst) }
     /// The first failed events in input order, at most `options.failedLimit`.
@@ -64,7 +64,7 @@ public struct EventSummary: Sendable {
     /// Call totals per `tool` attribute.
     public var tools: [String: UsageTotals] { toolValues.dictionary }
     /// Gauge values per metric name.
-    public var gauges: [String: GaugeAggregate] { gaugeValues.dictionary }
+    public var gauges: [String: GaugeStatistics] { gaugeValues.dictionary }
     /// Events added.
     public private(set) var eventCount: UInt64 = 0
     /// Gauge samples added.
@@ -74,10 +74,10 @@ public struct EventSummary: Sendable {
     private var slowestHeap: [EventReference] = []
     // Per-key values behind a linear-scan index: there are few distinct names, and hashing every event's
     // strings cost more than the rest of the summary.
-    private var operationValues = IndexedValues<GroupKey, OperationAggregate> { OperationAggregate() }
+    private var operationValues = IndexedValues<GroupKey, EventStatistics> { EventStatistics() }
     private var modelValues = IndexedValues<String, UsageTotals> { UsageTotals() }
     private var toolValues = IndexedValues<String, UsageTotals> { UsageTotals() }
-    private var gaugeValues = IndexedValues<String, GaugeAggregate> { GaugeAggregate() }
+    private var gaugeValues = IndexedValues<String, GaugeStatistics> { GaugeStatistics() }
 
     /// An empty summary.
     public init(options: SummaryOptions = SummaryOptions()) {
@@ -128,7 +128,7 @@ public struct EventSummary: Sendable {
     }
 
     /// Adds the samples of one gauge that were aggregated elsewhere (a store's buckets).
-    package mutating func add(gauge name: String, _ aggregate: GaugeAggregate) {
+    package mutating func add(gauge name: String, _ aggregate: GaugeStatistics) {
         sampleCount &+= aggregate.count
         gaugeValues.update(name) { $0.merge(aggregate) }
     }
@@ -160,7 +160,7 @@ public struct EventSummary: Sendable {
     }
 
     /// Operations sorted by name, then by group values.
-    public var sortedOperations: [(key: GroupKey, value: OperationAggregate)] {
+    public var sortedOperations: [(key: GroupKey, value: EventStatistics)] {
         operations.sorted { $0.key < $1.key }
     }
 

@@ -53,12 +53,7 @@ public struct StoreRuleSource: RuleDataSource, Sendable {
                             source: .event,
                             name: info.key.name,
                             labels: info.key.labels,
-                            operation: OperationAggregate(
-                                count: statistics.count,
-                                errors: statistics.errors,
-                                timeouts: statistics.timeouts,
-                                durations: statistics.durations
-                            ),
+                            operation: statistics,
                             attributes: attributes,
                             firstTime: range.from,
                             lastTime: range.to
@@ -79,14 +74,7 @@ public struct StoreRuleSource: RuleDataSource, Sendable {
                             source: .gauge,
                             name: info.key.name,
                             labels: info.key.labels,
-                            gauge: GaugeAggregate(
-                                count: statistics.count,
-                                sum: statistics.sum,
-                                min: statistics.min,
-                                max: statistics.max,
-                                last: statistics.last,
-                                lastNanoseconds: statistics.lastTime.nanosecondsSinceEpoch
-                            ),
+                            gauge: statistics,
                             firstTime: range.from,
                             lastTime: range.to
                         ),

@@ -54,7 +54,7 @@ public enum BottleneckAnalysis {
 
     /// Bottlenecks, most serious first, at most `limit`.
     public static func bottlenecks(
-        operations: [EventSummary.GroupKey: OperationAggregate],
+        operations: [EventSummary.GroupKey: EventStatistics],
         results: [RuleResult],
         limit: Int = 20
     ) -> [Bottleneck] {
@@ -113,7 +113,7 @@ public enum BottleneckAnalysis {
 
     /// An optimization plan: one step per operation worth tuning, largest estimated gain first.
     public static func plan(
-        operations: [EventSummary.GroupKey: OperationAggregate],
+        operations: [EventSummary.GroupKey: EventStatistics],
         results: [RuleResult],
         limit: Int = 10
     ) -> [OptimizationStep] {
@@ -157,7 +157,7 @@ public enum BottleneckAnalysis {
     }
 
     /// Time above the median: `total − count × median` (never negative).
-    static func tailTime(_ aggregate: OperationAggregate) -> Double {
+    static func tailTime(_ aggregate: EventStatistics) -> Double {
         guard let median = aggregate.durations.quantile(0.5) else { return 0 }
         return max(0, aggregate.totalMilliseconds - Double(aggregate.count) * median)
     }

@@ -52,11 +52,11 @@ public struct SeriesAggregate: Sendable {
     /// The series' label values.
     public var labels: Labels
     /// For events: counts by outcome and the distribution of durations.
-    public var operation: OperationAggregate
+    public var operation: EventStatistics
     /// For events: sum, count, min and max of numeric attributes that the store keeps.
     public var attributes: [String: AttributeStatistics]
     /// For gauges: the samples' count, sum, min, max and latest value.
-    public var gauge: GaugeAggregate
+    public var gauge: GaugeStatistics
     /// When the series' first event started (for `rate`).
     public var firstTime: Timestamp?
     /// When the series' last event ended (for `rate`).
@@ -67,9 +67,9 @@ public struct SeriesAggregate: Sendable {
         source: RuleSource,
         name: String,
         labels: Labels = [:],
-        operation: OperationAggregate = OperationAggregate(),
+        operation: EventStatistics = EventStatistics(),
         attributes: [String: AttributeStatistics] = [:],
-        gauge: GaugeAggregate = GaugeAggregate(),
+        gauge: GaugeStatistics = GaugeStatistics(),
         firstTime: Timestamp? = nil,
         lastTime: Timestamp? = nil
     ) {

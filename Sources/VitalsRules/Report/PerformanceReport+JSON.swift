@@ -79,7 +79,7 @@ extension PerformanceReport {
         ])
     }
 
-    private static func json(name: String, _ value: OperationAggregate) -> JSONValue {
+    private static func json(name: String, _ value: EventStatistics) -> JSONValue {
         .object([
             ("name", .string(name)), ("count", .number(Double(value.count))), ("errors", .number(Double(value.errors))),
             ("total_ms", .number(value.totalMilliseconds)), ("avg_ms", .number(value.meanMilliseconds)),

@@ -12,7 +12,7 @@ public struct PerformanceReport: Sendable {
     /// The latest time in the data, when timestamps were present.
     public var endTime: Timestamp?
     /// Statistics per operation (event name).
-    public var operations: [EventSummary.GroupKey: OperationAggregate]
+    public var operations: [EventSummary.GroupKey: EventStatistics]
     /// Every agent seen (events or gauges labelled `agent_id`), by id.
     public var agents: [AgentReport]
     /// Rule results and the verdict.
@@ -53,7 +53,7 @@ public struct PerformanceReport: Sendable {
     }
 
     /// Operations by total time, largest first.
-    public var operationsByTime: [(key: EventSummary.GroupKey, value: OperationAggregate)] {
+    public var operationsByTime: [(key: EventSummary.GroupKey, value: EventStatistics)] {
         operations.sorted {
             $0.value.totalMilliseconds != $1.value.totalMilliseconds
                 ? $0.value.totalMilliseconds > $1.value.totalMilliseconds : $0.key < $1.key

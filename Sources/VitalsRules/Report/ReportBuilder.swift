@@ -16,7 +16,7 @@ public struct ReportBuilder: Sendable {
     /// Options of the report.
     public var options: ReportOptions
     private var evaluator: RuleEvaluator
-    private var operations: [EventSummary.GroupKey: OperationAggregate] = [:]
+    private var operations: [EventSummary.GroupKey: EventStatistics] = [:]
     private var agents: [String: AgentAccumulator] = [:]
     private var memory = ThinningSeries()
     private var current: DurationSampleSet?
@@ -44,7 +44,7 @@ public struct ReportBuilder: Sendable {
     }
 
     private mutating func add(_ event: Event) {
-        operations[EventSummary.GroupKey(name: event.name), default: OperationAggregate()].add(
+        operations[EventSummary.GroupKey(name: event.name), default: EventStatistics()].add(
             durationMilliseconds: event.durationMilliseconds,
             status: event.status
         )
@@ -81,7 +81,7 @@ public struct ReportBuilder: Sendable {
         let id = series.labels[WireKey.agentID]
         switch series.source {
         case .event:
-            operations[EventSummary.GroupKey(name: series.name), default: OperationAggregate()].merge(series.operation)
+            operations[EventSummary.GroupKey(name: series.name), default: EventStatistics()].merge(series.operation)
             if let id { agents[id, default: AgentAccumulator()].add(series, lastSeen: lastSeen) }
         case .gauge:
             if let id { agents[id, default: AgentAccumulator()].add(series, lastSeen: lastSeen) }

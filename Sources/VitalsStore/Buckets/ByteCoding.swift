@@ -1,3 +1,5 @@
+package import Vitals
+
 /// Appends little-endian integers, doubles and length-prefixed strings to a byte array: the format of the
 /// stored attribute sums and raw-event details, identical in every backend.
 package struct ByteWriter {

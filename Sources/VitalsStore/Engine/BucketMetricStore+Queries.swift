@@ -1,4 +1,4 @@
-import Vitals
+public import Vitals
 
 extension BucketMetricStore {
     public func eventStats(_ query: StatsQuery) async throws -> [EventStatsGroup] {

@@ -1,4 +1,4 @@
-import Vitals
+package import Vitals
 
 /// How far roll-ups and retention have gone, as recorded in the database.
 package struct StoreState: Sendable, Hashable {

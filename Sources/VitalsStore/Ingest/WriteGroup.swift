@@ -1,4 +1,4 @@
-import Vitals
+package import Vitals
 
 /// Everything one commit writes: the batches of a group with their series resolved (overflow applied) and
 /// their buckets merged. A backend writes a group in one transaction.

@@ -43,17 +43,7 @@ extension MetricStore {
             for group in try await gaugeStats(StatsQuery(name: name, range: range)) {
                 let statistics = group.statistics
                 guard statistics.count > 0 else { continue }
-                summary.add(
-                    gauge: name,
-                    GaugeAggregate(
-                        count: statistics.count,
-                        sum: statistics.sum,
-                        min: statistics.min,
-                        max: statistics.max,
-                        last: statistics.last,
-                        lastNanoseconds: statistics.lastTime.nanosecondsSinceEpoch
-                    )
-                )
+                summary.add(gauge: name, statistics)
             }
         }
         return summary

@@ -1,7 +1,9 @@
-public import Vitals
-
-/// Counts, outcomes, the distribution of durations and attribute sums of a set of events: one bucket of one
-/// series, or any merge of buckets (a query's answer).
+/// Counts, outcomes, the distribution of durations and attribute sums of a set of events: one operation of
+/// `vitals summary`, one bucket of a store's series, any merge of buckets (a query's answer), or the events a
+/// rule sees for one series.
+///
+/// It is the one event aggregate of every module: the file summary, the store, the rules and the reports all
+/// keep this type, so the same events give the same figures whichever path read them.
 ///
 /// Merging is associative and commutative, which is what lets minute buckets roll up into hours and days and
 /// any window be answered by merging the buckets that cover it. Quantiles come from the merged sketch and are
@@ -33,13 +35,20 @@ public struct EventStatistics: Sendable, Hashable {
         self.attributeSums = [:]
     }
 
-    /// Creates statistics from stored parts.
+    /// Creates statistics from stored parts (a store's bucket row).
+    ///
+    /// - Parameters:
+    ///   - count: Number of events.
+    ///   - errors: Events that did not end `ok`.
+    ///   - timeouts: Events that timed out (also counted in `errors`).
+    ///   - durations: The sketch of their durations in milliseconds.
+    ///   - attributeSums: Sums of additive numeric attributes; none by default.
     public init(
         count: UInt64,
         errors: UInt64,
         timeouts: UInt64,
         durations: QuantileSketch,
-        attributeSums: [String: Double]
+        attributeSums: [String: Double] = [:]
     ) {
         self.count = count
         self.errors = errors
@@ -96,83 +105,4 @@ public struct EventStatistics: Sendable, Hashable {
 
     /// The duration at quantile `q` (0…1) in milliseconds, `nil` when empty.
     public func quantile(_ q: Double) -> Double? { durations.quantile(q) }
-}
-
-/// Last, min, max, sum and count of a gauge's samples in one bucket, or in any merge of buckets.
-///
-/// ```swift
-/// var depth = GaugeStatistics()
-/// depth.add(5, at: Timestamp(nanosecondsSinceEpoch: 1))
-/// depth.add(3, at: Timestamp(nanosecondsSinceEpoch: 2))
-/// print(depth.last, depth.max)  // 3.0 5.0
-/// ```
-public struct GaugeStatistics: Sendable, Hashable {
-    /// Number of samples.
-    public var count: UInt64
-    /// Sum of the values.
-    public var sum: Double
-    /// Smallest value (`+infinity` when empty).
-    public var min: Double
-    /// Largest value (`-infinity` when empty).
-    public var max: Double
-    /// The value of the latest sample.
-    public var last: Double
-    /// When the latest sample was taken.
-    public var lastTime: Timestamp
-
-    /// No samples.
-    public init() {
-        self.init(
-            count: 0,
-            sum: 0,
-            min: .infinity,
-            max: -.infinity,
-            last: -.infinity,
-            lastTime: Timestamp(nanosecondsSinceEpoch: .min)
-        )
-    }
-
-    /// Creates statistics from stored parts.
-    public init(count: UInt64, sum: Double, min: Double, max: Double, last: Double, lastTime: Timestamp) {
-        self.count = count
-        self.sum = sum
-        self.min = min
-        self.max = max
-        self.last = last
-        self.lastTime = lastTime
-    }
-
-    /// Adds one sample; the latest by time becomes ``last``.
-    ///
-    /// Samples taken at the same instant are tied; the larger value wins, so that merging buckets in any order
-    /// (as two backends may) gives the same answer.
-    public mutating func add(_ value: Double, at time: Timestamp) {
-        count &+= 1
-        sum += value
-        min = Swift.min(min, value)
-        max = Swift.max(max, value)
-        takeLast(value, at: time)
-    }
-
-    /// Adds the samples of `other`.
-    public mutating func merge(_ other: GaugeStatistics) {
-        guard other.count > 0 else { return }
-        count &+= other.count
-        sum += other.sum
-        min = Swift.min(min, other.min)
-        max = Swift.max(max, other.max)
-        takeLast(other.last, at: other.lastTime)
-    }
-
-    private mutating func takeLast(_ value: Double, at time: Timestamp) {
-        if time > lastTime {
-            last = value
-            lastTime = time
-        } else if time == lastTime {
-            last = Swift.max(last, value)
-        }
-    }
-
-    /// Mean of the values, `nil` when empty.
-    public var mean: Double? { count == 0 ? nil : sum / Double(count) }
 }

@@ -1,0 +1,60 @@
+/// Token and cost totals of the LLM calls of one model, or the calls of one tool.
+public struct UsageTotals: Sendable, Hashable {
+    /// Number of events.
+    public var calls: UInt64 = 0
+    /// Failed events.
+    public var errors: UInt64 = 0
+    /// Sum of durations in milliseconds.
+    public var totalMilliseconds: Double = 0
+    /// Sum of `prompt_tokens`.
+    public var promptTokens: Double = 0
+    /// Sum of `completion_tokens`.
+    public var completionTokens: Double = 0
+    /// Sum of `total_tokens` (or prompt + completion where a line has no total).
+    public var totalTokens: Double = 0
+    /// Sum of `cost_usd`.
+    public var costUSD: Double = 0
+    /// Whether any event carried a `cost_usd`, so that "no cost known" is not shown as 0.
+    public var hasCost = false
+
+    /// Empty totals.
+    public init() {}
+
+    /// Adds one event's usage.
+    public mutating func add(_ event: Event) {
+        calls &+= 1
+        if event.status.isFailure { errors &+= 1 }
+        totalMilliseconds += event.durationMilliseconds
+        // One pass over the attributes instead of one lookup per key: this runs for every event.
+        var prompt = 0.0
+        var completion = 0.0
+        var total: Double?
+        for attribute in event.attributes {
+            guard let value = attribute.value.doubleValue else { continue }
+            switch attribute.key.utf8.count {
+            case 13 where attribute.key == WireKey.promptTokens: prompt = value
+            case 17 where attribute.key == WireKey.completionTokens: completion = value
+            case 12 where attribute.key == WireKey.totalTokens: total = value
+            case 8 where attribute.key == WireKey.costUSD:
+                costUSD += value
+                hasCost = true
+            default: break
+            }
+        }
+        promptTokens += prompt
+        completionTokens += completion
+        totalTokens += total ?? (prompt + completion)
+    }
+
+    /// Adds another set of totals.
+    public mutating func merge(_ other: UsageTotals) {
+        calls &+= other.calls
+        errors &+= other.errors
+        totalMilliseconds += other.totalMilliseconds
+        promptTokens += other.promptTokens
+        completionTokens += other.completionTokens
+        totalTokens += other.totalTokens
+        costUSD += other.costUSD
+        hasCost = hasCost || other.hasCost
+    }
+}
