@@ -5,9 +5,9 @@ public import Vitals
 /// series, the last value of each gauge, and the server's own metrics, rendered for `GET /metrics`.
 ///
 /// A series is an event name (label `event`) or a gauge name (label `metric`) plus the values of the label keys
-/// (``defaultLabelKeys`` unless configured). Each name may create up to `seriesLimit` series; events and samples
-/// beyond that are counted in one series per name labelled `overflow="true"`, so memory stays bounded and no
-/// count is lost. The families are listed in `docs/metrics.md`.
+/// (`SeriesKey.defaultLabelKeys` unless configured). Each name may create up to `seriesLimit` series; events and
+/// samples beyond that are counted in one series per name labelled `overflow="true"`, so memory stays bounded
+/// and no count is lost. The families are listed in `docs/metrics.md`.
 ///
 /// Recording takes one lock per batch; rendering writes bytes that were prepared when each series was created.
 ///
@@ -18,13 +18,6 @@ public import Vitals
 /// let body: [UInt8] = registry.render(format)  // serve with format.contentType
 /// ```
 public final class ExpositionRegistry: Sendable {
-    /// The identity labels plus `model`, `provider`, `tool`, `phase`, `route` and `status` (DESIGN.md, "Which
-    /// attributes become labels").
-    public static let defaultLabelKeys: [String] = [
-        WireKey.service, WireKey.agentID, WireKey.agentName, WireKey.agentDomain, WireKey.workerID,
-        WireKey.model, WireKey.provider, WireKey.tool, WireKey.phase, WireKey.route, WireKey.status,
-    ]
-
     /// Duration buckets in seconds for agent work, from a 1 ms cache hit to a 10 min pipeline run.
     public static let defaultDurationBuckets: [Double] = [
         0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 180, 300, 600,
@@ -54,7 +47,7 @@ public final class ExpositionRegistry: Sendable {
     ///     stays bounded whatever the traffic.
     ///   - durationBuckets: Upper bounds, in seconds, of `vitals_event_duration_seconds`; `+Inf` is implied.
     public init(
-        labelKeys: [String] = ExpositionRegistry.defaultLabelKeys,
+        labelKeys: [String] = SeriesKey.defaultLabelKeys,
         seriesLimit: Int = 1_000,
         nameLimit: Int = 1_000,
         durationBuckets: [Double] = ExpositionRegistry.defaultDurationBuckets

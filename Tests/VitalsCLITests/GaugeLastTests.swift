@@ -12,15 +12,6 @@ struct GaugeLastTests {
         let formatter = ISO8601DateFormatter()
         let ts = formatter.string(from: now)
         let earlier = formatter.string(from: now.addingTimeInterval(-30))
-        let path = try folder.write(
-            "gauges.jsonl",
-            """
-            {"metric":"queue_depth","value":9,"ts":"\(earlier)"}
-            {"metric":"queue_depth","value":5,"ts":"\(ts)"}
-            {"metric":"queue_depth","value":3,"ts":"\(ts)"}
-
-            """
-        )
         func last(_ arguments: [String]) throws -> Double? {
             let result = try VitalsBinary.run(arguments)
             #expect(result.status == 0, "\(arguments): \(result.stderr)")
@@ -28,11 +19,23 @@ struct GaugeLastTests {
             let gauges = object?["gauges"] as? [[String: Any]]
             return gauges?.first { $0["name"] as? String == "queue_depth" }?["last"] as? Double
         }
-        let fromFile = try last(["summary", "--format", "json", path])
-        let database = folder.path("v.db")
-        #expect(try VitalsBinary.run(["import", path, "--database", database]).status == 0)
-        let fromStore = try last(["summary", "--format", "json", "--database", database, "--since", "1h"])
-        #expect(fromFile == 5)
-        #expect(fromStore == 5)
+        // Both orders of the tied pair: the answer must not depend on which line (or bucket) came first.
+        for (index, tied) in [[5, 3], [3, 5]].enumerated() {
+            let path = try folder.write(
+                "gauges\(index).jsonl",
+                """
+                {"metric":"queue_depth","value":9,"ts":"\(earlier)"}
+                {"metric":"queue_depth","value":\(tied[0]),"ts":"\(ts)"}
+                {"metric":"queue_depth","value":\(tied[1]),"ts":"\(ts)"}
+
+                """
+            )
+            let fromFile = try last(["summary", "--format", "json", path])
+            let database = folder.path("v\(index).db")
+            #expect(try VitalsBinary.run(["import", path, "--database", database]).status == 0)
+            let fromStore = try last(["summary", "--format", "json", "--database", database, "--since", "1h"])
+            #expect(fromFile == 5, "order \(tied)")
+            #expect(fromStore == 5, "order \(tied)")
+        }
     }
 }

@@ -48,7 +48,7 @@ struct PromtoolTests {
 
     @Test("nasty label values and names")
     func nastyLabels() throws {
-        let registry = ExpositionRegistry(labelKeys: ExpositionRegistry.defaultLabelKeys + ["gen_ai.agent.id", "1st"])
+        let registry = ExpositionRegistry(labelKeys: SeriesKey.defaultLabelKeys + ["gen_ai.agent.id", "1st"])
         let nasty = [
             "back\\slash", "double\"quote", "line\nfeed", "\\\"\n", "", " ", "{braces}", "comma,equals=", "# HELP x",
             "unicode ☃ 🚀", "tab\there", "trailing\\",

@@ -250,8 +250,11 @@ struct EvaluatorTests {
         var gauge = GaugeStatistics()
         gauge.add(Sample(name: "queue_depth", value: 80))
         let series = [
-            SeriesAggregate(source: .event, name: "task", labels: ["agent_id": "A"], operation: operation),
-            SeriesAggregate(source: .gauge, name: "queue_depth", labels: ["agent_id": "A"], gauge: gauge),
+            SeriesAggregate(
+                key: SeriesKey(kind: .event, name: "task", labels: ["agent_id": "A"]),
+                operation: operation
+            ),
+            SeriesAggregate(key: SeriesKey(kind: .gauge, name: "queue_depth", labels: ["agent_id": "A"]), gauge: gauge),
         ]
         struct Store: RuleDataSource {
             let series: [SeriesAggregate]

@@ -1,4 +1,5 @@
 import Testing
+import Vitals
 import VitalsRules
 
 @Suite("Rule files")
@@ -48,7 +49,7 @@ struct RuleFileTests {
         #expect(session.blocking)
         #expect(session.thresholds.map(\.severity) == [.critical])
         #expect(session.thresholds[0].threshold.value == 3000)
-        #expect(session.matchers.map(\.description) == ["stage=session"])
+        #expect(session.matchers.map(\.description) == [#"stage="session""#])
         #expect(session.location == RuleLocation(file: "rules.yml", line: 4, column: 5))
         #expect(set.rules[1].metric == .distinct("type"))
         let latency = set.rules[2]

@@ -6,8 +6,8 @@ import VitalsStore
 struct RawEventCodecTests {
     @Test("series labels are left out of the detail and put back from the series")
     func omitsSeriesLabels() throws {
-        let identity = SeriesIdentity(labelKeys: StoreConfiguration.defaultLabelKeys)
-        let omitted = RawEventCodec.OmittedKeys(seriesLabelKeys: StoreConfiguration.defaultLabelKeys)
+        let identity = SeriesIdentity(labelKeys: SeriesKey.defaultLabelKeys)
+        let omitted = RawEventCodec.OmittedKeys(seriesLabelKeys: SeriesKey.defaultLabelKeys)
         let event = Event(
             name: "llm_call",
             end: Timestamp(nanosecondsSinceEpoch: 5),

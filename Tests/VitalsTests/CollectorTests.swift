@@ -252,15 +252,15 @@ private let t0 = Timestamp(nanosecondsSinceEpoch: 1_765_771_688_123_456_000)
 
         let aggregate = try #require(collector.aggregates.first)
         #expect(collector.aggregates.count == 1)
-        #expect(aggregate.count == 100)
-        #expect(aggregate.errors == 10)
-        #expect(aggregate.totalMilliseconds == 200)
+        #expect(aggregate.statistics.count == 100)
+        #expect(aggregate.statistics.errors == 10)
+        #expect(aggregate.statistics.totalMilliseconds == 200)
 
         clock.advance(by: .seconds(1))
         for _ in 0..<5 { collector.record(Event(name: "tick", durationMilliseconds: 1)) }
         #expect(collector.events.count == 38)
         #expect(collector.events.suffix(5).allSatisfy { $0.attributes["sample_rate"] == nil })
-        #expect(collector.aggregates.first?.count == 105)
+        #expect(collector.aggregates.first?.statistics.count == 105)
     }
 
     @Test func retentionCapDropsRawEventsButCountsThem() {
@@ -271,9 +271,9 @@ private let t0 = Timestamp(nanosecondsSinceEpoch: 1_765_771_688_123_456_000)
         #expect(collector.events.count == 3)
         #expect(collector.droppedCount == 2)
         #expect(collector.aggregates.map(\.name) == ["a", "b"])
-        #expect(collector.aggregates.map(\.count) == [2, 3])
-        #expect(collector.aggregates.last?.maximumMilliseconds == 4)
-        #expect(collector.aggregates.last?.minimumMilliseconds == 2)
+        #expect(collector.aggregates.map(\.statistics.count) == [2, 3])
+        #expect(collector.aggregates.last?.statistics.maxMilliseconds == 4)
+        #expect(collector.aggregates.last?.statistics.minMilliseconds == 2)
     }
 
     @Test func structuredLogLinesAreGrepable() throws {

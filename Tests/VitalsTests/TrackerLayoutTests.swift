@@ -34,11 +34,13 @@ import Testing
 
     @Test func keyHashesAgreeBetweenTheTwoLookupPaths() {
         for name in ["", "a", "llm_call", "a_much_longer_operation_name_than_usual", "ünïcödé"] {
-            let direct = SeriesKey.withUTF8(name) { SeriesKey.hash(name: $0) }
-            #expect(direct == SeriesKey.hash(name: name, labels: [:]))
-            #expect(direct != SeriesKey.hash(name: name, labels: ["k": "v"]))
+            let direct = SeriesKeyBytes.withUTF8(name) { SeriesKeyBytes.hash(name: $0) }
+            #expect(direct == SeriesKeyBytes.hash(name: name, labels: [:]))
+            #expect(direct != SeriesKeyBytes.hash(name: name, labels: ["k": "v"]))
         }
-        #expect(SeriesKey.hash(name: "a", labels: ["b": "c"]) != SeriesKey.hash(name: "a", labels: ["bc": ""]))
+        #expect(
+            SeriesKeyBytes.hash(name: "a", labels: ["b": "c"]) != SeriesKeyBytes.hash(name: "a", labels: ["bc": ""])
+        )
     }
 
     @Test func keyEncodingKeepsNamesAndLabelsApart() {

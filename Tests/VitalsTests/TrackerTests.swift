@@ -41,7 +41,7 @@ private final class ConnectionLost: Error, Sendable {}
         #expect(llm.totalMilliseconds == Double(expectedNanoseconds) * 1e-6)
         #expect(llm.minMilliseconds == 1_000 * 1e-6)
         #expect(llm.maxMilliseconds == 1_996 * 1e-6)
-        #expect(llm.sketch.count == UInt64(tasks * perTask))
+        #expect(llm.statistics.durations.count == UInt64(tasks * perTask))
         let tool = try! #require(tracker.stats("tool_call", labels: ["tool": "ssh_exec"]))
         #expect(tool.count == tasks * perTask)
         #expect(tool.errors == 0)

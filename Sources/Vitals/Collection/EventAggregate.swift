@@ -5,44 +5,23 @@
 ///
 /// ```swift
 /// for aggregate in collector.aggregates {
-///     print(aggregate.name, aggregate.count, aggregate.errors, aggregate.averageMilliseconds)
+///     print(aggregate.name, aggregate.statistics.count, aggregate.statistics.meanMilliseconds ?? 0)
 /// }
 /// ```
 public struct EventAggregate: Sendable, Hashable {
     /// The event name (`llm_call`, `tool_call`, …).
     public var name: String
-    /// How many events of this name were recorded.
-    public var count: Int
-    /// How many of them failed (status `error`, `timeout` or `cancelled`).
-    public var errors: Int
-    /// The sum of their durations, in milliseconds.
-    public var totalMilliseconds: Double
-    /// The shortest duration, in milliseconds.
-    public var minimumMilliseconds: Double
-    /// The longest duration, in milliseconds.
-    public var maximumMilliseconds: Double
+    /// Counts by outcome and the distribution of the durations of every event of this name.
+    public var statistics = EventStatistics()
 
     /// Creates an aggregate holding one event.
     package init(first event: Event) {
         self.name = event.name
-        self.count = 1
-        self.errors = event.status.isFailure ? 1 : 0
-        self.totalMilliseconds = event.durationMilliseconds
-        self.minimumMilliseconds = event.durationMilliseconds
-        self.maximumMilliseconds = event.durationMilliseconds
-    }
-
-    /// The mean duration in milliseconds.
-    public var averageMilliseconds: Double {
-        count == 0 ? 0 : totalMilliseconds / Double(count)
+        add(event)
     }
 
     /// Adds one more event of the same name.
     package mutating func add(_ event: Event) {
-        count += 1
-        if event.status.isFailure { errors += 1 }
-        totalMilliseconds += event.durationMilliseconds
-        minimumMilliseconds = Swift.min(minimumMilliseconds, event.durationMilliseconds)
-        maximumMilliseconds = Swift.max(maximumMilliseconds, event.durationMilliseconds)
+        statistics.add(durationMilliseconds: event.durationMilliseconds, status: event.status)
     }
 }

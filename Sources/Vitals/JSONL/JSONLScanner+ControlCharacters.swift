@@ -77,7 +77,7 @@ extension JSONLScanner {
 }
 
 extension JSONLKey {
-    /// Whether the key is an attribute that is a series label by default (`StoreConfiguration.defaultLabelKeys`),
+    /// Whether the key is an attribute that is a series label by default (`SeriesKey.defaultLabelKeys`),
     /// so that its value is held to the rules of a label value.
     var isDefaultLabel: Bool {
         switch self {

@@ -16,7 +16,7 @@ final class OperationSeries: Sendable {
         self.name = name
         self.labels = labels
         self.core = SeriesCore.allocate(
-            key: SeriesKey.encode(name: name, labels: labels),
+            key: SeriesKeyBytes.encode(name: name, labels: labels),
             hash: hash,
             stripeCount: stripeCount
         )
@@ -53,12 +53,12 @@ final class OperationSeries: Sendable {
         return OperationStats(
             name: name,
             labels: labels,
-            count: Int(truncatingIfNeeded: count),
-            errors: Int(truncatingIfNeeded: totals.errors),
-            totalMilliseconds: Double(totals.sum) * 1e-6,
-            minMilliseconds: Double(totals.minimum) * 1e-6,
-            maxMilliseconds: Double(totals.maximum) * 1e-6,
-            sketch: sketch
+            statistics: EventStatistics(
+                count: count,
+                errors: totals.errors,
+                timeouts: 0,
+                durations: sketch
+            )
         )
     }
 

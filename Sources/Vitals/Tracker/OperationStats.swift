@@ -2,7 +2,8 @@
 /// failed, and the distribution of its durations.
 ///
 /// Counts, errors, the total, the minimum and the maximum are exact (from nanosecond counters); quantiles come
-/// from the `sketch` and are within `QuantileSketch.relativeAccuracy` (1/128) of a recorded value.
+/// from the sketch in ``statistics`` and are within `QuantileSketch.relativeAccuracy` (1/128) of a recorded
+/// value.
 ///
 /// ```swift
 /// for stats in tracker.snapshot() {
@@ -14,49 +15,41 @@ public struct OperationStats: Sendable, Hashable {
     public let name: String
     /// The operation's labels; operations with the same name and different labels are separate series.
     public let labels: Labels
-    /// Measurements recorded, failures included. Always at least 1.
-    public let count: Int
-    /// Measurements recorded as failed (a `measure` body that threw, or `record(…, failed: true)`).
-    public let errors: Int
-    /// The sum of all durations, in milliseconds.
-    public let totalMilliseconds: Double
-    /// The shortest duration, in milliseconds.
-    public let minMilliseconds: Double
-    /// The longest duration, in milliseconds.
-    public let maxMilliseconds: Double
-    /// The distribution of the durations in milliseconds; merge it with others for fleet-wide quantiles.
-    public let sketch: QuantileSketch
+    /// Count, errors and the distribution of the durations in milliseconds; merge it with others for
+    /// fleet-wide figures.
+    public let statistics: EventStatistics
 
-    /// Creates statistics from their parts; the tracker does this for you.
-    public init(
-        name: String,
-        labels: Labels,
-        count: Int,
-        errors: Int,
-        totalMilliseconds: Double,
-        minMilliseconds: Double,
-        maxMilliseconds: Double,
-        sketch: QuantileSketch
-    ) {
+    /// Creates the statistics of one operation; the tracker does this for you.
+    ///
+    /// - Parameters:
+    ///   - name: The operation's name.
+    ///   - labels: Its labels.
+    ///   - statistics: What was recorded for it.
+    public init(name: String, labels: Labels, statistics: EventStatistics) {
         self.name = name
         self.labels = labels
-        self.count = count
-        self.errors = errors
-        self.totalMilliseconds = totalMilliseconds
-        self.minMilliseconds = minMilliseconds
-        self.maxMilliseconds = maxMilliseconds
-        self.sketch = sketch
+        self.statistics = statistics
     }
 
+    /// Measurements recorded, failures included. Always at least 1.
+    public var count: Int { Int(truncatingIfNeeded: statistics.count) }
+    /// Measurements recorded as failed (a `measure` body that threw, or `record(…, failed: true)`).
+    public var errors: Int { Int(truncatingIfNeeded: statistics.errors) }
+    /// The sum of all durations, in milliseconds.
+    public var totalMilliseconds: Double { statistics.totalMilliseconds }
+    /// The shortest duration, in milliseconds.
+    public var minMilliseconds: Double { statistics.minMilliseconds ?? 0 }
+    /// The longest duration, in milliseconds.
+    public var maxMilliseconds: Double { statistics.maxMilliseconds ?? 0 }
     /// The mean duration, in milliseconds.
-    public var meanMilliseconds: Double { count > 0 ? totalMilliseconds / Double(count) : 0 }
+    public var meanMilliseconds: Double { statistics.meanMilliseconds ?? 0 }
 
     /// The duration below which a fraction `q` (0 ... 1) of the measurements fall, in milliseconds.
     ///
     /// Nearest rank over the sketch: within 1/128 of the exact recorded value at that rank, and exactly the
     /// minimum for `q == 0` and the maximum for `q == 1`.
     public func quantile(_ q: Double) -> Double {
-        sketch.quantile(q) ?? 0
+        statistics.quantile(q) ?? 0
     }
 
     /// The median duration, in milliseconds.

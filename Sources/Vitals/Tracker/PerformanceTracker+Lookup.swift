@@ -7,8 +7,8 @@ extension PerformanceTracker {
     /// without taking a lock or touching a reference count.
     @inline(__always)
     func core(_ name: String) -> SeriesCore {
-        SeriesKey.withUTF8(name) { bytes in
-            let hash = SeriesKey.hash(name: bytes)
+        SeriesKeyBytes.withUTF8(name) { bytes in
+            let hash = SeriesKeyBytes.hash(name: bytes)
             if let core = index.find(hash: hash, where: { $0.keyEquals(bytes) }) {
                 return core
             }
@@ -19,7 +19,7 @@ extension PerformanceTracker {
     /// The storage of an operation with labels, creating the operation when it is new.
     func core(_ name: String, labels: Labels) -> SeriesCore {
         if labels.isEmpty { return core(name) }
-        let hash = SeriesKey.hash(name: name, labels: labels)
+        let hash = SeriesKeyBytes.hash(name: name, labels: labels)
         if let core = index.find(hash: hash, where: { Self.matches($0, name, labels) }) {
             return core
         }
@@ -28,7 +28,7 @@ extension PerformanceTracker {
 
     /// The storage of an operation, or nil when it was never created.
     func existingCore(_ name: String, labels: Labels) -> SeriesCore? {
-        let hash = SeriesKey.hash(name: name, labels: labels)
+        let hash = SeriesKeyBytes.hash(name: name, labels: labels)
         return index.find(hash: hash, where: { Self.matches($0, name, labels) })
     }
 
@@ -43,7 +43,7 @@ extension PerformanceTracker {
     /// Keys compare by their UTF-8 bytes, not by `String`'s canonical equivalence, so that lookups with and
     /// without labels agree with each other and with the hash: `"é"` composed and decomposed are two operations.
     static func matches(_ core: SeriesCore, _ name: String, _ labels: Labels) -> Bool {
-        SeriesKey.matches(core.keyBytes, count: core.keyCount, name: name, labels: labels)
+        SeriesKeyBytes.matches(core.keyBytes, count: core.keyCount, name: name, labels: labels)
     }
 
     /// Creates the operation unless another thread just did, growing the table when it gets half full.

@@ -137,6 +137,6 @@ struct SeriesCore: @unchecked Sendable {
     /// Whether this operation's key is exactly `bytes` (an operation without labels).
     @inline(__always)
     func keyEquals(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        keyCount == bytes.count && SeriesKey.bytesEqual(keyBytes, bytes.baseAddress, count: bytes.count)
+        keyCount == bytes.count && SeriesKeyBytes.bytesEqual(keyBytes, bytes.baseAddress, count: bytes.count)
     }
 }

@@ -50,9 +50,7 @@ public struct StoreRuleSource: RuleDataSource, Sendable {
                 aggregates.append(
                     (
                         SeriesAggregate(
-                            source: .event,
-                            name: info.key.name,
-                            labels: info.key.labels,
+                            key: info.key,
                             operation: statistics,
                             attributes: attributes,
                             firstTime: range.from,
@@ -71,9 +69,7 @@ public struct StoreRuleSource: RuleDataSource, Sendable {
                 aggregates.append(
                     (
                         SeriesAggregate(
-                            source: .gauge,
-                            name: info.key.name,
-                            labels: info.key.labels,
+                            key: info.key,
                             gauge: statistics,
                             firstTime: range.from,
                             lastTime: range.to
@@ -88,7 +84,7 @@ public struct StoreRuleSource: RuleDataSource, Sendable {
 
     /// The names of `source` the rules read: `nil` when no rule reads that source, `all` when some rule's name
     /// condition is not one exact name.
-    private static func names(of source: RuleSource, in rules: [Rule]?) -> (all: Bool, exact: Set<String>)? {
+    private static func names(of source: SeriesKind, in rules: [Rule]?) -> (all: Bool, exact: Set<String>)? {
         guard let rules else { return (true, []) }
         var exact: Set<String> = []
         var any = false

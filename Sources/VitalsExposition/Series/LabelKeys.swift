@@ -44,8 +44,9 @@ struct LabelKeys: Sendable {
     }
 }
 
-/// A series' identity: the event or gauge name and one value per label key ("" when absent).
-struct SeriesKey: Hashable, Sendable {
+/// The exposition's lookup form of a `SeriesKey`: the name and one value per configured label key, by position
+/// ("" when absent), so that a lookup can refill one scratch key instead of building sorted labels per event.
+struct LabelValuesKey: Hashable, Sendable {
     var name: String
     var values: [String]
 }

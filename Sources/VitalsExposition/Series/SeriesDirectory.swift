@@ -9,12 +9,12 @@ struct SeriesDirectory: Sendable {
     let seriesLimit: Int
     let nameLimit: Int
 
-    private var index: [SeriesKey: Int] = [:]
+    private var index: [LabelValuesKey: Int] = [:]
     private var names: [String: NameEntry] = [:]
     /// The series of every name past `nameLimit`.
     private var otherNames: Int?
     /// Reused for every lookup so that a batch allocates only for the series it creates.
-    private var scratch: SeriesKey
+    private var scratch: LabelValuesKey
 
     /// Per series number, its labels as written in the exposition.
     private(set) var labelBlocks: [[UInt8]] = []
@@ -29,7 +29,7 @@ struct SeriesDirectory: Sendable {
         self.nameLabel = nameLabel
         self.seriesLimit = max(0, seriesLimit)
         self.nameLimit = max(0, nameLimit)
-        scratch = SeriesKey(name: "", values: Array(repeating: "", count: keys.keys.count))
+        scratch = LabelValuesKey(name: "", values: Array(repeating: "", count: keys.keys.count))
     }
 
     var count: Int { labelBlocks.count }

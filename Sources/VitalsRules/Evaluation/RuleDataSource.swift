@@ -42,15 +42,10 @@ public struct RecordSource: RuleDataSource, Sendable {
     }
 }
 
-/// The aggregates of one series (an event or gauge name plus label values) over a window, as a store keeps
-/// them.
+/// The statistics of one series over a window, as a store keeps them: what a store passes to a rule evaluator.
 public struct SeriesAggregate: Sendable {
-    /// Events or gauge samples.
-    public var source: RuleSource
-    /// The event or gauge name.
-    public var name: String
-    /// The series' label values.
-    public var labels: Labels
+    /// The series: events or gauge samples, the name and the label values.
+    public var key: SeriesKey
     /// For events: counts by outcome and the distribution of durations.
     public var operation: EventStatistics
     /// For events: sum, count, min and max of numeric attributes that the store keeps.
@@ -64,18 +59,14 @@ public struct SeriesAggregate: Sendable {
 
     /// Creates a series aggregate.
     public init(
-        source: RuleSource,
-        name: String,
-        labels: Labels = [:],
+        key: SeriesKey,
         operation: EventStatistics = EventStatistics(),
         attributes: [String: AttributeStatistics] = [:],
         gauge: GaugeStatistics = GaugeStatistics(),
         firstTime: Timestamp? = nil,
         lastTime: Timestamp? = nil
     ) {
-        self.source = source
-        self.name = name
-        self.labels = labels
+        self.key = key
         self.operation = operation
         self.attributes = attributes
         self.gauge = gauge
@@ -88,7 +79,7 @@ public struct SeriesAggregate: Sendable {
         var state = GroupState(needsSketch: metric.needsSketch)
         state.firstTime = firstTime?.nanosecondsSinceEpoch ?? .max
         state.lastTime = lastTime?.nanosecondsSinceEpoch ?? .min
-        switch source {
+        switch key.kind {
         case .gauge:
             guard gauge.count > 0 else { return state }
             state.count = gauge.count
@@ -118,7 +109,7 @@ public struct SeriesAggregate: Sendable {
                     state.maximum = statistics.maximum
                 }
             case .distinct(let name):
-                if let value = labels[name] { state.addDistinct(value) }
+                if let value = key.labels[name] { state.addDistinct(value) }
             default:
                 let durations = operation.durations
                 if durations.count > 0 {

@@ -109,25 +109,25 @@ public struct RuleEvaluator: Sendable {
     /// series' labels, so `distinct:ATTR` counts the distinct values of a label `ATTR` across series.
     public mutating func add(_ series: SeriesAggregate) {
         let route: [Int]
-        switch series.source {
+        switch series.key.kind {
         case .event:
             eventCount &+= series.operation.count
-            route = eventRoutes[series.name] ?? routeEvent(series.name)
+            route = eventRoutes[series.key.name] ?? routeEvent(series.key.name)
         case .gauge:
             sampleCount &+= series.gauge.count
-            route = gaugeRoutes[series.name] ?? routeGauge(series.name)
+            route = gaugeRoutes[series.key.name] ?? routeGauge(series.key.name)
         }
         for index in route {
             let rule = compiled[index]
             epoch &+= 1
             var passed = true
-            for slot in rule.matchers.indices where !accepts(rule, slot, series.labels[rule.matchers[slot].key]) {
+            for slot in rule.matchers.indices where !accepts(rule, slot, series.key.labels[rule.matchers[slot].key]) {
                 passed = false
                 break
             }
             guard passed else { continue }
             let state = series.state(for: rule.metric)
-            tables[index].update(rule.groupBy.map { series.labels[$0] ?? "" }, limit: Self.maximumGroups) {
+            tables[index].update(rule.groupBy.map { series.key.labels[$0] ?? "" }, limit: Self.maximumGroups) {
                 $0.merge(state)
             }
         }

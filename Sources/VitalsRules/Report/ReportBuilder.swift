@@ -78,10 +78,10 @@ public struct ReportBuilder: Sendable {
         evaluator.add(series)
         if let first = series.firstTime?.nanosecondsSinceEpoch { firstTime = min(firstTime, first) }
         if let last = series.lastTime?.nanosecondsSinceEpoch { lastTime = max(lastTime, last) }
-        let id = series.labels[WireKey.agentID]
-        switch series.source {
+        let id = series.key.labels[WireKey.agentID]
+        switch series.key.kind {
         case .event:
-            operations[EventSummary.GroupKey(name: series.name), default: EventStatistics()].merge(series.operation)
+            operations[EventSummary.GroupKey(name: series.key.name), default: EventStatistics()].merge(series.operation)
             if let id { agents[id, default: AgentAccumulator()].add(series, lastSeen: lastSeen) }
         case .gauge:
             if let id { agents[id, default: AgentAccumulator()].add(series, lastSeen: lastSeen) }
@@ -163,7 +163,7 @@ private struct AgentAccumulator: Sendable {
     }
 
     mutating func add(_ series: SeriesAggregate, lastSeen: Timestamp?) {
-        switch series.source {
+        switch series.key.kind {
         case .event:
             tasks &+= series.operation.count
             failures &+= series.operation.errors
@@ -171,10 +171,10 @@ private struct AgentAccumulator: Sendable {
             if let lastSeen { lastActive = max(lastActive, lastSeen.nanosecondsSinceEpoch) }
         case .gauge:
             guard series.gauge.count > 0 else { return }
-            record(series.name, series.gauge.last, at: series.gauge.lastNanoseconds)
+            record(series.key.name, series.gauge.last, at: series.gauge.lastNanoseconds)
         }
-        if name == nil { name = series.labels[WireKey.agentName] }
-        if domain == nil { domain = series.labels[WireKey.agentDomain] }
+        if name == nil { name = series.key.labels[WireKey.agentName] }
+        if domain == nil { domain = series.key.labels[WireKey.agentDomain] }
     }
 
     mutating func add(_ sample: Sample, time: Int64?) {

@@ -1,3 +1,5 @@
+public import Vitals
+
 /// How serious a crossed threshold is, from least to most: `warn`, `medium`, `high`, `critical`.
 public enum Severity: String, Sendable, Hashable, CaseIterable, Comparable, CustomStringConvertible {
     /// Worth a look.
@@ -14,14 +16,6 @@ public enum Severity: String, Sendable, Hashable, CaseIterable, Comparable, Cust
     }
 
     public var description: String { rawValue }
-}
-
-/// Whether a rule reads events or gauge samples.
-public enum RuleSource: String, Sendable, Hashable {
-    /// Finished operations (`{"event": …}` lines).
-    case event
-    /// Gauge samples (`{"metric": …, "value": …}` lines).
-    case gauge
 }
 
 /// Where a rule was written: file (or pack name), line and column of its first key.
@@ -53,7 +47,7 @@ public struct Rule: Sendable, Hashable {
     /// What the rule guards, for people.
     public var description: String?
     /// Events or gauge samples.
-    public var source: RuleSource
+    public var source: SeriesKind
     /// The condition on the event or gauge name (key `event` or `gauge`).
     public var nameMatcher: LabelMatcher
     /// Conditions on labels and attributes; all must hold.
@@ -84,7 +78,7 @@ public struct Rule: Sendable, Hashable {
     public init(
         name: String,
         description: String? = nil,
-        source: RuleSource = .event,
+        source: SeriesKind = .event,
         nameMatcher: LabelMatcher,
         matchers: [LabelMatcher] = [],
         groupBy: [String] = [],

@@ -84,7 +84,7 @@ extension RuleFileParser {
     }
 
     /// The `match` mapping: exactly one of `event`/`gauge`, plus label matchers.
-    func parseMatch(_ node: Node) throws(RuleError) -> (RuleSource, LabelMatcher, [LabelMatcher]) {
+    func parseMatch(_ node: Node) throws(RuleError) -> (SeriesKind, LabelMatcher, [LabelMatcher]) {
         guard case .mapping(let mapping) = node else {
             throw error(
                 .wrongType,
@@ -92,7 +92,7 @@ extension RuleFileParser {
                 "`match` is a \(shape(node)); expected a mapping such as {event: stage, stage: session}"
             )
         }
-        var source: (RuleSource, LabelMatcher)?
+        var source: (SeriesKind, LabelMatcher)?
         var matchers: [LabelMatcher] = []
         for (key, value) in mapping {
             guard case .scalar(let scalar) = key else {

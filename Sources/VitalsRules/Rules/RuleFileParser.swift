@@ -1,4 +1,5 @@
 import Foundation
+import Vitals
 import Yams
 
 /// Walks a rule file's YAML node tree and validates every key, keeping the line and column of each node so

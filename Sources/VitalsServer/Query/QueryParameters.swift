@@ -149,13 +149,11 @@ struct QueryParameters: Sendable {
         if negated {
             matchers.append(.notEqual(key, value))
         } else if value.hasPrefix("~") {
-            let pattern = String(value.dropFirst())
             do {
-                _ = try LinearPattern(pattern)
+                matchers.append(try .regex(key, String(value.dropFirst())))
             } catch {
                 throw QueryError("label.\(key)=\(value): the pattern is not a valid regular expression (\(error))")
             }
-            matchers.append(.matches(key, pattern))
         } else if value.contains(",") {
             matchers.append(.oneOf(key, value.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
         } else {

@@ -44,7 +44,7 @@ extension BucketMetricStore {
     public func events(_ query: EventQuery) async throws -> [StoredEvent] {
         try checkOpen()
         guard query.limit > 0, let range = query.range.storablePart else { return [] }
-        let matchers = try CompiledMatchers(query.matchers)
+        let matchers = CompiledMatchers(query.matchers)
         let series = try await matchers.select(try await backend.listSeries(kind: .event, name: query.name))
         guard !series.isEmpty else { return [] }
         var keys: [Int64: SeriesKey] = [:]
@@ -82,7 +82,7 @@ extension BucketMetricStore {
 
     public func series(_ query: SeriesQuery) async throws -> [SeriesInfo] {
         try checkOpen()
-        let matchers = try CompiledMatchers(query.matchers)
+        let matchers = CompiledMatchers(query.matchers)
         return try await matchers.select(try await backend.listSeries(kind: query.kind, name: query.name))
             .sorted { lhs, rhs in
                 if lhs.key.kind != rhs.key.kind { return lhs.key.kind.rawValue < rhs.key.kind.rawValue }
@@ -140,7 +140,7 @@ extension BucketMetricStore {
                 )
             }
         }
-        let matchers = try CompiledMatchers(query.matchers)
+        let matchers = CompiledMatchers(query.matchers)
         let series = try await matchers.select(try await backend.listSeries(kind: kind, name: query.name))
         guard !series.isEmpty else { return [] }
 

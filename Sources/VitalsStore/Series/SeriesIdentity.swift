@@ -7,7 +7,7 @@ public import Vitals
 /// creates a series. Gauge samples keep all their labels: a sample's labels are labels by definition.
 ///
 /// ```swift
-/// let identity = SeriesIdentity(labelKeys: StoreConfiguration.defaultLabelKeys)
+/// let identity = SeriesIdentity(labelKeys: SeriesKey.defaultLabelKeys)
 /// let key = identity.key(for: event)  // llm_call{"agent_id":"a1","model":"gpt-5-mini","status":"ok"}
 /// ```
 public struct SeriesIdentity: Sendable, Hashable {

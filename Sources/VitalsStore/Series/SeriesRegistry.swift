@@ -1,4 +1,4 @@
-import Vitals
+package import Vitals
 
 /// The series this store knows per name, and the per-name series limit.
 ///

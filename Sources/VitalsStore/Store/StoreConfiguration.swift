@@ -1,4 +1,4 @@
-import Vitals
+public import Vitals
 
 /// What a store keeps and how: which labels make a series, how many series a name may have, which numeric
 /// attributes are summed per bucket, how long data is kept, and how hard a commit waits for the disk.
@@ -33,7 +33,7 @@ public struct StoreConfiguration: Sendable, Hashable {
 
     /// Creates a configuration; every argument defaults to the documented default.
     public init(
-        labelKeys: [String] = StoreConfiguration.defaultLabelKeys,
+        labelKeys: [String] = SeriesKey.defaultLabelKeys,
         seriesLimitPerName: Int = 1_000,
         additiveAttributes: [String] = StoreConfiguration.defaultAdditiveAttributes,
         keepsRawEvents: Bool = true,
@@ -57,13 +57,6 @@ public struct StoreConfiguration: Sendable, Hashable {
         configuration.retention = try RetentionPolicy.fromEnvironment(environment)
         return configuration
     }
-
-    /// `service`, `agent_id`, `agent_name`, `agent_domain`, `worker_id`, `model`, `provider`, `tool`, `phase`,
-    /// `route`, `status`.
-    public static let defaultLabelKeys: [String] =
-        WireKey.identityLabels + [
-            WireKey.model, WireKey.provider, WireKey.tool, WireKey.phase, WireKey.route, WireKey.status,
-        ]
 
     /// `prompt_tokens`, `completion_tokens`, `cached_tokens`, `total_tokens`, `cost_usd`.
     public static let defaultAdditiveAttributes: [String] = [

@@ -1,67 +1,5 @@
 import Dispatch
-import Vitals
-
-/// A condition on one label of a series, as in `agent_id="a1"` or `model=~"gpt-.*"`.
-///
-/// A series without the label is matched as if its value were the empty string, so `notEqual("x")` keeps it
-/// and `equal("")` selects series that lack the label.
-///
-/// ```swift
-/// let matchers: [LabelMatcher] = [.equal("agent_id", "a1"), .matches("model", "gpt-.*")]
-/// ```
-public struct LabelMatcher: Sendable, Hashable, CustomStringConvertible {
-    /// How the value is compared.
-    public enum Operation: Sendable, Hashable {
-        /// The label equals the value.
-        case equal(String)
-        /// The label differs from the value.
-        case notEqual(String)
-        /// The label is one of the values.
-        case oneOf([String])
-        /// The whole label matches a regular expression.
-        case matches(String)
-    }
-
-    /// The label key.
-    public var key: String
-    /// The comparison.
-    public var operation: Operation
-
-    /// Creates a matcher.
-    public init(key: String, operation: Operation) {
-        self.key = key
-        self.operation = operation
-    }
-
-    /// `key == value`.
-    public static func equal(_ key: String, _ value: String) -> LabelMatcher {
-        LabelMatcher(key: key, operation: .equal(value))
-    }
-
-    /// `key != value`.
-    public static func notEqual(_ key: String, _ value: String) -> LabelMatcher {
-        LabelMatcher(key: key, operation: .notEqual(value))
-    }
-
-    /// `key` is one of `values`.
-    public static func oneOf(_ key: String, _ values: [String]) -> LabelMatcher {
-        LabelMatcher(key: key, operation: .oneOf(values))
-    }
-
-    /// `key` matches `pattern` entirely, in time linear in the value (see ``LinearPattern`` for the syntax).
-    public static func matches(_ key: String, _ pattern: String) -> LabelMatcher {
-        LabelMatcher(key: key, operation: .matches(pattern))
-    }
-
-    public var description: String {
-        switch operation {
-        case .equal(let value): return "\(key)=\"\(value)\""
-        case .notEqual(let value): return "\(key)!=\"\(value)\""
-        case .oneOf(let values): return "\(key) in [\(values.joined(separator: ", "))]"
-        case .matches(let pattern): return "\(key)=~\"\(pattern)\""
-        }
-    }
-}
+package import Vitals
 
 /// Matchers compiled once per query (patterns compiled, value lists hashed), applied to a store's series.
 ///
@@ -74,7 +12,8 @@ package struct CompiledMatchers: Sendable {
         case equal(String)
         case notEqual(String)
         case oneOf(Set<String>)
-        case matches(LinearPattern, String)
+        case noneOf(Set<String>)
+        case matches(LinearPattern, negated: Bool, String)
     }
 
     /// The pattern work one query may do: scalars of the values tested times the size of each pattern.
@@ -83,24 +22,20 @@ package struct CompiledMatchers: Sendable {
     private let tests: [(key: String, test: Test)]
     private let hasPatterns: Bool
 
-    /// - Throws: ``StoreError`` of code ``StoreError/Code/invalidQuery`` naming a pattern that does not compile.
-    package init(_ matchers: [LabelMatcher]) throws(StoreError) {
+    /// Matchers arrive compiled (a LabelMatcher with a pattern that does not compile cannot be made); value
+    /// lists are hashed here.
+    package init(_ matchers: [LabelMatcher]) {
         var tests: [(key: String, test: Test)] = []
         for matcher in matchers {
             switch matcher.operation {
             case .equal(let value): tests.append((matcher.key, .equal(value)))
             case .notEqual(let value): tests.append((matcher.key, .notEqual(value)))
             case .oneOf(let values): tests.append((matcher.key, .oneOf(Set(values))))
-            case .matches(let pattern):
-                do {
-                    tests.append((matcher.key, .matches(try LinearPattern(pattern), matcher.description)))
-                } catch {
-                    throw StoreError(
-                        code: .invalidQuery,
-                        message: "label matcher \(matcher): the pattern is not a valid regular expression (\(error))",
-                        underlying: error
-                    )
-                }
+            case .noneOf(let values): tests.append((matcher.key, .noneOf(Set(values))))
+            case .regex, .notRegex:
+                guard let pattern = matcher.pattern else { continue }
+                let negated = if case .notRegex = matcher.operation { true } else { false }
+                tests.append((matcher.key, .matches(pattern, negated: negated, matcher.description)))
             }
         }
         self.tests = tests
@@ -132,7 +67,7 @@ package struct CompiledMatchers: Sendable {
         for info in series where passesPlainTests(info.key) {
             var passes = true
             for (index, (label, test)) in tests.enumerated() {
-                guard case .matches(let pattern, let text) = test else { continue }
+                guard case .matches(let pattern, let negated, let text) = test else { continue }
                 let value = info.key.labels[label] ?? ""
                 let matched: Bool
                 if let known = cache[index][value] {
@@ -147,7 +82,7 @@ package struct CompiledMatchers: Sendable {
                                 + "or a simpler pattern"
                         )
                     }
-                    matched = pattern.matches(value)
+                    matched = pattern.matches(value) != negated
                     cache[index][value] = matched
                 }
                 if !matched {
@@ -167,6 +102,7 @@ package struct CompiledMatchers: Sendable {
             case .equal(let expected): if value != expected { return false }
             case .notEqual(let unexpected): if value == unexpected { return false }
             case .oneOf(let values): if !values.contains(value) { return false }
+            case .noneOf(let values): if values.contains(value) { return false }
             case .matches: continue
             }
         }

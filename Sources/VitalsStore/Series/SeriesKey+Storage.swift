@@ -1,66 +1,7 @@
 import FoundationEssentials
-public import Vitals
+package import Vitals
 
-/// The identity of a series: kind, name and the label values that separate it from its siblings.
-///
-/// Labels are kept sorted by key, so two events with the same label values in a different order land in the
-/// same series. The labels are stored as canonical JSON text (sorted keys), which is also what makes a series
-/// unique in the database.
-///
-/// ```swift
-/// let key = SeriesKey(kind: .event, name: "llm_call", labels: ["model": "gpt-5-mini", "agent_id": "a1"])
-/// print(key.labelsText)  // {"agent_id":"a1","model":"gpt-5-mini"}
-/// ```
-public struct SeriesKey: Sendable, Hashable, CustomStringConvertible {
-    /// Events or gauge samples.
-    public var kind: SeriesKind
-    /// The event or gauge name.
-    public var name: String
-    /// The label values, sorted by key.
-    public private(set) var labels: Labels
-
-    /// Creates a key; labels are sorted by key.
-    public init(kind: SeriesKind, name: String, labels: Labels) {
-        self.kind = kind
-        self.name = name
-        self.labels = labels.sortedByKey()
-    }
-
-    /// A key whose labels are already sorted by key (the identity extractor builds them in order).
-    package init(kind: SeriesKind, name: String, sortedLabels: Labels) {
-        self.kind = kind
-        self.name = name
-        self.labels = sortedLabels
-    }
-
-    /// The label that marks the series holding everything past a name's series limit.
-    public static let overflowLabel = "__overflow__"
-
-    /// The series that collects the events of `name` beyond the series limit.
-    public static func overflow(kind: SeriesKind, name: String) -> SeriesKey {
-        SeriesKey(kind: kind, name: name, sortedLabels: [overflowLabel: "true"])
-    }
-
-    /// Whether this is the overflow series of its name.
-    public var isOverflow: Bool { labels[Self.overflowLabel] != nil }
-
-    /// The labels as canonical JSON: an object with sorted keys, no whitespace.
-    public var labelsText: String { Self.encode(labels) }
-
-    public var description: String {
-        labels.isEmpty ? name : "\(name)\(labelsText)"
-    }
-
-    /// Canonical JSON of sorted labels.
-    package static func encode(_ labels: Labels) -> String {
-        var dictionary: [String: String] = [:]
-        for element in labels { dictionary[element.key] = element.value }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(dictionary) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
-    }
-
+extension SeriesKey {
     /// Labels from their canonical JSON.
     ///
     /// - Throws: ``StoreError`` of code ``StoreError/Code/corruptDatabase`` when the text is not a JSON object of
@@ -81,18 +22,6 @@ public struct SeriesKey: Sendable, Hashable, CustomStringConvertible {
             )
         }
         return Labels(dictionary.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
-    }
-}
-
-extension KeyValueList {
-    /// The same entries ordered by key.
-    package func sortedByKey() -> KeyValueList {
-        var sorted = KeyValueList()
-        sorted.reserveCapacity(count)
-        for element in elements.sorted(by: { $0.key < $1.key }) {
-            sorted.appendUnchecked(key: element.key, value: element.value)
-        }
-        return sorted
     }
 }
 

@@ -4,7 +4,7 @@
 /// the short names operations have. It is not keyed, so a caller who lets untrusted input choose label values
 /// could provoke collisions; that only slows the lookup of those labels, it never mixes series up (every hit is
 /// confirmed by comparing the bytes).
-enum SeriesKey {
+enum SeriesKeyBytes {
     /// Byte that starts a label key in an encoded key; never part of UTF-8.
     static let labelKeyTag: UInt8 = 0xFF
     /// Byte that starts a label value in an encoded key; never part of UTF-8.
