@@ -136,13 +136,25 @@ enum LargeBenchmark {
         return lines
     }
 
-    static func postgres(events: Int, url: String) async throws -> [String] {
+    /// With `keep`, the schema `bench_large` stays after the run, and a later run with `keep` over it only
+    /// queries.
+    static func postgres(events: Int, url: String, keep: Bool = false) async throws -> [String] {
         let schemaURL = url + (url.contains("?") ? "&" : "?") + "schema=bench_large"
-        try await PostgresStore.dropSchema(url: schemaURL)
+        if !keep { try await PostgresStore.dropSchema(url: schemaURL) }
         let lines = try await PostgresStore.withStore(url: schemaURL) { store in
-            try await run(events: events, store: store, label: "PostgreSQL", databasePath: nil)
+            let reuse =
+                try await !store.events(
+                    EventQuery(range: TimeRange(from: .init(nanosecondsSinceEpoch: 0), to: .now()), limit: 1)
+                ).isEmpty
+            return try await run(
+                events: events,
+                store: store,
+                label: "PostgreSQL",
+                databasePath: nil,
+                queriesOnly: keep && reuse
+            )
         }
-        try await PostgresStore.dropSchema(url: schemaURL)
+        if !keep { try await PostgresStore.dropSchema(url: schemaURL) }
         return lines
     }
 

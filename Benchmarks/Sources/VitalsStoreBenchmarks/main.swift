@@ -4,7 +4,8 @@
 //                                              [--server-events N] [--keep PATH]
 //
 // --keep PATH: the large benchmark's SQLite file is kept at PATH; when PATH exists, its ingest is skipped and only
-// the queries run (for profiling them without waiting minutes for the data).
+// the queries run (for profiling them without waiting minutes for the data). With large-postgres, --keep keeps the
+// schema bench_large the same way (no PATH).
 //
 // PostgreSQL cases run when VITALS_TEST_POSTGRES_URL is set (scripts/postgres run -- … starts a server).
 import Foundation
@@ -43,6 +44,6 @@ if mode == "large" || mode == "all" {
     report(try await LargeBenchmark.sqlite(events: largeEvents, directory: directory, keep: keep))
 }
 if mode == "large-postgres" || (mode == "all" && postgresURL != nil), let postgresURL {
-    report(try await LargeBenchmark.postgres(events: largeEvents, url: postgresURL))
+    report(try await LargeBenchmark.postgres(events: largeEvents, url: postgresURL, keep: arguments.contains("--keep")))
 }
 if postgresURL == nil { print("PostgreSQL cases skipped: VITALS_TEST_POSTGRES_URL is not set") }
