@@ -33,6 +33,46 @@ struct EvaluatorTests {
         #expect(try #require(results.result("by-model", [""])).groupText == "model=(none)")
     }
 
+    @Test("rules over the same selection share their groups and give what each gives alone, from records and series")
+    func sharedGroups() throws {
+        let rules = try TestData.rules(
+            """
+            rules:
+              - {name: p95, match: {event: task}, by: agent_id, metric: p95, thresholds: {warn: "> 5ms"}}
+              - {name: p50, match: {event: task}, by: agent_id, metric: p50, thresholds: {warn: "> 5ms"}}
+              - {name: count, match: {event: task}, by: agent_id, metric: count, thresholds: {warn: "> 3"}}
+              - {name: errors, match: {event: task}, by: agent_id, metric: error_rate, thresholds: {warn: "> 10%"}}
+              - {name: count-again, match: {event: task}, by: agent_id, metric: count, thresholds: {warn: "> 30"}}
+              - {name: ungrouped, match: {event: task}, metric: count, thresholds: {warn: "> 3"}}
+              - {name: a1-only, match: {event: task, agent_id: A1}, by: agent_id, metric: count, thresholds: {warn: "> 3"}}
+            """
+        )
+        let records =
+            TestData.tasks(agent: "A1", total: 5, failed: 1, ms: 10)
+            + TestData.tasks(agent: "A2", total: 2, failed: 0, ms: 1)
+        let together = TestData.evaluate(rules, records)
+        let alone = rules.flatMap { TestData.evaluate([$0], records) }
+        #expect(together == alone)
+        #expect(together.result("count", ["A1"])?.value == 5, "each record counted once, not once per sharing rule")
+        #expect(together.result("count-again", ["A1"])?.status == .passed)
+        #expect(together.result("ungrouped")?.value == 7)
+        #expect(together.filter { $0.rule.name == "a1-only" }.map(\.group.first?.value) == ["A1"])
+
+        // The same through series aggregates, the store's path.
+        func series(_ agent: String, _ total: Int, _ failed: Int, _ ms: Double) -> SeriesAggregate {
+            var statistics = EventStatistics()
+            for index in 0..<total { statistics.add(durationMilliseconds: ms, status: index < failed ? .error : .ok) }
+            return SeriesAggregate(
+                key: SeriesKey(kind: .event, name: "task", labels: ["agent_id": agent]),
+                operation: statistics
+            )
+        }
+        var evaluator = RuleEvaluator(rules: rules)
+        evaluator.add(series("A1", 5, 1, 10))
+        evaluator.add(series("A2", 2, 0, 1))
+        #expect(evaluator.results().map(\.value) == together.map(\.value))
+    }
+
     @Test("a pattern that is exponential for backtracking engines is evaluated in one pass over each value")
     func catastrophicPattern() throws {
         let rules = try TestData.rules(

@@ -27,8 +27,11 @@ public struct RuleEvaluator: Sendable {
     public private(set) var sampleCount: UInt64 = 0
 
     private let compiled: [CompiledRule]
-    /// The groups of each rule.
+    /// The groups of the rules. Rules that read the same data the same way (source, name, matchers, `by`, what
+    /// an event contributes) share one table: a thousand rules over a few selections cost a few tables.
     private var tables: [GroupTable]
+    /// The table of each rule.
+    private let tableOf: [Int]
     /// Label lookups of the record being added, shared by its rules: `keyNames[id]` was looked up for the
     /// record whose number is `epoch` when `lookupStamp[id] == epoch`.
     private let keyNames: [String]
@@ -62,12 +65,30 @@ public struct RuleEvaluator: Sendable {
         self.keyNames = keyNames
         lookupStamp = Array(repeating: 0, count: keyNames.count)
         lookupValue = Array(repeating: nil, count: keyNames.count)
-        tables = compiled.map { GroupTable(width: $0.groupBy.count, needsSketch: $0.needsSketch) }
+        var tableIDs: [TableKey: Int] = [:]
+        var tables: [GroupTable] = []
+        var tableOf: [Int] = []
+        // The first rule of each table stands for it in the routes, so that a record is added to a table once.
+        var representatives: [Int] = []
+        for (index, rule) in compiled.enumerated() {
+            let key = TableKey(rules[index], rule)
+            if let table = tableIDs[key] {
+                tableOf.append(table)
+                continue
+            }
+            tableIDs[key] = tables.count
+            tableOf.append(tables.count)
+            tables.append(GroupTable(width: rule.groupBy.count, needsSketch: rule.needsSketch))
+            representatives.append(index)
+        }
+        self.tables = tables
+        self.tableOf = tableOf
         var eventByName: [String: [Int]] = [:]
         var eventOther: [Int] = []
         var gaugeByName: [String: [Int]] = [:]
         var gaugeOther: [Int] = []
-        for (index, rule) in rules.enumerated() {
+        for index in representatives {
+            let rule = rules[index]
             switch (rule.source, rule.nameMatcher.exactValue) {
             case (.event, let name?): eventByName[name, default: []].append(index)
             case (.event, nil): eventOther.append(index)
@@ -127,7 +148,7 @@ public struct RuleEvaluator: Sendable {
             }
             guard passed else { continue }
             let state = series.state(for: rule.metric)
-            tables[index].update(rule.groupBy.map { series.key.labels[$0] ?? "" }, limit: Self.maximumGroups) {
+            tables[tableOf[index]].update(rule.groupBy.map { series.key.labels[$0] ?? "" }, limit: Self.maximumGroups) {
                 $0.merge(state)
             }
         }
@@ -144,9 +165,10 @@ public struct RuleEvaluator: Sendable {
     /// The outcome of every rule for every group: rule order, groups sorted by their label values.
     public func results() -> [RuleResult] {
         var results: [RuleResult] = []
+        let groups = tables.map(\.groups)
         for (index, rule) in rules.enumerated() {
             var ruleResults: [RuleResult] = []
-            for (key, state) in tables[index].groups {
+            for (key, state) in groups[tableOf[index]] {
                 guard let value = state.value(of: rule.metric, unit: compiled[index].unit) else { continue }
                 var result = RuleResult(
                     rule: rule,
@@ -236,14 +258,14 @@ public struct RuleEvaluator: Sendable {
         )
         switch rule.groupKeys.count {
         case 0:
-            tables[rule.index].update([], limit: Self.maximumGroups) { $0.add(contribution) }
+            tables[tableOf[rule.index]].update([], limit: Self.maximumGroups) { $0.add(contribution) }
         case 1:
             let value = lookup(rule.groupKeys[0], in: event) ?? ""
-            tables[rule.index].update(one: value, limit: Self.maximumGroups) { $0.add(contribution) }
+            tables[tableOf[rule.index]].update(one: value, limit: Self.maximumGroups) { $0.add(contribution) }
         default:
             var values: [String] = []
             for id in rule.groupKeys { values.append(lookup(id, in: event) ?? "") }
-            tables[rule.index].update(values, limit: Self.maximumGroups) { $0.add(contribution) }
+            tables[tableOf[rule.index]].update(values, limit: Self.maximumGroups) { $0.add(contribution) }
         }
     }
 
@@ -256,11 +278,37 @@ public struct RuleEvaluator: Sendable {
         let time = sample.timestamp?.nanosecondsSinceEpoch
         var values: [String] = []
         for id in rule.groupKeys { values.append(lookup(id, in: sample) ?? "") }
-        tables[rule.index].update(values, limit: Self.maximumGroups) { state in
+        tables[tableOf[rule.index]].update(values, limit: Self.maximumGroups) { state in
             state.count &+= 1
             state.addValue(value)
             state.addTime(start: time, end: time)
             state.addLast(value, time: time)
         }
+    }
+}
+
+/// What makes two rules read the same groups: the same records (source, name, matchers), grouped the same way,
+/// each contributing the same value. The metric computed from the groups may differ.
+private struct TableKey: Hashable {
+    let source: SeriesKind
+    let name: LabelMatcher
+    let matchers: [LabelMatcher]
+    let groupBy: [String]
+    /// What a record contributes: the duration, a numeric attribute (per metric, since a store's buckets give
+    /// different states for sums and extremes), or a distinct label.
+    let contribution: String
+    let needsSketch: Bool
+
+    init(_ rule: Rule, _ compiled: CompiledRule) {
+        source = rule.source
+        name = rule.nameMatcher
+        matchers = rule.matchers
+        groupBy = rule.groupBy
+        switch compiled.contribution {
+        case .duration: contribution = "duration"
+        case .attribute: contribution = "attribute \(rule.metric)"
+        case .distinct(let name): contribution = "distinct \(name)"
+        }
+        needsSketch = compiled.needsSketch
     }
 }
