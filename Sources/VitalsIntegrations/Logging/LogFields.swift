@@ -81,7 +81,7 @@ struct LogFields {
             if numericKeys.contains(key), let number = Double(text), number.isFinite {
                 return .number(formatted(number))
             }
-            return .text(IntegrationText.bounded(text, limit: limit))
+            return .text(BoundedText.bounded(text, limit: limit))
         case .stringConvertible(let convertible):
             if let flag = convertible as? Bool { return .bool(flag) }
             if let integer = convertible as? any BinaryInteger { return .number(String(describing: integer)) }
@@ -89,9 +89,9 @@ struct LogFields {
                 let double = Double(number)
                 if double.isFinite { return .number(formatted(double)) }
             }
-            return .text(IntegrationText.bounded(convertible.description, limit: limit))
+            return .text(BoundedText.bounded(convertible.description, limit: limit))
         case .array, .dictionary:
-            return .text(IntegrationText.bounded(value.description, limit: limit))
+            return .text(BoundedText.bounded(value.description, limit: limit))
         }
     }
 
@@ -103,7 +103,7 @@ struct LogFields {
 
     /// `key` with `_` in place of characters that would break a `key=value` split or a JSON key.
     private static func sanitizedKey(_ key: String) -> String {
-        let bounded = IntegrationText.bounded(key, limit: 256)
+        let bounded = BoundedText.bounded(key, limit: 256)
         guard
             bounded.contains(where: { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "\\" || $0.isNewline })
                 || bounded.unicodeScalars.contains(where: { $0.value < 0x20 })

@@ -78,7 +78,7 @@ public struct VitalsLogHandler: LogHandler, Sendable {
         var fields = LogFields()
         fields.append(WireKey.timestamp, .text(Timestamp.now().rfc3339))
         fields.append("level", .text(event.level.rawValue))
-        let message = IntegrationText.bounded(event.message.description, limit: Self.maximumValueLength)
+        let message = BoundedText.bounded(event.message.description, limit: Self.maximumValueLength)
         fields.append(LogFields.isWord(message) ? WireKey.event : "msg", .text(message))
 
         var merged: [(String, LogFieldValue)] = []
@@ -94,7 +94,7 @@ public struct VitalsLogHandler: LogHandler, Sendable {
         if let own = event.metadata { metadata.merge(own) { _, new in new } }
         merged += LogFields.flatten(metadata, limit: Self.maximumValueLength)
         if let error = event.error {
-            merged.append((WireKey.error, .text(IntegrationText.bounded("\(error)", limit: Self.maximumValueLength))))
+            merged.append((WireKey.error, .text(BoundedText.bounded("\(error)", limit: Self.maximumValueLength))))
         }
         fields.appendMerged(merged)
 

@@ -114,7 +114,7 @@ public final class VitalsMetricsFactory: MetricsFactory, Sendable {
 
     /// The name and labels a metric is recorded under; the overflow series of its label when `folded`.
     func series(label: String, dimensions: [(String, String)], folded: Bool) -> MetricSeries {
-        let name = IntegrationText.name(label, limit: configuration.maximumTextLength)
+        let name = BoundedText.name(label, limit: configuration.maximumTextLength)
         let pairs = folded ? [(MetricSeries.overflowKey, "true")] : dimensions
         let (labels, identity, attributes) = IntegrationText.labelsAndAttributes(
             pairs,
