@@ -75,7 +75,7 @@ public final class VitalsServer: Sendable {
 
     /// The paths the server answers (documented in `openapi.yaml`; a test keeps the two equal).
     public static let routes: Set<String> = [
-        "/v1/events", "/v1/stats", "/v1/timeseries", "/v1/series", "/v1/report", "/metrics", "/health",
+        "/v1/events", "/v1/traces", "/v1/stats", "/v1/timeseries", "/v1/series", "/v1/report", "/metrics", "/health",
         "/health/live", "/health/ready", "/v1/alerts", "/v1/alerts/{fingerprint}/ack", "/v1/silences",
         "/v1/silences/{id}", "/v1/rules",
     ]
@@ -100,6 +100,7 @@ public final class VitalsServer: Sendable {
         router.add(middleware: RequestMetricsMiddleware(server: self))
         router.add(middleware: AccessMiddleware(verifier: verifier))
         addIngestRoutes(to: router)
+        addTraceRoutes(to: router)
         addQueryRoutes(to: router)
         addAlertRoutes(to: router)
         addHealthRoutes(to: router)

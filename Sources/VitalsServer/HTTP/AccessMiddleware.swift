@@ -1,6 +1,6 @@
 import Hummingbird
 
-/// Bearer tokens with scopes: `/health*` is always open (probes carry no token), `POST /v1/events` needs `ingest`,
+/// Bearer tokens with scopes: `/health*` is always open (probes carry no token), `POST /v1/events` and `/v1/traces` need `ingest`,
 /// other `GET` (and `HEAD`) of `/v1/*` and `/metrics` need `read`, anything else `admin`. 401 without a valid token, 403 with a
 /// token that lacks the scope. Open when no token is configured.
 struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -39,7 +39,7 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The scope a route needs, or `nil` for open routes.
     static func scope(method: HTTPRequest.Method, path: String) -> AccessScope? {
         if path == "/health" || path.hasPrefix("/health/") { return nil }
-        if method == .post && path == "/v1/events" { return .ingest }
+        if method == .post && (path == "/v1/events" || path == "/v1/traces") { return .ingest }
         // HEAD is a GET without the body: it reads, so a read token may send it.
         if method == .get || method == .head, path.hasPrefix("/v1/") || path == "/metrics" { return .read }
         return .admin

@@ -21,50 +21,26 @@ extension VitalsServer {
     /// `POST /v1/events`: the body (within the byte budget and its deadline), admission, decoding, one durable
     /// store batch, then the answer.
     func ingest(_ request: Request) async throws -> Response {
-        let (payload, reserved) = try await readPayload(request)
-        defer {
-            ingestBudget.give(reserved)
-            gate.leave()
-            exposition.server.setQueueDepth(gate.depth)
-        }
-        let storeStart = ContinuousClock.now
-        var result = IngestResult()
-        if !payload.records.isEmpty {
-            do {
-                result = try await store.ingest(payload.records, receivedAt: .now())
+        let maximumRecords = configuration.maxBatchRecords
+        let (payload, reserved) = try await readPayload(request, processingFactor: 3) { bytes throws(APIError) in
+            do throws(IngestBodyError) {
+                return try IngestPayload(body: bytes, maximumRecords: maximumRecords)
             } catch {
-                logger.error("ingest: the store failed", metadata: ["error": "\(error)"])
-                throw APIError(
-                    .serviceUnavailable,
-                    "the store could not commit the batch (\(error)); nothing of it was stored, retry later",
-                    headers: [.retryAfter: "5"]
-                )
+                throw APIError(error.tooLarge ? .contentTooLarge : .badRequest, error.message)
             }
         }
-        let elapsed = ContinuousClock.now - storeStart
-        let storeSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        defer { leaveIngest(reserved) }
+        let result = try await storeDurably(payload.records)
         var rejections = payload.rejections
-        if !result.rejected.isEmpty {
-            var rejectedIndices = Set<Int>()
-            for rejection in result.rejected {
-                rejectedIndices.insert(rejection.index)
-                rejections.append(.init(line: payload.lines[rejection.index], reason: rejection.reason))
-            }
-            rejections.sort { $0.line < $1.line }
-            var accepted: [Record] = []
-            accepted.reserveCapacity(payload.records.count - rejectedIndices.count)
-            for (index, record) in payload.records.enumerated() where !rejectedIndices.contains(index) {
-                accepted.append(record)
-            }
-            exposition.record(accepted)
-        } else {
-            exposition.record(payload.records)
+        for rejection in result.rejected {
+            rejections.append(.init(line: payload.lines[rejection.index], reason: rejection.reason))
         }
+        if !result.rejected.isEmpty { rejections.sort { $0.line < $1.line } }
         let rejectedCount = payload.rejectedCount + result.rejected.count
         exposition.server.recordIngest(
             accepted: result.accepted,
             rejected: rejectedCount,
-            storeSeconds: storeSeconds
+            storeSeconds: result.storeSeconds
         )
         return .json(
             Self.ingestAnswer(
@@ -76,17 +52,69 @@ extension VitalsServer {
         )
     }
 
+    /// Gives back what ``readPayload(_:processingFactor:decode:)`` holds once the answer is made.
+    func leaveIngest(_ reserved: Int) {
+        ingestBudget.give(reserved)
+        gate.leave()
+        exposition.server.setQueueDepth(gate.depth)
+    }
+
+    /// Commits `records` to the store as one batch — durable when this returns — and records the accepted ones in
+    /// the exposition; a 503 when the store fails (nothing of the batch was stored then).
+    func storeDurably(
+        _ records: [Record]
+    ) async throws -> (
+        accepted: Int, rejected: [IngestResult.Rejection], overflowed: Int, storeSeconds: Double
+    ) {
+        let storeStart = ContinuousClock.now
+        var result = IngestResult()
+        if !records.isEmpty {
+            do {
+                result = try await store.ingest(records, receivedAt: .now())
+            } catch {
+                logger.error("ingest: the store failed", metadata: ["error": "\(error)"])
+                throw APIError(
+                    .serviceUnavailable,
+                    "the store could not commit the batch (\(error)); nothing of it was stored, retry later",
+                    headers: [.retryAfter: "5"]
+                )
+            }
+        }
+        let elapsed = ContinuousClock.now - storeStart
+        let storeSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        if !result.rejected.isEmpty {
+            let rejectedIndices = Set(result.rejected.map(\.index))
+            var accepted: [Record] = []
+            accepted.reserveCapacity(records.count - rejectedIndices.count)
+            for (index, record) in records.enumerated() where !rejectedIndices.contains(index) {
+                accepted.append(record)
+            }
+            exposition.record(accepted)
+        } else {
+            exposition.record(records)
+        }
+        return (result.accepted, result.rejected, result.overflowed, storeSeconds)
+    }
+
     /// Reads and decodes the body. On success the request holds a place in the ingest gate and the returned bytes
-    /// of the ingest budget (the caller gives both back); the body itself is released before this returns.
-    private func readPayload(_ request: Request) async throws -> (IngestPayload, Int) {
+    /// of the ingest budget (the caller gives both back with ``leaveIngest(_:)``); the body itself is released
+    /// before this returns.
+    ///
+    /// - Parameter processingFactor: The decoded form's size, in bodies: it is charged to the budget until the
+    ///   answer.
+    func readPayload<Payload>(
+        _ request: Request,
+        processingFactor: Int,
+        decode: (UnsafeRawBufferPointer) throws(APIError) -> Payload
+    ) async throws -> (Payload, Int) {
         var (body, reserved) = try await readBody(request)
         var admitted = false
         defer {
             if !admitted { ingestBudget.give(reserved) }
         }
-        // Until the commit, the decoded records take about twice the body (strings and lists of their own) and
-        // the batch prepared for the store about once more.
-        let processing = 3 * body.readableBytes
+        // Until the commit, decoded JSONL records take about twice the body (strings and lists of their own) and
+        // the batch prepared for the store about once more; protobuf, being denser, grows more.
+        let processing = processingFactor * body.readableBytes
         guard ingestBudget.take(processing) else {
             throw APIError(
                 .serviceUnavailable,
@@ -104,10 +132,9 @@ extension VitalsServer {
             )
         }
         exposition.server.setQueueDepth(gate.depth)
-        let maximumRecords = configuration.maxBatchRecords
         // Decoded in place: the body is not copied out of its buffer.
         let decoded = body.withUnsafeReadableBytes { bytes in
-            Result { () throws(IngestBodyError) in try IngestPayload(body: bytes, maximumRecords: maximumRecords) }
+            Result { () throws(APIError) in try decode(bytes) }
         }
         body = ByteBuffer()
         switch decoded {
@@ -117,7 +144,7 @@ extension VitalsServer {
         case .failure(let error):
             gate.leave()
             exposition.server.setQueueDepth(gate.depth)
-            throw APIError(error.tooLarge ? .contentTooLarge : .badRequest, error.message)
+            throw error
         }
     }
 
