@@ -32,6 +32,10 @@ struct OpenAPITests {
     static let requests: [(method: String, uri: String, body: String?, status: Int)] = [
         ("post", "/v1/events", llmCalls(3) + "\nnot json", 200),
         ("post", "/v1/events", "", 400),
+        ("post", "/v1/traces", OTLPTestSpan.jsonRequest(OTLPTestSpan.mixed), 200),
+        ("post", "/v1/traces", "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{}]}]}]}", 200),
+        ("post", "/v1/traces", "{\"resourceSpans\":7}", 400),
+        ("post", "/v1/traces", "<spans/>", 415),
         ("get", "/v1/events?event=llm_call&sort=-duration&limit=2", nil, 200),
         ("get", "/v1/events?sort=sideways", nil, 400),
         ("get", "/v1/stats?event=llm_call&by=agent_id", nil, 200),
@@ -83,9 +87,12 @@ struct OpenAPITests {
                     "\(request.method) \(path) is not documented"
                 )
                 covered.insert("\(request.method) \(path)")
+                // OTLP bodies say what they are; the one that does not gets the 415.
+                let isOTLPJSON = path == "/v1/traces" && request.body?.hasPrefix("{") == true
                 let response = try await client.execute(
                     uri: request.uri,
                     method: request.method == "post" ? .post : request.method == "delete" ? .delete : .get,
+                    headers: isOTLPJSON ? [.contentType: "application/json"] : [:],
                     body: request.body.map { .init(string: $0) }
                 )
                 #expect(Int(response.status.code) == request.status, "\(request.method) \(request.uri)")
