@@ -207,6 +207,104 @@ def gzip_seeds():
     write("gzip", "roundtrip-binary", bytes([0x10]) + bytes(range(0, 255)) * 3)
 
 
+def varint(value):
+    out = bytearray()
+    while value >= 0x80:
+        out.append(value & 0x7F | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def field(number, data):
+    """A length-delimited protobuf field."""
+    data = data.encode("utf-8") if isinstance(data, str) else data
+    return varint(number << 3 | 2) + varint(len(data)) + data
+
+
+def number(number_, value):
+    return varint(number_ << 3) + varint(value)
+
+
+def fixed64(number_, value):
+    return varint(number_ << 3 | 1) + value.to_bytes(8, "little")
+
+
+def attribute(key, value):
+    if isinstance(value, bool):
+        any_value = number(2, int(value))
+    elif isinstance(value, int):
+        any_value = number(3, value & (1 << 64) - 1)
+    elif isinstance(value, float):
+        import struct
+        any_value = varint(4 << 3 | 1) + struct.pack("<d", value)
+    elif isinstance(value, list):
+        any_value = field(5, b"".join(field(1, field(1, item)) for item in value))
+    else:
+        any_value = field(1, value)
+    return field(1, key) + field(2, any_value)
+
+
+def span(name, attributes, span_id=1, status=None, trace=b"\xab" * 16, start=1767261600000000000):
+    out = field(1, trace) + field(2, span_id.to_bytes(8, "big")) + field(5, name) + number(6, 3)
+    out += fixed64(7, start) + fixed64(8, start + 250000000)
+    for key, value in attributes:
+        out += field(9, attribute(key, value))
+    if status:
+        out += field(15, field(2, status) + number(3, 2))
+    return out
+
+
+def request(spans, service="bot"):
+    resource = field(1, attribute("service.name", service))
+    scope = field(1, field(1, "seed")) + b"".join(field(2, item) for item in spans)
+    return field(1, field(1, resource) + field(2, scope))
+
+
+CHAT = [("gen_ai.operation.name", "chat"), ("gen_ai.request.model", "m1"), ("gen_ai.provider.name", "p1"),
+        ("gen_ai.usage.input_tokens", 120), ("gen_ai.usage.output_tokens", 30)]
+OTLP_JSON_SPAN = ('{"traceId":"abababababababababababababababab","spanId":"0102030405060708","name":"chat m1",'
+                  '"startTimeUnixNano":"1767261600000000000","endTimeUnixNano":1767261600250000000,'
+                  '"attributes":[{"key":"gen_ai.operation.name","value":{"stringValue":"chat"}},'
+                  '{"key":"gen_ai.usage.input_tokens","value":{"intValue":"12"}},'
+                  '{"key":"tags","value":{"arrayValue":{"values":[{"stringValue":"a"},{"doubleValue":1.5}]}}}],'
+                  '"status":{"code":2,"message":"boom"}}')
+
+
+def otlp_seeds():
+    good = request([
+        span("chat m1", CHAT, 1),
+        span("execute_tool search", [("gen_ai.operation.name", "execute_tool"), ("gen_ai.tool.name", "search")], 2),
+        span("invoke_agent planner", [("gen_ai.operation.name", "invoke_agent"), ("gen_ai.agent.name", "p")], 3),
+        span("chat m1", CHAT, 4, status="rate limited"),
+        span("route_query", [("route", "kb"), ("ok", True), ("score", 0.5), ("tags", ["a", "b"])], 5),
+    ])
+    seeds = {
+        "mixed": good,
+        "truncated": good[: len(good) // 2],
+        "short-trace-id": request([span("x", [], trace=b"\x01\x02")]),
+        "zero-span-id": request([span("x", [], span_id=0)]),
+        "bad-utf8-name": request([span(b"\xff\xfe", [])]),
+        "no-start": request([span("x", [], start=0)]),
+        "huge-length": b"\x0a\x80\x80\x80\x80\x80\x80\x80\x80\x40",
+        "long-varint": b"\x08" + b"\xff" * 10 + b"\x01",
+        "group": b"\x0b\x0c",
+        "empty": b"",
+    }
+    for name, data in seeds.items():
+        write("otlp", "protobuf-" + name, b"\x01" + data)
+    json_seeds = {
+        "span": '{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"bot"}}]},'
+        '"scopeSpans":[{"spans":[%s]}]}]}' % OTLP_JSON_SPAN,
+        "snake": '{"resource_spans":[{"scope_spans":[{"spans":[%s]}]}]}' % OTLP_JSON_SPAN.replace("traceId", "trace_id"),
+        "not-object": "[1,2]",
+        "deep": "[" * 100,
+        "empty-span": '{"resourceSpans":[{"scopeSpans":[{"spans":[{}]}]}]}',
+    }
+    for name, text in json_seeds.items():
+        write("otlp", "json-" + name, b"\x00" + text.encode())
+
+
 def main():
     for name, text in JSONL.items():
         write("jsonl", name, text)
@@ -215,6 +313,7 @@ def main():
     for name, text in QUERIES.items():
         write("query", name, text)
     gzip_seeds()
+    otlp_seeds()
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
     case query
     /// A gzip body through the ingest route's decoder, and members built from the input that must round-trip.
     case gzip
+    /// A `POST /v1/traces` body (protobuf or OTLP/JSON by the first byte) through the OTLP decoder and mapping.
+    case otlp
 
     /// Runs one input; a failed check traps.
     package func run(_ input: UnsafeRawBufferPointer) {
@@ -32,6 +34,8 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
             ServerFuzzEntryPoints.queryString(input)
         case .gzip:
             ServerFuzzEntryPoints.gzipBody(input)
+        case .otlp:
+            ServerFuzzEntryPoints.otlpBody(input)
         }
     }
 }

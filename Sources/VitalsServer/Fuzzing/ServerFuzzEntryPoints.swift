@@ -27,6 +27,45 @@ package enum ServerFuzzEntryPoints {
         }
     }
 
+    /// A `POST /v1/traces` body: an odd first byte makes the rest a protobuf `ExportTraceServiceRequest`, an even
+    /// one OTLP/JSON. Every span is either an event or a counted rejection, and the answer encodes.
+    package static func otlpBody(_ bytes: UnsafeRawBufferPointer, maximumSpans: Int = 1_000) {
+        guard let mode = bytes.first else { return }
+        let rest = UnsafeRawBufferPointer(rebasing: bytes.dropFirst())
+        let encoding: OTLPEncoding = mode & 1 == 1 ? .protobuf : .json
+        let batch: OTLPTraceBatch
+        do {
+            switch encoding {
+            case .protobuf: batch = try OTLPTraceBatch(protobuf: rest, maximumSpans: maximumSpans)
+            case .json: batch = try OTLPTraceBatch(json: rest, maximumSpans: maximumSpans)
+            }
+        } catch {
+            precondition(!error.message.isEmpty, "an OTLP body error without a message")
+            return
+        }
+        precondition(batch.records.count + batch.rejectedSpans == batch.spanCount, "a span neither kept nor counted")
+        precondition(batch.spanCount <= maximumSpans, "more spans than the cap")
+        precondition(batch.records.count == batch.spanNumbers.count, "an event without its span number")
+        precondition(zip(batch.spanNumbers, batch.spanNumbers.dropFirst()).allSatisfy { $0 < $1 }, "spans out of order")
+        precondition(
+            batch.reasons.count <= min(batch.rejectedSpans, OTLPTraceBatch.listedReasons),
+            "reasons miscounted"
+        )
+        for case .event(let event) in batch.records {
+            precondition(!event.name.isEmpty, "an event without a name")
+            precondition(event.name.utf8.count <= GenAISpanMapping.maximumNameLength, "a name over the store's limit")
+            precondition(event.durationMilliseconds >= 0 && event.durationMilliseconds.isFinite, "a bad duration")
+            precondition(event.attributes.count <= GenAISpanMapping.maximumAttributes + 8, "attributes past the cap")
+            for label in event.labels {
+                precondition(label.value.utf8.count <= GenAISpanMapping.maximumLabelLength, "a label over the limit")
+            }
+            precondition(event.traceID?.utf8.count == 32 && event.spanID?.utf8.count == 16, "a bad identifier")
+        }
+        let message = OTLPTraceBatch.errorMessage(rejected: batch.rejectedSpans, reasons: batch.reasons)
+        let answer = encoding.exportResponse(rejectedSpans: batch.rejectedSpans, errorMessage: message)
+        precondition(answer.isEmpty == (batch.rejectedSpans == 0) || encoding == .json, "a partial success mislaid")
+    }
+
     /// A `Content-Encoding: gzip` body. The first byte chooses the check: odd, the rest of the input is decoded as
     /// a body; even, the rest is cut into pieces (at bytes that are `0xFF`), each piece compressed as one gzip
     /// member, and the concatenated members must decode to the rest exactly, while the same members cut short
