@@ -43,6 +43,13 @@ package enum GenAISpanMapping {
     /// The longest label value kept, in UTF-8 bytes: the longest a store files in a series.
     package static let maximumLabelLength = 1_024
 
+    private static let operationOnly: Set<String> = [operationKey]
+    private static let llmKeys: Set<String> = [
+        operationKey, requestModelKey, responseModelKey, providerKey, systemKey, inputTokensKey, outputTokensKey,
+        promptTokensKey, completionTokensKey, WireKey.phase,
+    ]
+    private static let toolKeys: Set<String> = [operationKey, toolKey]
+
     /// The event of one finished span.
     ///
     /// - Parameters:
@@ -68,38 +75,34 @@ package enum GenAISpanMapping {
             values.first { $0.key == key }?.value
         }
         func text(_ key: String) -> String? { value(key).flatMap(Self.text) }
-        /// A token count; a negative one is nonsense, not a refund, and is left out.
-        func count(_ keys: String...) -> Int? {
-            for key in keys {
-                if let number = value(key).flatMap(Self.integer) { return number >= 0 ? number : nil }
-            }
-            return nil
+        /// A token count, from the first key present; a negative one is nonsense, not a refund, and is left out.
+        func count(_ key: String, else fallback: String) -> Int? {
+            guard let number = (value(key) ?? value(fallback)).flatMap(Self.integer) else { return nil }
+            return number >= 0 ? number : nil
         }
 
         var name = BoundedText.name(operationName, limit: maximumNameLength)
         var attributes = Attributes()
-        var consumed: Set<String> = [operationKey]
+        // The keys the mapping itself read, which are not copied as attributes.
+        var consumed = Self.operationOnly
         switch text(operationKey) {
         case let operation? where llmOperations.contains(operation):
             name = CollectedEventName.llmCall
             let model = text(requestModelKey) ?? text(responseModelKey) ?? BoundedText.unnamed
             let usage = LLMUsage(
-                promptTokens: count(inputTokensKey, promptTokensKey),
-                completionTokens: count(outputTokensKey, completionTokensKey)
+                promptTokens: count(inputTokensKey, else: promptTokensKey),
+                completionTokens: count(outputTokensKey, else: completionTokensKey)
             )
             attributes = usage.attributes(
                 model: model,
                 phase: text(WireKey.phase),
                 provider: text(providerKey) ?? text(systemKey)
             )
-            consumed.formUnion([
-                requestModelKey, responseModelKey, providerKey, systemKey, inputTokensKey, outputTokensKey,
-                promptTokensKey, completionTokensKey, WireKey.phase,
-            ])
+            consumed = Self.llmKeys
         case "execute_tool":
             name = CollectedEventName.toolCall
             attributes[WireKey.tool] = .string(text(toolKey) ?? BoundedText.unnamed)
-            consumed.insert(toolKey)
+            consumed = Self.toolKeys
         case "invoke_agent":
             name = agentEventName
         default:
