@@ -69,7 +69,8 @@ public final class VitalsServer: Sendable {
         self.gate = IngestGate(capacity: configuration.ingestQueue)
         let (budget, overflow) = configuration.ingestQueue.multipliedReportingOverflow(by: configuration.maxBodyBytes)
         // At least one largest body and its decoded form fit, whatever the settings.
-        self.ingestBudget = IngestBudget(capacity: max(4 * configuration.maxBodyBytes, overflow ? .max / 4 : budget))
+        let largest = (1 + Self.otlpProcessingFactor) * configuration.maxBodyBytes
+        self.ingestBudget = IngestBudget(capacity: max(largest, overflow ? .max / 4 : budget))
         self.verifier = TokenVerifier(configuration.tokens)
     }
 

@@ -5,6 +5,10 @@ import VitalsExposition
 import VitalsStore
 
 extension VitalsServer {
+    /// The budget bytes a protobuf body is charged for its decoding, in bodies: a span of a few hundred protobuf
+    /// bytes decodes to an event several times its size (hex ids, keys and values as strings of their own).
+    static let otlpProcessingFactor = 6
+
     func addTraceRoutes(to router: Router<BasicRequestContext>) {
         router.post("/v1/traces") { request, _ in
             // An unknown Content-Type gets its Status in JSON: it is the one encoding every client can read.
@@ -37,8 +41,7 @@ extension VitalsServer {
             )
         }
         let maximumSpans = configuration.maxBatchRecords
-        // A span of a few hundred protobuf bytes decodes to an event several times its size.
-        let factor = encoding == .protobuf ? 6 : 3
+        let factor = encoding == .protobuf ? Self.otlpProcessingFactor : 3
         let (batch, reserved) = try await readPayload(request, processingFactor: factor) { bytes throws(APIError) in
             do throws(IngestBodyError) {
                 switch encoding {
