@@ -1,7 +1,7 @@
 // Store benchmarks. Run in release mode:
 //
-//   swift run -c release VitalsStoreBenchmarks [ingest|large|server|all] [--events N] [--large-events N]
-//                                              [--server-events N] [--keep PATH]
+//   swift run -c release VitalsStoreBenchmarks [ingest|large|server|otlp|all] [--events N] [--large-events N]
+//                                              [--server-events N] [--otlp-events N] [--keep PATH]
 //
 // --keep PATH: the large benchmark's SQLite file is kept at PATH; when PATH exists, its ingest is skipped and only
 // the queries run (for profiling them without waiting minutes for the data). With large-postgres, --keep keeps the
@@ -23,6 +23,7 @@ func option(_ name: String, default value: Int) -> Int {
 let ingestEvents = option("--events", default: 300_000)
 let largeEvents = option("--large-events", default: 10_000_000)
 let serverEvents = option("--server-events", default: 1_000_000)
+let otlpEvents = option("--otlp-events", default: 300_000)
 let postgresURL = ProcessInfo.processInfo.environment["VITALS_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
 let directory = NSTemporaryDirectory() + "vitals-store-bench-\(UUID().uuidString)"
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -38,6 +39,9 @@ if mode == "ingest" || mode == "all" {
 }
 if mode == "server" || mode == "all" {
     report(try await ServerBenchmarks.run(events: serverEvents, directory: directory))
+}
+if mode == "otlp" || mode == "all" {
+    report(try await OTLPBenchmark.run(events: otlpEvents, directory: directory))
 }
 if mode == "large" || mode == "all" {
     let keep = arguments.firstIndex(of: "--keep").flatMap { $0 + 1 < arguments.endIndex ? arguments[$0 + 1] : nil }
