@@ -46,6 +46,8 @@ public actor AlertingService: Service {
     private var engine: AlertEngine?
     /// The `lastViolation` of each alert as last written to the store.
     private var storedReadings: [String: Timestamp] = [:]
+    /// Alerts changed or removed whose write to the store failed: retried with the next write.
+    private var unsaved: (changed: Set<String>, removed: Set<String>) = ([], [])
     private var dispatcher: Dispatcher?
     private var silences: [Silence] = []
     private var lastEvaluation: Timestamp?
@@ -317,6 +319,7 @@ public actor AlertingService: Service {
         let groups = try await load(NotificationGroup.self, Self.Kind.group)
         var engine = AlertEngine(alerts: alerts)
         storedReadings = Dictionary(alerts.map { ($0.fingerprint, $0.lastViolation) }, uniquingKeysWith: { $1 })
+        unsaved = ([], [])
         let retired = engine.retire(keeping: Set(configuration.rules.map(\.name)), at: now())
         self.engine = engine
         try await persist(changed: retired, removed: [])
@@ -368,6 +371,10 @@ public actor AlertingService: Service {
     /// stalest of them, at least a fifth, so that none is more than five evaluations old in the store.
     private func persist(changed: Set<String>, removed: Set<String>) async throws {
         guard let engine else { return }
+        // What an earlier failed write left unsaved goes with this one.
+        let changed = changed.union(unsaved.changed)
+        let removed = removed.union(unsaved.removed)
+        unsaved = (changed, removed)
         var stale: [(fingerprint: String, stored: Timestamp)] = []
         for (fingerprint, alert) in engine.alerts where !changed.contains(fingerprint) {
             if let stored = storedReadings[fingerprint], stored != alert.lastViolation {
@@ -380,15 +387,19 @@ public actor AlertingService: Service {
             stale.removeLast(stale.count - budget)
         }
         var entries: [StateEntry] = []
+        var readings: [(String, Timestamp)] = []
         entries.reserveCapacity(changed.count + stale.count)
         for fingerprint in changed.union(stale.map(\.fingerprint)) {
             guard let alert = engine.alerts[fingerprint] else { continue }
             entries.append(StateEntry(kind: Self.Kind.alert, key: fingerprint, body: alert.stateJSON()))
-            storedReadings[fingerprint] = alert.lastViolation
+            readings.append((fingerprint, alert.lastViolation))
         }
         try await state.putState(entries)
+        for (fingerprint, reading) in readings { storedReadings[fingerprint] = reading }
+        unsaved.changed = []
         try await state.deleteState(kind: Self.Kind.alert, keys: Array(removed))
         for fingerprint in removed { storedReadings[fingerprint] = nil }
+        unsaved.removed = []
     }
 
     /// Entries of `kind` decoded as `T`; unreadable ones are logged and skipped.
