@@ -29,7 +29,10 @@ struct CompareCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Smallest relative change of the median that counts (10% or 0.1).")
     var minChange = "10%"
 
-    @Option(name: .long, help: "Smallest absolute change of the median that counts (1ms, 500us, …).")
+    @Option(
+        name: .long,
+        help: "Smallest absolute change of the median that counts (1ms, 500us, …; a bare number is seconds)."
+    )
     var minDelta = "1ms"
 
     @Option(name: .long, help: "Also split operations by this label or attribute; repeat for several.")
@@ -59,8 +62,8 @@ struct CompareCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         options.minimumRelativeChange = change
-        guard let delta = QuantityText.milliseconds(minDelta) else {
-            CommandSupport.printError("--min-delta \(minDelta): expected a duration, e.g. 1ms")
+        guard let delta = DurationText.milliseconds(minDelta) else {
+            CommandSupport.printError("--min-delta \(minDelta): expected a \(DurationText.expected)")
             throw ExitCode(2)
         }
         options.minimumAbsoluteMilliseconds = delta
