@@ -298,6 +298,7 @@ let package = Package(
                 "VitalsCLI",
                 "Vitals",
                 "VitalsRules",
+                "VitalsServer",
                 "VitalsStore",
                 "VitalsSQLite",
                 "VitalsTestSupport",

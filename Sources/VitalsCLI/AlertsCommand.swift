@@ -51,10 +51,10 @@ struct AlertsCommand: AsyncParsableCommand {
             let json = try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))
             guard (200..<300).contains(response.status.code) else {
                 let message = (json as? [String: Any])?["error"] as? String ?? "HTTP \(response.status.code)"
+                let refused = response.status.code >= 500 || response.status.code == 401 || response.status.code == 403
+                guard refused else { throw CommandSupport.badInput("alerts", message) }
                 CommandSupport.printError("vitals alerts: \(message)")
-                throw ExitCode(
-                    response.status.code >= 500 || response.status.code == 401 || response.status.code == 403 ? 1 : 2
-                )
+                throw ExitCode(1)
             }
             return json ?? [:]
         }
@@ -86,8 +86,7 @@ struct AlertsCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard format == "text" || format == "json" else {
-                CommandSupport.printError("vitals alerts list: --format \(format): expected text or json")
-                throw ExitCode(2)
+                throw CommandSupport.badInput("alerts list", "--format \(format): expected text or json")
             }
             var query: [String] = []
             if let state { query.append("state=\(Self.escape(state))") }
@@ -163,16 +162,15 @@ struct AlertsCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard fingerprint.count == 16, fingerprint.allSatisfy(\.isHexDigit) else {
-                CommandSupport.printError("vitals alerts ack: \(fingerprint): expected a 16-digit fingerprint")
-                throw ExitCode(2)
+                throw CommandSupport.badInput("alerts ack", "\(fingerprint): expected a 16-digit fingerprint")
             }
             var body: [String: Any] = ["comment": comment, "author": author]
             if let expires {
                 guard DurationText.parse(expires) != nil else {
-                    CommandSupport.printError(
-                        "vitals alerts ack: --expires \(expires): expected a \(DurationText.expected)"
+                    throw CommandSupport.badInput(
+                        "alerts ack",
+                        "--expires \(expires): expected a \(DurationText.expected)"
                     )
-                    throw ExitCode(2)
                 }
                 body["expires"] = expires
             }
@@ -198,16 +196,16 @@ struct AlertsCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard !matchers.isEmpty else {
-                CommandSupport.printError(
-                    "vitals alerts silence: expected at least one matcher, such as alertname=agent-errors"
+                throw CommandSupport.badInput(
+                    "alerts silence",
+                    "expected at least one matcher, such as alertname=agent-errors"
                 )
-                throw ExitCode(2)
             }
             guard let parsed = DurationText.parse(duration), parsed > .zero else {
-                CommandSupport.printError(
-                    "vitals alerts silence: --duration \(duration): expected a positive \(DurationText.expected)"
+                throw CommandSupport.badInput(
+                    "alerts silence",
+                    "--duration \(duration): expected a positive \(DurationText.expected)"
                 )
-                throw ExitCode(2)
             }
             let answer = try await connection.send(
                 .POST,
@@ -227,8 +225,7 @@ struct AlertsCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
-                CommandSupport.printError("vitals alerts unsilence: \(id): not a silence id")
-                throw ExitCode(2)
+                throw CommandSupport.badInput("alerts unsilence", "\(id): not a silence id")
             }
             _ = try await connection.send(.DELETE, "/v1/silences/\(id)")
             print("removed silence \(id)")

@@ -40,18 +40,17 @@ struct CheckCommand: AsyncParsableCommand {
     var data: [String] = []
 
     func run() async throws {
-        let format = try CommandSupport.format(format, as: CheckFormat.self, badInput: 2)
+        let format = try CommandSupport.format(format, as: CheckFormat.self, subcommand: "check")
         guard !rules.isEmpty else {
-            CommandSupport.printError("vitals check: no rules; expected --rules FILE or --rules PACK")
-            throw ExitCode(2)
+            throw CommandSupport.badInput("check", "no rules; expected --rules FILE or --rules PACK")
         }
         guard data.isEmpty != (database == nil) else {
-            CommandSupport.printError(
+            throw CommandSupport.badInput(
+                "check",
                 database == nil
-                    ? "vitals check: no data files; expected one or more JSONL files, or --database"
-                    : "vitals check: give either files or --database, not both"
+                    ? "no data files; expected one or more JSONL files, or --database"
+                    : "give either files or --database, not both"
             )
-            throw ExitCode(2)
         }
         var sets: [RuleSet] = []
         let selected: [Rule]
@@ -59,8 +58,7 @@ struct CheckCommand: AsyncParsableCommand {
             for name in rules { sets.append(try RuleSet.resolve(name)) }
             selected = try RuleSet.combined(sets)
         } catch {
-            CommandSupport.printError(error.description)
-            throw ExitCode(2)
+            throw CommandSupport.badInput(nil, error.description)
         }
         if let database {
             let report: CheckReport
@@ -70,10 +68,9 @@ struct CheckCommand: AsyncParsableCommand {
                     try await StoreAnalysis.check(selected, store: store, range: .last(window))
                 }
             } catch {
-                CommandSupport.printError("vitals check: \(error)")
-                throw ExitCode(2)
+                throw CommandSupport.badInput("check", "\(error)")
             }
-            try CommandSupport.emit(report.render(format), to: output)
+            try CommandSupport.emit(report.render(format), to: output, subcommand: "check")
             if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
             return
         }
@@ -86,15 +83,14 @@ struct CheckCommand: AsyncParsableCommand {
                 onBadLine: { CommandSupport.printError($0.description) }
             )
         } catch {
-            CommandSupport.printError(error.description)
-            throw ExitCode(2)
+            throw CommandSupport.badInput(nil, error.description)
         }
         let report = CheckReport(
             results: evaluator.results(),
             eventCount: evaluator.eventCount,
             sampleCount: evaluator.sampleCount
         )
-        try CommandSupport.emit(report.render(format), to: output)
+        try CommandSupport.emit(report.render(format), to: output, subcommand: "check")
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
     }
 }

@@ -29,7 +29,10 @@ struct CompareCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Smallest relative change of the median that counts (10% or 0.1).")
     var minChange = "10%"
 
-    @Option(name: .long, help: "Smallest absolute change of the median that counts (1ms, 500us, …).")
+    @Option(
+        name: .long,
+        help: "Smallest absolute change of the median that counts (1ms, 500us, …; a bare number is seconds)."
+    )
     var minDelta = "1ms"
 
     @Option(name: .long, help: "Also split operations by this label or attribute; repeat for several.")
@@ -42,32 +45,34 @@ struct CompareCommand: AsyncParsableCommand {
     var skipBadLines = false
 
     func run() async throws {
-        let format = try CommandSupport.format(format, as: CompareFormat.self, badInput: 2)
+        let format = try CommandSupport.format(format, as: CompareFormat.self, subcommand: "compare")
         guard let baseline, let current else {
-            CommandSupport.printError("vitals compare: expected BASELINE and CURRENT (files or glob patterns)")
-            throw ExitCode(2)
+            throw CommandSupport.badInput("compare", "expected BASELINE and CURRENT (files or glob patterns)")
         }
         var options = RegressionOptions()
         options.groupBy = by
         guard let alpha = Double(alpha), alpha > 0, alpha < 1 else {
-            CommandSupport.printError("--alpha \(self.alpha): expected a probability between 0 and 1, e.g. 0.01")
-            throw ExitCode(2)
+            throw CommandSupport.badInput(
+                "compare",
+                "--alpha \(self.alpha): expected a probability between 0 and 1, e.g. 0.01"
+            )
         }
         options.alpha = alpha
         guard let change = QuantityText.ratio(minChange) else {
-            CommandSupport.printError("--min-change \(minChange): expected a percentage or fraction, e.g. 10%")
-            throw ExitCode(2)
+            throw CommandSupport.badInput(
+                "compare",
+                "--min-change \(minChange): expected a percentage or fraction, e.g. 10%"
+            )
         }
         options.minimumRelativeChange = change
-        guard let delta = QuantityText.milliseconds(minDelta) else {
-            CommandSupport.printError("--min-delta \(minDelta): expected a duration, e.g. 1ms")
-            throw ExitCode(2)
+        guard let delta = DurationText.milliseconds(minDelta) else {
+            throw CommandSupport.badInput("compare", "--min-delta \(minDelta): expected a \(DurationText.expected)")
         }
         options.minimumAbsoluteMilliseconds = delta
         let old = try read(baseline, options: options)
         let new = try read(current, options: options)
         let report = ComparisonReport(baseline: old, current: new, options: options)
-        try CommandSupport.emit(report.render(format), to: nil)
+        try CommandSupport.emit(report.render(format), to: nil, subcommand: "compare")
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
     }
 
@@ -84,8 +89,7 @@ struct CompareCommand: AsyncParsableCommand {
                 }
             )
         } catch {
-            CommandSupport.printError(error.description)
-            throw ExitCode(2)
+            throw CommandSupport.badInput(nil, error.description)
         }
         return samples
     }

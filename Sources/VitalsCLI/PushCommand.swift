@@ -68,7 +68,7 @@ struct PushCommand: AsyncParsableCommand {
                 CommandSupport.printError("vitals push: \(Self.summary(sent, server: settings.serverURL))")
             }
             switch error.code {
-            case .invalidConfiguration, .unreadableInput: throw ExitCode(2)
+            case .invalidConfiguration, .unreadableInput: throw ExitCode(CommandSupport.badInputStatus)
             default: throw ExitCode(1)
             }
         }

@@ -49,20 +49,19 @@ struct ReportCommand: AsyncParsableCommand {
     var data: [String] = []
 
     func run() async throws {
-        let format = try CommandSupport.format(format, as: ReportFormat.self, badInput: 2)
+        let format = try CommandSupport.format(format, as: ReportFormat.self, subcommand: "report")
         guard data.isEmpty != (database == nil) else {
-            CommandSupport.printError(
+            throw CommandSupport.badInput(
+                "report",
                 database == nil
-                    ? "vitals report: no data files; expected one or more JSONL files, or --database"
-                    : "vitals report: give either files or --database, not both"
+                    ? "no data files; expected one or more JSONL files, or --database"
+                    : "give either files or --database, not both"
             )
-            throw ExitCode(2)
         }
         var options = ReportOptions()
         options.title = title
         guard let limit = QuantityText.megabytes(memoryLimit) else {
-            CommandSupport.printError("--memory-limit \(memoryLimit): expected a size, e.g. 100MB")
-            throw ExitCode(2)
+            throw CommandSupport.badInput("report", "--memory-limit \(memoryLimit): expected a size, e.g. 100MB")
         }
         options.memoryLimitMegabytes = limit
         let selected: [Rule]
@@ -71,13 +70,11 @@ struct ReportCommand: AsyncParsableCommand {
                 rules.isEmpty ? RulePacks.all : try rules.map { name throws(RuleError) in try RuleSet.resolve(name) }
             selected = try RuleSet.combined(sets)
         } catch {
-            CommandSupport.printError(error.description)
-            throw ExitCode(2)
+            throw CommandSupport.badInput(nil, error.description)
         }
         if let database {
             guard baseline == nil else {
-                CommandSupport.printError("vitals report: --baseline works with files only")
-                throw ExitCode(2)
+                throw CommandSupport.badInput("report", "--baseline works with files only")
             }
             let report: PerformanceReport
             do {
@@ -86,10 +83,9 @@ struct ReportCommand: AsyncParsableCommand {
                     try await StoreAnalysis.report(selected, store: store, range: .last(window), options: options)
                 }
             } catch {
-                CommandSupport.printError("vitals report: \(error)")
-                throw ExitCode(2)
+                throw CommandSupport.badInput("report", "\(error)")
             }
-            try CommandSupport.emit(report.render(format), to: output)
+            try CommandSupport.emit(report.render(format), to: output, subcommand: "report")
             return
         }
         let onBadLine: (InputError) -> Void = { CommandSupport.printError($0.description) }
@@ -108,9 +104,8 @@ struct ReportCommand: AsyncParsableCommand {
             try JSONLInput.read(paths: data, strict: !skipBadLines, onBadLine: onBadLine) { builder.add($0) }
             report = builder.build()
         } catch {
-            CommandSupport.printError(error.description)
-            throw ExitCode(2)
+            throw CommandSupport.badInput(nil, error.description)
         }
-        try CommandSupport.emit(report.render(format), to: output)
+        try CommandSupport.emit(report.render(format), to: output, subcommand: "report")
     }
 }

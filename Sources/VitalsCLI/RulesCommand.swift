@@ -19,7 +19,7 @@ struct RulesCommand: AsyncParsableCommand {
                 let summary = pack.description.map { String($0.prefix { $0 != "." }) + "." } ?? ""
                 lines.append("\(pack.name) (\(pack.rules.count) rules): \(summary)")
             }
-            try CommandSupport.emit(lines.joined(separator: "\n") + "\n", to: nil)
+            try CommandSupport.emit(lines.joined(separator: "\n") + "\n", to: nil, subcommand: "rules")
         }
     }
 
@@ -35,13 +35,13 @@ struct RulesCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let yaml = RulePacks.yaml(named: name) else {
-                CommandSupport.printError(
+                throw CommandSupport.badInput(
+                    "rules",
                     "\(name): no built-in pack of this name; expected one of \(RulePacks.names.joined(separator: ", "))"
                         + Suggestion.didYouMean(name, among: RulePacks.names)
                 )
-                throw ExitCode(2)
             }
-            try CommandSupport.emit(yaml, to: nil)
+            try CommandSupport.emit(yaml, to: nil, subcommand: "rules")
         }
     }
 
@@ -76,7 +76,7 @@ struct RulesCommand: AsyncParsableCommand {
                     failed = true
                 }
             }
-            if failed { throw ExitCode(2) }
+            if failed { throw ExitCode(CommandSupport.badInputStatus) }
         }
     }
 }

@@ -47,23 +47,21 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             configuration = try ServerConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment)
         } catch {
-            CommandSupport.printError("vitals serve: \(error)")
-            throw ExitCode(2)
+            throw CommandSupport.badInput("serve", "\(error)")
         }
         if let host { configuration.host = host }
         if let port {
             guard (0...65_535).contains(port) else {
-                CommandSupport.printError("vitals serve: --port \(port): expected a number from 0 to 65535")
-                throw ExitCode(2)
+                throw CommandSupport.badInput("serve", "--port \(port): expected a number from 0 to 65535")
             }
             configuration.port = port
         }
         if let database { configuration.database = database }
         guard let level = Logger.Level(rawValue: logLevel) else {
-            CommandSupport.printError(
-                "vitals serve: --log-level \(logLevel): expected trace, debug, info, notice, warning, error or critical"
+            throw CommandSupport.badInput(
+                "serve",
+                "--log-level \(logLevel): expected trace, debug, info, notice, warning, error or critical"
             )
-            throw ExitCode(2)
         }
         var logger = Logger(label: "vitals")
         logger.logLevel = level
@@ -109,8 +107,7 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.info("stopped; flushing and closing the store")
             }
         } catch {
-            CommandSupport.printError("vitals serve: \(error)")
-            throw ExitCode(2)
+            throw CommandSupport.badInput("serve", "\(error)")
         }
     }
 

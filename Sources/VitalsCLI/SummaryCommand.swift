@@ -56,12 +56,11 @@ struct SummaryCommand: AsyncParsableCommand {
         do {
             result = try runner.run(paths: files)
         } catch {
-            Terminal.error("vitals summary: \(error)")
-            throw ExitCode(2)
+            throw CommandSupport.badInput("summary", "\(error)")
         }
-        for error in result.errors { Terminal.error(error.description) }
+        for error in result.errors { CommandSupport.printError(error.description) }
         if result.rejectedLines > result.errors.count {
-            Terminal.error("… \(result.rejectedLines - result.errors.count) more rejected lines not shown")
+            CommandSupport.printError("… \(result.rejectedLines - result.errors.count) more rejected lines not shown")
         }
         switch format {
         case .json:
@@ -75,7 +74,7 @@ struct SummaryCommand: AsyncParsableCommand {
             print(result.summary.renderText(), terminator: "")
         }
         if strict && result.rejectedLines > 0 {
-            throw ExitCode(2)
+            throw ExitCode(CommandSupport.badInputStatus)
         }
     }
 }

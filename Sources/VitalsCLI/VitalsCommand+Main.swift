@@ -16,7 +16,7 @@ extension VitalsCommand {
         } catch {
             if exitCode(for: error) == .validationFailure {
                 CommandSupport.printError(fullMessage(for: error))
-                Foundation.exit(2)
+                Foundation.exit(CommandSupport.badInputStatus)
             }
             exit(withError: error)
         }

@@ -7,7 +7,7 @@ import Testing
 struct ExitStatusTests {
     @Test(
         "an unknown option is exit status 2",
-        arguments: ["summary", "check", "compare", "report", "rules", "import", "push", "serve"]
+        arguments: ["summary", "check", "compare", "report", "rules", "import", "push", "serve", "alerts"]
     )
     func unknownOption(subcommand: String) throws {
         let result = try VitalsBinary.run([subcommand, "--no-such-option", "events.jsonl"])
@@ -24,6 +24,29 @@ struct ExitStatusTests {
         ] {
             let result = try VitalsBinary.run(arguments)
             #expect(result.status == 2, "\(arguments): \(result.stderr)")
+        }
+    }
+
+    @Test(
+        "a bad flag value or a malformed rule file is exit status 2 with one line: `vitals SUBCOMMAND:` or the file it names"
+    )
+    func badValues() throws {
+        let folder = try TemporaryFolder()
+        let events = try folder.write("e.jsonl", #"{"event":"e","duration_ms":5,"ts":"2026-01-01T00:00:00Z"}"# + "\n")
+        let rules = try folder.write("r.yml", "rules:\n  - {name: r, window: 24 hours}\n")
+        for (prefix, arguments) in [
+            ("vitals summary:", ["summary", "--database", folder.path("v.db"), "--since", "24 hours"]),
+            (rules, ["check", "--rules", rules, events]),
+            ("vitals check:", ["check", "--rules", "supervisor", "--format", "pdf", events]),
+            ("vitals compare:", ["compare", "--min-delta", "soon", events, events]),
+            ("vitals report:", ["report", "--memory-limit", "lots", events]),
+            ("vitals import:", ["import", "--database", folder.path("v.db"), folder.path("absent.jsonl")]),
+            ("vitals serve:", ["serve", "--config", folder.path("absent.yml")]),
+            ("vitals alerts silence:", ["alerts", "silence", "--duration", "forever", "alertname=x"]),
+        ] {
+            let result = try VitalsBinary.run(arguments)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.hasPrefix(prefix), "\(arguments): \(result.stderr)")
         }
     }
 }

@@ -28,8 +28,7 @@ struct ImportCommand: AsyncParsableCommand {
         let showsProgress = isatty(STDERR_FILENO) != 0
         // Every file must be readable before anything is stored, so a typo in the last name stores nothing.
         for file in files where file != "-" && !FileManager.default.isReadableFile(atPath: file) {
-            CommandSupport.writeStandardError("vitals import: \(file): no such readable file; nothing was imported\n")
-            throw ExitCode(2)
+            throw CommandSupport.badInput("import", "\(file): no such readable file; nothing was imported")
         }
         let report: JSONLImporter.Report
         do {
@@ -48,15 +47,12 @@ struct ImportCommand: AsyncParsableCommand {
             }
         } catch {
             if showsProgress { CommandSupport.writeStandardError("\r\u{1B}[K") }
-            CommandSupport.writeStandardError("vitals import: \(error)\n")
-            throw ExitCode(2)
+            throw CommandSupport.badInput("import", "\(error)")
         }
         if showsProgress { CommandSupport.writeStandardError("\r\u{1B}[K") }
-        for rejection in report.rejections { CommandSupport.writeStandardError("rejected \(rejection)\n") }
+        for rejection in report.rejections { CommandSupport.printError("rejected \(rejection)") }
         if report.rejectedCount > report.rejections.count {
-            CommandSupport.writeStandardError(
-                "… and \(report.rejectedCount - report.rejections.count) more rejected lines\n"
-            )
+            CommandSupport.printError("… and \(report.rejectedCount - report.rejections.count) more rejected lines")
         }
         print(report.summaryLine(database: Self.displayName(database)))
         if report.rejectedCount > 0 { throw ExitCode(1) }

@@ -5,8 +5,7 @@ extension SummaryCommand {
     /// `vitals summary --database … --since 24h`: the same summary, from the events a store holds.
     func runFromStore(_ database: String) async throws {
         guard files == ["-"] else {
-            Terminal.error("vitals summary: give either files or --database, not both")
-            throw ExitCode(2)
+            throw CommandSupport.badInput("summary", "give either files or --database, not both")
         }
         let summary: EventSummary
         do {
@@ -16,8 +15,7 @@ extension SummaryCommand {
                 options: SummaryOptions(groupBy: by, slowestLimit: slowest, failedLimit: failed)
             )
         } catch {
-            Terminal.error("vitals summary: \(error)")
-            throw ExitCode(2)
+            throw CommandSupport.badInput("summary", "\(error)")
         }
         switch format {
         case .json:

@@ -228,14 +228,6 @@ package enum QuantityText {
         }
     }
 
-    /// Milliseconds: a duration with a unit, or a plain number of milliseconds.
-    package static func milliseconds(_ text: String) -> Double? {
-        parse(text).flatMap { number, unit in
-            guard let unit else { return number }
-            return unit.kind == .duration ? unit.scale.toCanonical(number) : nil
-        }
-    }
-
     /// Megabytes (binary): a size with a unit, or a plain number of megabytes.
     package static func megabytes(_ text: String) -> Double? {
         parse(text).flatMap { number, unit in
