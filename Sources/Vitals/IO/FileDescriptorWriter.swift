@@ -1,5 +1,3 @@
-import Synchronization
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -29,7 +27,7 @@ package enum FileDescriptorWriter {
     /// Standard error's descriptor.
     package static let standardError: Int32 = 2
 
-    private static let lock = Mutex<Void>(())
+    private static let lock = LockedValue(())
 
     /// Writes `line` and a newline.
     package static func writeLine(_ line: String, to descriptor: Int32) {
