@@ -193,9 +193,12 @@ struct RuleFileTests {
               - {name: c, match: {gauge: workload_pct}, metric: last, thresholds: {high: "> 90%"}}
               - {name: d, match: {event: x}, metric: "avg:quality", thresholds: {high: "< 87%"}}
               - {name: e, match: {event: x}, metric: "avg:quality", thresholds: {high: "< 0.87"}}
+              - {name: f, match: {event: llm_call}, metric: "avg:tokens_per_s", thresholds: {high: "< 20"}}
+              - {name: g, match: {event: llm_call}, metric: "max:ttft_ms", thresholds: {high: "> 2s"}}
             """
         let set = try RuleSet(yaml: yaml, file: "units.yml")
-        #expect(set.rules.map(\.valueKind) == [.duration, .bytes, .ratio, .number, .number])
+        // A rate per second is a number, not a duration in seconds.
+        #expect(set.rules.map(\.valueKind) == [.duration, .bytes, .ratio, .number, .number, .number, .duration])
         #expect(throws: RuleError.self) {
             try RuleSet(
                 yaml:

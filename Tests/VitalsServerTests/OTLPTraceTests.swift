@@ -292,6 +292,30 @@ struct OTLPTraceTests {
         }
     }
 
+    @Test("gen_ai.server.time_to_first_token becomes ttft_ms, with tokens_per_s from the output tokens")
+    func timeToFirstToken() async throws {
+        let fixture = try await ServerFixture()
+        var streamed = OTLPTestSpan.chat(model: "gpt-5-mini", input: 10, output: 40)
+        streamed.durationNanoseconds = 1_250_000_000
+        streamed.attributes.append(("gen_ai.server.time_to_first_token", .double(0.25)))
+        var nonsense = OTLPTestSpan.chat(model: "other", input: 1, output: 1)
+        nonsense.spanID = [9, 9, 9, 9, 9, 9, 9, 9]
+        nonsense.attributes.append(("gen_ai.server.time_to_first_token", .double(-3)))
+        let body = OTLPTestSpan.request([streamed, nonsense])
+        try await fixture.test { client in
+            #expect(try await Self.post(client, body).status == .ok)
+            let answer = try await client.get("/v1/events?event=llm_call&label.model=gpt-5-mini").json
+            let event = try #require((answer["events"] as? [[String: Any]])?.first, "\(answer)")
+            #expect(event["ttft_ms"] as? Double == 250)
+            // 40 output tokens over the second after the first token.
+            #expect(event["tokens_per_s"] as? Double == 40)
+            #expect(event["gen_ai.server.time_to_first_token"] == nil)
+            let other = try await client.get("/v1/events?event=llm_call&label.model=other").json
+            let ignored = try #require((other["events"] as? [[String: Any]])?.first)
+            #expect(ignored["ttft_ms"] == nil, "a negative time is not a time to first token")
+        }
+    }
+
     @Test("bad spans are rejected one by one with partial_success; the good ones of the batch are stored")
     func partialSuccess() async throws {
         let fixture = try await ServerFixture()

@@ -29,6 +29,12 @@ public enum WireKey {
     public static let cachedTokens = "cached_tokens"
     public static let totalTokens = "total_tokens"
     public static let costUSD = "cost_usd"
+    /// Time to the first chunk of a streamed LLM reply, in milliseconds.
+    public static let timeToFirstTokenMilliseconds = "ttft_ms"
+    /// Output tokens per second of a streamed LLM reply, from its first chunk to its end.
+    public static let tokensPerSecond = "tokens_per_s"
+    /// The number of chunks of a streamed LLM reply.
+    public static let chunks = "chunks"
     public static let route = "route"
     public static let confidence = "confidence"
     public static let memoryMB = "memory_mb"

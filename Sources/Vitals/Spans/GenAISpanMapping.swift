@@ -27,6 +27,8 @@ package enum GenAISpanMapping {
     package static let promptTokensKey = "gen_ai.usage.prompt_tokens"
     package static let completionTokensKey = "gen_ai.usage.completion_tokens"
     package static let toolKey = "gen_ai.tool.name"
+    /// Seconds to the first token of a streamed reply (the name of the OpenTelemetry GenAI server metric).
+    package static let timeToFirstTokenKey = "gen_ai.server.time_to_first_token"
     package static let errorTypeKey = "error.type"
     package static let agentEventName = "agent_call"
     package static let llmOperations: Set<String> = ["chat", "text_completion", "generate_content"]
@@ -46,7 +48,7 @@ package enum GenAISpanMapping {
     private static let operationOnly: Set<String> = [operationKey]
     private static let llmKeys: Set<String> = [
         operationKey, requestModelKey, responseModelKey, providerKey, systemKey, inputTokensKey, outputTokensKey,
-        promptTokensKey, completionTokensKey, WireKey.phase,
+        promptTokensKey, completionTokensKey, timeToFirstTokenKey, WireKey.phase,
     ]
     private static let toolKeys: Set<String> = [operationKey, toolKey]
 
@@ -98,6 +100,13 @@ package enum GenAISpanMapping {
                 phase: text(WireKey.phase),
                 provider: text(providerKey) ?? text(systemKey)
             )
+            if let seconds = value(timeToFirstTokenKey).flatMap(Self.number), seconds >= 0 {
+                let generation = Double(endNanoseconds &- min(startNanoseconds, endNanoseconds)) / 1e9 - seconds
+                attributes[WireKey.timeToFirstTokenMilliseconds] = .double(seconds * 1_000)
+                if let tokens = usage.completionTokens, generation > 0 {
+                    attributes[WireKey.tokensPerSecond] = .double(Double(tokens) / generation)
+                }
+            }
             consumed = Self.llmKeys
         case "execute_tool":
             name = CollectedEventName.toolCall
@@ -170,6 +179,18 @@ package enum GenAISpanMapping {
         case .string(let text): return Int(text)
         default: return nil
         }
+    }
+
+    /// A finite number: an integer, a double or a string of digits.
+    package static func number(_ value: SpanAttributeValue) -> Double? {
+        let number: Double?
+        switch value {
+        case .int(let integer): number = Double(integer)
+        case .double(let double): number = double
+        case .string(let text): number = Double(text)
+        default: number = nil
+        }
+        return number.flatMap { $0.isFinite ? $0 : nil }
     }
 
     /// A value as an event attribute: numbers and booleans as they are (non-finite doubles as text), lists, maps

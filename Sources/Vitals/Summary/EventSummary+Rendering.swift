@@ -56,19 +56,26 @@ extension EventSummary {
         }
         if !models.isEmpty {
             output += "\nBy model:\n"
-            var modelRows = [
-                ["MODEL", "CALLS", "ERRORS", "PROMPT_TOKENS", "COMPLETION_TOKENS", "TOTAL_TOKENS", "COST_USD"]
-            ]
+            // The streaming columns only when some call was streamed, so that other summaries keep their shape.
+            let streamed = models.values.contains { $0.streamedCalls > 0 }
+            var header = ["MODEL", "CALLS", "ERRORS", "PROMPT_TOKENS", "COMPLETION_TOKENS", "TOTAL_TOKENS", "COST_USD"]
+            if streamed { header += ["TTFT_AVG", "TOKENS/S"] }
+            var modelRows = [header]
             for (model, totals) in models.sorted(by: { $0.key < $1.key }) {
-                modelRows.append([
+                var row = [
                     model, String(totals.calls), String(totals.errors),
                     TextFormatting.fixed(totals.promptTokens, decimals: 0),
                     TextFormatting.fixed(totals.completionTokens, decimals: 0),
                     TextFormatting.fixed(totals.totalTokens, decimals: 0),
                     totals.hasCost ? TextFormatting.fixed(totals.costUSD, decimals: 4) : "-",
-                ])
+                ]
+                if streamed {
+                    row.append(totals.averageTimeToFirstToken.map(TextFormatting.milliseconds) ?? "-")
+                    row.append(totals.averageTokensPerSecond.map { TextFormatting.fixed($0, decimals: 1) } ?? "-")
+                }
+                modelRows.append(row)
             }
-            output += TextFormatting.table(modelRows, rightAligned: Set(1...6), indent: "  ")
+            output += TextFormatting.table(modelRows, rightAligned: Set(1..<header.count), indent: "  ")
         }
         if !tools.isEmpty {
             output += "\nBy tool:\n"
@@ -100,7 +107,8 @@ extension EventSummary {
     ///
     /// Top level: `events`, `samples`, `operations` (array of `name`, `count`, `errors`, `timeouts`,
     /// `error_rate`, `total_ms`, `avg_ms`, `min_ms`, `max_ms`, `p50_ms`, `p95_ms`, `p99_ms`, and `labels` when
-    /// grouped with `--by`), `slowest`, `failed` (`total` and `events`), `by_model`, `by_tool`, `gauges`.
+    /// grouped with `--by`), `slowest`, `failed` (`total` and `events`), `by_model` (with `ttft_ms_avg` and
+    /// `tokens_per_s_avg` of streamed calls, `null` without any), `by_tool`, `gauges`.
     public func renderJSON() -> String {
         func number(_ value: Double?) -> String {
             guard let value else { return "null" }
@@ -146,6 +154,10 @@ extension EventSummary {
                 "\"total_tokens\":\(number(totals.totalTokens))",
             ]
             fields.append("\"cost_usd\":" + (totals.hasCost ? JSONText.number(totals.costUSD) : "null"))
+            if key == "model" {
+                fields.append("\"ttft_ms_avg\":\(number(totals.averageTimeToFirstToken))")
+                fields.append("\"tokens_per_s_avg\":\(number(totals.averageTokensPerSecond))")
+            }
             return "{" + fields.joined(separator: ",") + "}"
         }
         let modelObjects = models.sorted { $0.key < $1.key }.map { usage("model", $0.key, $0.value) }

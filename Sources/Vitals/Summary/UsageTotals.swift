@@ -16,6 +16,24 @@ public struct UsageTotals: Sendable, Hashable {
     public var costUSD: Double = 0
     /// Whether any event carried a `cost_usd`, so that "no cost known" is not shown as 0.
     public var hasCost = false
+    /// Events with a `ttft_ms` (streamed LLM calls).
+    public var streamedCalls: UInt64 = 0
+    /// Sum of `ttft_ms`.
+    public var timeToFirstTokenMilliseconds: Double = 0
+    /// Events with a `tokens_per_s`.
+    public var rateCalls: UInt64 = 0
+    /// Sum of `tokens_per_s`.
+    public var tokensPerSecond: Double = 0
+
+    /// The mean time to first token of the streamed calls; `nil` without any.
+    public var averageTimeToFirstToken: Double? {
+        streamedCalls == 0 ? nil : timeToFirstTokenMilliseconds / Double(streamedCalls)
+    }
+
+    /// The mean output tokens per second of the streamed calls that have one; `nil` without any.
+    public var averageTokensPerSecond: Double? {
+        rateCalls == 0 ? nil : tokensPerSecond / Double(rateCalls)
+    }
 
     /// Empty totals.
     public init() {}
@@ -35,6 +53,12 @@ public struct UsageTotals: Sendable, Hashable {
             case 13 where attribute.key == WireKey.promptTokens: prompt = value
             case 17 where attribute.key == WireKey.completionTokens: completion = value
             case 12 where attribute.key == WireKey.totalTokens: total = value
+            case 12 where attribute.key == WireKey.tokensPerSecond:
+                tokensPerSecond += value
+                rateCalls &+= 1
+            case 7 where attribute.key == WireKey.timeToFirstTokenMilliseconds:
+                timeToFirstTokenMilliseconds += value
+                streamedCalls &+= 1
             case 8 where attribute.key == WireKey.costUSD:
                 costUSD += value
                 hasCost = true
@@ -56,5 +80,9 @@ public struct UsageTotals: Sendable, Hashable {
         totalTokens += other.totalTokens
         costUSD += other.costUSD
         hasCost = hasCost || other.hasCost
+        streamedCalls &+= other.streamedCalls
+        timeToFirstTokenMilliseconds += other.timeToFirstTokenMilliseconds
+        rateCalls &+= other.rateCalls
+        tokensPerSecond += other.tokensPerSecond
     }
 }

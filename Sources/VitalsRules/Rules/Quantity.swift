@@ -136,6 +136,7 @@ struct UnitScale: Sendable, Hashable {
 /// | `_bytes`, `_kb`, `_mb`, `_gb` (×1024) | bytes | `memory_mb` |
 /// | `_pct`, `_percent` (0–100) | ratio | `workload_pct` |
 /// | `_ratio`, `_rate` (0–1) | ratio | `cache_hit_rate` |
+/// | `_per_s`, `_per_sec`, `_per_second` | number | `tokens_per_s` |
 struct SourceUnit: Sendable, Hashable {
     var kind: ValueKind
     var scale: UnitScale
@@ -148,6 +149,10 @@ struct SourceUnit: Sendable, Hashable {
     init(name: String) {
         let lower = name.lowercased()
         let suffixes: [(String, SourceUnit)] = [
+            // A rate per second (`tokens_per_s`) is a number, not a duration in seconds.
+            ("_per_s", SourceUnit(kind: .number)),
+            ("_per_sec", SourceUnit(kind: .number)),
+            ("_per_second", SourceUnit(kind: .number)),
             ("_ns", SourceUnit(kind: .duration, scale: ThresholdUnit.nanoseconds.scale)),
             ("_us", SourceUnit(kind: .duration, scale: ThresholdUnit.microseconds.scale)),
             ("_ms", SourceUnit(kind: .duration)),
