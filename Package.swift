@@ -129,7 +129,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        // `vitals push`: batches, retries with backoff and jitter, never resends an acknowledged batch.
+        // `vitals push` and the in-process exporter: batches, retries with backoff and jitter, never resends an
+        // acknowledged batch.
         .target(
             name: "VitalsPush",
             dependencies: [
@@ -139,6 +140,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The doors in from the Swift server ecosystem: a swift-metrics backend, a swift-log handler and a
@@ -253,6 +255,7 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "VitalsFuzzTargetsTests", dependencies: ["VitalsFuzzTargets"]),

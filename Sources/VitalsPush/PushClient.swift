@@ -72,10 +72,7 @@ public struct PushClient: Sendable {
     ) async throws(PushError) -> PushReport {
         try validate(files: files, follow: follow)
         if let httpClient { return try await push(files: files, follow: follow, with: httpClient, progress: progress) }
-        var settings = HTTPClient.Configuration()
-        settings.connectionPool.retryConnectionEstablishment = false
-        settings.timeout.connect = .seconds(10)
-        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: settings)
+        let client = Self.makeHTTPClient()
         let result: Result<PushReport, PushError>
         do {
             result = .success(try await push(files: files, follow: follow, with: client, progress: progress))
@@ -112,6 +109,15 @@ public struct PushClient: Sendable {
         }
         try await run.flush()
         return run.report
+    }
+
+    /// The client a push or an exporter makes for itself: it does not retry failed connections by itself, so that
+    /// the retry policy alone decides.
+    static func makeHTTPClient() -> HTTPClient {
+        var settings = HTTPClient.Configuration()
+        settings.connectionPool.retryConnectionEstablishment = false
+        settings.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: settings)
     }
 
     private func validate(files: [String], follow: Bool) throws(PushError) {

@@ -34,6 +34,8 @@ public final class EventCollector: Sendable {
     public let configuration: Configuration
     /// Labels stamped on every recorded event that does not already carry the key.
     public let labels: Labels
+    /// Where every kept event is also handed as it is recorded (an exporter to a server); `nil` for none.
+    public let sink: (any RecordSink)?
 
     let logger: Logger
     /// Time since the collector was created, on the injected clock.
@@ -66,6 +68,8 @@ public final class EventCollector: Sendable {
     ///     memory only.
     ///   - labels: More labels to stamp on every event (`agent_id`, `service`, …). An event's own labels win.
     ///   - configuration: Sampling, retention and tier-3 logging settings.
+    ///   - sink: Takes every event kept by sampling as it is recorded, the retention cap aside (an exporter to a
+    ///     server); `nil` for none.
     ///   - logger: Where write failures and tier-3 lines are logged.
     ///   - clock: The clock behind the execution time and the sampling windows; tests inject their own.
     public init(
@@ -73,9 +77,11 @@ public final class EventCollector: Sendable {
         directory: String? = nil,
         labels: Labels = [:],
         configuration: Configuration = .default,
+        sink: (any RecordSink)? = nil,
         logger: Logger = Logger(label: "vitals.collector"),
         clock: some Clock<Duration> = ContinuousClock()
     ) {
+        self.sink = sink
         self.workerID = workerID
         self.directory = directory
         var allLabels = labels
@@ -103,7 +109,8 @@ public final class EventCollector: Sendable {
         // The sampling window only matters with a budget; skip the clock read otherwise.
         let second = configuration.maximumRawEventsPerSecond == nil ? 0 : elapsed().components.seconds
         let retentionLimit = configuration.maximumRetainedEvents
-        let kept = state.withLock { state -> Event? in
+        // The event sampling admitted, and whether the retention cap let it be kept raw.
+        let admitted = state.withLock { state -> (event: Event, kept: Bool)? in
             if let index = state.aggregateIndex[event.name] {
                 state.aggregates[index].add(event)
             } else {
@@ -114,18 +121,20 @@ public final class EventCollector: Sendable {
                 state.sampledOutCount += 1
                 return nil
             }
-            guard state.events.count < retentionLimit else {
-                state.droppedCount += 1
-                return nil
-            }
             if rate > 1 {
                 event.attributes[EventCollector.sampleRateKey] = .int(Int64(rate))
             }
+            guard state.events.count < retentionLimit else {
+                state.droppedCount += 1
+                return (event, false)
+            }
             state.events.append(event)
-            return event
+            return (event, true)
         }
-        if let kept, let level = configuration.structuredLogLevel {
-            logger.log(level: level, "\(StructuredLogLine.format(kept))")
+        guard let admitted else { return }
+        sink?.receive(.event(admitted.event))
+        if admitted.kept, let level = configuration.structuredLogLevel {
+            logger.log(level: level, "\(StructuredLogLine.format(admitted.event))")
         }
     }
 
