@@ -9,7 +9,8 @@ public struct ExporterConfiguration: Sendable, Hashable {
     /// The server, token, batch size and bytes, gzip, retry policy and request timeout, as for `vitals push`.
     /// The follow settings are not used.
     public var push = PushConfiguration()
-    /// The longest a record waits before its batch is sent, however few records there are. Default 1 s.
+    /// The longest a record waits before its batch is sent, however few records there are. Default 1 s;
+    /// at least 1 ms.
     public var flushInterval = Duration.seconds(1)
     /// The most records held, those being sent included. A record that finds the queue full is dropped and
     /// counted (``VitalsExporter/Statistics/dropped``): memory stays bounded whatever the server does. Default

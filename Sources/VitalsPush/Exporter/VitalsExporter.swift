@@ -152,8 +152,10 @@ public final class VitalsExporter: RecordSink, Service {
     }
 
     private func tick() async {
+        // A zero or negative interval would spin; a millisecond is as often as a tick can help.
+        let interval = max(configuration.flushInterval, .milliseconds(1))
         while !Task.isCancelled {
-            do { try await Task.sleep(for: configuration.flushInterval) } catch { return }
+            do { try await Task.sleep(for: interval) } catch { return }
             control.withLock { $0.tickPending = true }
             wake.yield()
         }
