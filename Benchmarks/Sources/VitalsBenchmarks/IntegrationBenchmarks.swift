@@ -100,7 +100,8 @@ enum IntegrationBenchmarks {
             }
             // What the backend adds to the two clock reads, the part a faster backend can win on.
             let aboveFloor = measurement.median - results[0].median
-            let noClock = benchmark.name == floor || benchmark.name == vitalsBackend || benchmark.name == prometheusBackend
+            let noClock =
+                benchmark.name == floor || benchmark.name == vitalsBackend || benchmark.name == prometheusBackend
             let note = noClock ? "" : String(format: "%.1f ns above the floor", aboveFloor)
             report.add(benchmark.name, nanoseconds: measurement.median, ratioTo: reference, note: note)
         }
