@@ -36,25 +36,25 @@ public actor AlertingService: Service {
 
     public nonisolated let configuration: AlertingConfiguration
     private let store: any MetricStore
-    private let state: any StateStore
-    private let sink: any NotificationSink
+    let state: any StateStore
+    let sink: any NotificationSink
     private let logger: Logger
-    private let now: @Sendable () -> Timestamp
+    let now: @Sendable () -> Timestamp
     /// This server's name in the lease.
     public nonisolated let instance: String
 
-    private var engine: AlertEngine?
+    var engine: AlertEngine?
     /// The `lastViolation` of each alert as last written to the store.
     private var storedReadings: [String: Timestamp] = [:]
     /// Alerts changed or removed whose write to the store failed: retried with the next write.
     private var unsaved: (changed: Set<String>, removed: Set<String>) = ([], [])
     private var dispatcher: Dispatcher?
-    private var silences: [Silence] = []
+    var silences: [Silence] = []
     private var lastEvaluation: Timestamp?
-    private var statuses: [String: RuleStatus] = [:]
-    private var evaluationMilliseconds: Double?
-    private var evaluations = 0
-    private var evaluationFailures = 0
+    var statuses: [String: RuleStatus] = [:]
+    var evaluationMilliseconds: Double?
+    var evaluations = 0
+    var evaluationFailures = 0
     /// The delivery, running while this server leads.
     private var delivering: Task<Void, Never>?
 
@@ -216,99 +216,9 @@ public actor AlertingService: Service {
         try await state.deleteState(kind: Self.Kind.group, keys: Array(removed))
     }
 
-    // MARK: The API's operations (any server; they read and write the store)
-
-    /// Every alert, from memory on the evaluating server and from the store on the others, with why it is
-    /// muted when it is.
-    public func alerts() async throws -> [(alert: Alert, muted: String?)] {
-        let now = now()
-        let alerts = try await currentAlerts()
-        let silences = try await load(Silence.self, Self.Kind.silence)
-        let acknowledgements = try await acknowledgementsByFingerprint()
-        let muting = Dispatcher(route: configuration.route, inhibitRules: configuration.inhibitRules, externalURL: "")
-        let reasons = muting.mutedReasons(alerts, silences: silences, at: now)
-        return alerts.map { alert in
-            var alert = alert
-            if let acknowledgement = acknowledgements[alert.fingerprint] { alert.acknowledgement = acknowledgement }
-            return (alert, reasons[alert.fingerprint])
-        }.sorted { ($0.alert.rule, $0.alert.fingerprint) < ($1.alert.rule, $1.alert.fingerprint) }
-    }
-
-    /// Acknowledges an active alert until it resolves or `expires`.
-    ///
-    /// - Throws: ``AlertingError`` when there is no active alert with that fingerprint.
-    public func acknowledge(
-        _ fingerprint: String,
-        author: String,
-        comment: String,
-        expires: Timestamp?
-    ) async throws -> Acknowledgement {
-        let alerts = try await currentAlerts()
-        guard alerts.contains(where: { $0.fingerprint == fingerprint && $0.state != .resolved }) else {
-            throw AlertingError("no active alert has the fingerprint \(fingerprint)")
-        }
-        let acknowledgement = Acknowledgement(author: author, comment: comment, at: now(), expires: expires)
-        try await state.putState([
-            StateEntry(
-                kind: Self.Kind.acknowledgement,
-                key: fingerprint,
-                body: Array(try JSONEncoder().encode(acknowledgement))
-            )
-        ])
-        if var engine = engine.take() {
-            _ = engine.acknowledge(fingerprint, acknowledgement)
-            self.engine = engine
-        }
-        return acknowledgement
-    }
-
-    /// The silences, expired ones included (until a day after their end).
-    public func listSilences() async throws -> [Silence] {
-        try await load(Silence.self, Self.Kind.silence).sorted { $0.startsAt < $1.startsAt }
-    }
-
-    /// Adds a silence (an `id` is made when it has none).
-    public func addSilence(_ silence: Silence) async throws -> Silence {
-        var silence = silence
-        if silence.id.isEmpty { silence.id = UUID().uuidString.lowercased() }
-        try silence.validate()
-        try await state.putState([
-            StateEntry(kind: Self.Kind.silence, key: silence.id, body: Array(try JSONEncoder().encode(silence)))
-        ])
-        if engine != nil { silences = try await load(Silence.self, Self.Kind.silence) }
-        return silence
-    }
-
-    /// Removes a silence; `false` when there is none with that id.
-    public func removeSilence(_ id: String) async throws -> Bool {
-        let existing = try await state.loadState(kind: Self.Kind.silence)
-        guard existing.contains(where: { $0.key == id }) else { return false }
-        try await state.deleteState(kind: Self.Kind.silence, keys: [id])
-        silences.removeAll { $0.id == id }
-        return true
-    }
-
-    /// The loaded rules with their latest evaluation (on the evaluating server).
-    public func ruleStatuses() -> [RuleStatus] {
-        configuration.rules.compactMap { statuses[$0.name] }
-    }
-
-    /// Figures for `/metrics`: whether this server evaluates, evaluations, failures, the last one's duration,
-    /// and alerts by state.
-    public func metrics() -> (
-        leader: Bool, evaluations: Int, failures: Int, lastMilliseconds: Double?, alerts: [AlertState: Int]
-    ) {
-        var alerts: [AlertState: Int] = [:]
-        for alert in engine?.alerts.values ?? [:].values { alerts[alert.state, default: 0] += 1 }
-        return (engine != nil, evaluations, evaluationFailures, evaluationMilliseconds, alerts)
-    }
-
-    /// The delivery's figures per receiver.
-    public func receiverFigures() async -> [ReceiverFigures] { await sink.figures() }
-
     // MARK: Private
 
-    private func currentAlerts() async throws -> [Alert] {
+    func currentAlerts() async throws -> [Alert] {
         if let engine { return Array(engine.alerts.values) }
         return try await load(Alert.self, Self.Kind.alert)
     }
@@ -355,7 +265,7 @@ public actor AlertingService: Service {
         try await state.deleteState(kind: Self.Kind.acknowledgement, keys: stale)
     }
 
-    private func acknowledgementsByFingerprint() async throws -> [String: Acknowledgement] {
+    func acknowledgementsByFingerprint() async throws -> [String: Acknowledgement] {
         let decoder = JSONDecoder()
         var result: [String: Acknowledgement] = [:]
         for entry in try await state.loadState(kind: Self.Kind.acknowledgement) {
@@ -403,7 +313,7 @@ public actor AlertingService: Service {
     }
 
     /// Entries of `kind` decoded as `T`; unreadable ones are logged and skipped.
-    private func load<T: Decodable>(_ type: T.Type, _ kind: String) async throws -> [T] {
+    func load<T: Decodable>(_ type: T.Type, _ kind: String) async throws -> [T] {
         let decoder = JSONDecoder()
         return try await state.loadState(kind: kind).compactMap { entry in
             do {
