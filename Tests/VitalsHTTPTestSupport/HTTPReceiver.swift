@@ -102,6 +102,8 @@ package final class HTTPReceiver: Sendable {
         let router = Router()
         router.post("/") { request, _ in try await self.handle(request) }
         router.post("**") { request, _ in try await self.handle(request) }
+        // GET too, for clients that fetch (`vitals bench URL`).
+        router.get("**") { request, _ in try await self.handle(request) }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         // Hummingbird reports the cancellation that stops it as an error: noise here.
         var logger = Logger(label: "receiver")
