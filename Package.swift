@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "VitalsPush", targets: ["VitalsPush"]),
         .library(name: "VitalsIntegrations", targets: ["VitalsIntegrations"]),
         .executable(name: "vitals", targets: ["VitalsCLI"]),
+        .executable(name: "vitals-example-worker", targets: ["VitalsExampleWorker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -174,6 +175,16 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
+        ),
+        // The examples (examples/*/README.md): programs a user starts with one command, built with everything else.
+        .executableTarget(
+            name: "VitalsExampleWorker",
+            dependencies: [
+                "Vitals",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "examples/worker/Sources"
         ),
         // Test helpers shared by the test targets: child processes with a deadline on every wait.
         .target(name: "VitalsTestSupport", dependencies: ["Vitals"], path: "Tests/VitalsTestSupport"),

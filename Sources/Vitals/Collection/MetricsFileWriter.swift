@@ -16,11 +16,7 @@ enum MetricsFileWriter {
     }
 
     static func append(_ bytes: [UInt8], toFile fileName: String, inDirectory directory: String) throws(WriteError) {
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw WriteError(description: "cannot create directory \(directory): \(error)")
-        }
+        try createDirectory(directory)
         let path = directory.hasSuffix("/") ? directory + fileName : directory + "/" + fileName
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
@@ -42,5 +38,20 @@ enum MetricsFileWriter {
 
     private static func lastErrorText() -> String {
         String(cString: strerror(errno))
+    }
+
+    /// `mkdir -p`: each missing folder of `directory` is made; the error names the folder and the system's reason
+    /// (`Not a directory`, `Permission denied`).
+    static func createDirectory(_ directory: String) throws(WriteError) {
+        var path = directory.hasPrefix("/") ? "" : "."
+        for component in directory.split(separator: "/") {
+            path += "/" + component
+            guard mkdir(path, 0o755) != 0 else { continue }
+            let code = errno
+            var info = stat()
+            if code == EEXIST, stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { continue }
+            let reason = code == EEXIST ? "it exists and is not a directory" : String(cString: strerror(code))
+            throw WriteError(description: "cannot create directory \(path): \(reason)")
+        }
     }
 }
