@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "VitalsIntegrations", targets: ["VitalsIntegrations"]),
         .executable(name: "vitals", targets: ["VitalsCLI"]),
         .executable(name: "vitals-example-worker", targets: ["VitalsExampleWorker"]),
+        .executable(name: "vitals-example-bot", targets: ["VitalsExampleBot"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -181,10 +182,31 @@ let package = Package(
             name: "VitalsExampleWorker",
             dependencies: [
                 "Vitals",
+                "VitalsRules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "examples/worker/Sources"
+        ),
+        .executableTarget(
+            name: "VitalsExampleBot",
+            dependencies: [
+                "Vitals",
+                "VitalsRules",
+                "VitalsStore",
+                "VitalsSQLite",
+                "VitalsAlerting",
+                "VitalsServer",
+                "VitalsHTTPClient",
+                "VitalsPush",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "examples/bot-service/Sources"
         ),
         // Test helpers shared by the test targets: child processes with a deadline on every wait.
         .target(name: "VitalsTestSupport", dependencies: ["Vitals"], path: "Tests/VitalsTestSupport"),

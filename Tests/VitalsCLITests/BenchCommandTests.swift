@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VitalsHTTPTestSupport
+import VitalsTestSupport
 
 /// `vitals bench` as users run it: the binary, real commands, a real HTTP server on 127.0.0.1.
 @Suite("vitals bench", .timeLimit(.minutes(3)))
@@ -65,8 +66,15 @@ struct BenchCommandTests {
         let receiver = HTTPReceiver(script: [.status(503), .status(503)])
         let (failing, passing) = try await receiver.serve { port in
             let url = "http://127.0.0.1:\(port)/health"
-            let first = try VitalsBinary.run(["bench", "-n", "10", "--concurrency", "3", url])
-            let second = try VitalsBinary.run(["bench", "-n", "20", "--concurrency", "4", url])
+            // On threads of their own: this process's receiver needs the concurrency pool to answer them.
+            let first = try await ChildProcess.runOnThread(
+                VitalsBinary.url,
+                ["bench", "-n", "10", "--concurrency", "3", url]
+            )
+            let second = try await ChildProcess.runOnThread(
+                VitalsBinary.url,
+                ["bench", "-n", "20", "--concurrency", "4", url]
+            )
             return (first, second)
         }
         #expect(failing.status == 1)

@@ -95,6 +95,27 @@ package enum ChildProcess {
         )
     }
 
+    /// ``run(_:_:input:environment:timeLimit:)`` on a thread of its own, for a test whose process also serves what
+    /// the child talks to: the wait must not hold one of the few threads of Swift's concurrency pool, which the
+    /// test's own server needs to answer the child.
+    package static func runOnThread(
+        _ executable: URL,
+        _ arguments: [String],
+        input: Data? = nil,
+        environment: [String: String]? = nil,
+        timeLimit: Duration = .seconds(120)
+    ) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(
+                    with: Result {
+                        try run(executable, arguments, input: input, environment: environment, timeLimit: timeLimit)
+                    }
+                )
+            }
+        }
+    }
+
     /// A pipe whose two ends are closed in every child started later except where one is made its standard
     /// input or output: without this, each child another test starts inherits the ends, and a read waiting for
     /// the end of file waits for that child too.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Vitals
+import VitalsRules
 
 /// What became of one worker.
 struct WorkerOutcome: Sendable {
@@ -26,18 +27,18 @@ struct ToolFailure: Error, CustomStringConvertible {
 /// milliseconds.
 struct SimulatedWorker {
     let index: Int
-    var random: SeededRandom
+    var random: SplitMix64
 
     init(index: Int, seed: UInt64) {
         self.index = index
-        random = SeededRandom(seed: seed &+ UInt64(index) &* 0x9E37_79B9)
+        random = SplitMix64(seed: seed &+ UInt64(index) &* 0x9E37_79B9)
     }
 
     static let jobs = ["calculate", "backup", "disk_check", "log_scan"]
     static let tools = ["ssh_exec", "http_request", "read_file"]
 
     mutating func run(in directory: String) async -> WorkerOutcome {
-        let job = Self.jobs[random.next(below: Self.jobs.count)]
+        let job = Self.jobs[Int.random(in: 0..<Self.jobs.count, using: &random)]
         let workerID = "2025-12-15T04-08-08_\(job)-\(index)"
         let folder = directory + "/" + workerID
         var configuration = EventCollector.Configuration()
@@ -74,15 +75,15 @@ struct WorkPlan: Sendable {
     var llmMilliseconds: [Int]
     var tools: [ToolCall]
 
-    init(random: inout SeededRandom) {
-        decideTokens = (800 + random.next(below: 800), 40 + random.next(below: 120))
-        summaryTokens = (300 + random.next(below: 400), 10 + random.next(below: 40))
-        llmMilliseconds = [2 + random.next(below: 4), 1 + random.next(below: 3)]
-        tools = (0..<(1 + random.next(below: 3))).map { _ in
+    init(random: inout SplitMix64) {
+        decideTokens = (800 + Int.random(in: 0..<800, using: &random), 40 + Int.random(in: 0..<120, using: &random))
+        summaryTokens = (300 + Int.random(in: 0..<400, using: &random), 10 + Int.random(in: 0..<40, using: &random))
+        llmMilliseconds = [2 + Int.random(in: 0..<4, using: &random), 1 + Int.random(in: 0..<3, using: &random)]
+        tools = (0..<(1 + Int.random(in: 0..<3, using: &random))).map { _ in
             ToolCall(
-                tool: SimulatedWorker.tools[random.next(below: SimulatedWorker.tools.count)],
-                milliseconds: 1 + random.next(below: 5),
-                fails: random.next(below: 10) == 0
+                tool: SimulatedWorker.tools[Int.random(in: 0..<SimulatedWorker.tools.count, using: &random)],
+                milliseconds: 1 + Int.random(in: 0..<5, using: &random),
+                fails: Int.random(in: 0..<10, using: &random) == 0
             )
         }
     }
@@ -114,22 +115,4 @@ struct WorkPlan: Sendable {
         }
         return failed
     }
-}
-
-/// SplitMix64: a small, fast generator whose sequence depends only on its seed.
-struct SeededRandom: Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A number in `0..<bound`.
-    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
