@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "vitals", targets: ["VitalsCLI"]),
         .executable(name: "vitals-example-worker", targets: ["VitalsExampleWorker"]),
         .executable(name: "vitals-example-bot", targets: ["VitalsExampleBot"]),
+        .executable(name: "vitals-example-pipeline", targets: ["VitalsExamplePipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -187,6 +188,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "examples/worker/Sources"
+        ),
+        .executableTarget(
+            name: "VitalsExamplePipeline",
+            dependencies: [
+                "Vitals",
+                "VitalsRules",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "examples/pipeline/Sources"
         ),
         .executableTarget(
             name: "VitalsExampleBot",
