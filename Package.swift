@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "vitals-example-worker", targets: ["VitalsExampleWorker"]),
         .executable(name: "vitals-example-bot", targets: ["VitalsExampleBot"]),
         .executable(name: "vitals-example-pipeline", targets: ["VitalsExamplePipeline"]),
+        .executable(name: "vitals-example-fleet", targets: ["VitalsExampleFleet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -197,6 +198,21 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "examples/pipeline/Sources"
+        ),
+        .executableTarget(
+            name: "VitalsExampleFleet",
+            dependencies: [
+                "Vitals",
+                "VitalsRules",
+                "VitalsStore",
+                "VitalsSQLite",
+                "VitalsPostgres",
+                "VitalsAlerting",
+                "VitalsExposition",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "examples/agent-fleet/Sources"
         ),
         .executableTarget(
             name: "VitalsExampleBot",
