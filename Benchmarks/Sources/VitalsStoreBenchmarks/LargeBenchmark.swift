@@ -28,7 +28,8 @@ enum LargeBenchmark {
                 nanosecondsSinceEpoch: BucketLevel.minute.ceiling(of: last.first?.time.nanosecondsSinceEpoch ?? 0)
             )
             var lines = try await queries(store: store, label: label, end: end)
-            if let store = store as? BucketMetricStore {
+            // `--no-alerting`: the stats queries alone (to profile them).
+            if let store = store as? BucketMetricStore, !CommandLine.arguments.contains("--no-alerting") {
                 lines += try await AlertingBenchmark.run(store: store, label: label, end: end)
             }
             return lines
