@@ -14,38 +14,21 @@
 public struct PushError: Error, Sendable, CustomStringConvertible {
     /// The kind of failure; new kinds may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable {
-            case invalidConfiguration
-            case unreadableInput
-            case unreachable
-            case requestRejected
-            case serverFailed
-        }
-
-        private let value: Value
-
-        private init(_ value: Value) { self.value = value }
+        private init(_ description: String) { self.description = description }
 
         /// The server URL, batch size or another setting cannot work.
-        public static let invalidConfiguration = Code(.invalidConfiguration)
+        public static let invalidConfiguration = Code("invalid configuration")
         /// An input file cannot be opened or read.
-        public static let unreadableInput = Code(.unreadableInput)
+        public static let unreadableInput = Code("unreadable input")
         /// The server could not be reached, or stayed overloaded, through every attempt of the retry policy.
-        public static let unreachable = Code(.unreachable)
+        public static let unreachable = Code("server unreachable")
         /// The server answered with a 4xx other than 429: the request is wrong and sending it again cannot help.
-        public static let requestRejected = Code(.requestRejected)
+        public static let requestRejected = Code("request rejected")
         /// The server answered with a 5xx other than 503, or with something that is not HTTP.
-        public static let serverFailed = Code(.serverFailed)
+        public static let serverFailed = Code("server failed")
 
-        public var description: String {
-            switch value {
-            case .invalidConfiguration: return "invalid configuration"
-            case .unreadableInput: return "unreadable input"
-            case .unreachable: return "server unreachable"
-            case .requestRejected: return "request rejected"
-            case .serverFailed: return "server failed"
-            }
-        }
+        /// The kind in words, as the error prints it.
+        public let description: String
     }
 
     /// The kind of failure.

@@ -10,31 +10,17 @@
 public struct PriceTableError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The kind of failure.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        private enum Value: Sendable, Hashable {
-            case unreadableFile
-            case invalidJSON
-            case invalidField
-        }
-
-        private let value: Value
-
-        private init(_ value: Value) { self.value = value }
+        private init(_ description: String) { self.description = description }
 
         /// The file could not be opened or read.
-        public static let unreadableFile = Code(.unreadableFile)
+        public static let unreadableFile = Code("unreadable file")
         /// The file is not valid JSON.
-        public static let invalidJSON = Code(.invalidJSON)
+        public static let invalidJSON = Code("invalid JSON")
         /// A field is missing, of the wrong type, out of range or unknown.
-        public static let invalidField = Code(.invalidField)
+        public static let invalidField = Code("invalid field")
 
         /// The kind in words (`invalid field`).
-        public var description: String {
-            switch value {
-            case .unreadableFile: return "unreadable file"
-            case .invalidJSON: return "invalid JSON"
-            case .invalidField: return "invalid field"
-            }
-        }
+        public let description: String
     }
 
     /// The kind of failure.

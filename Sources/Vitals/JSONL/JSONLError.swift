@@ -15,54 +15,29 @@ public struct JSONLError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The kind of failure, for code that reacts to some of them (a reader keeps going after
     /// ``Code/lineTooLong`` but not after ``Code/readFailed``).
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable {
-            case invalidJSON
-            case invalidUTF8
-            case missingField
-            case wrongType
-            case invalidValue
-            case outOfRange
-            case unsupportedNesting
-            case lineTooLong
-            case readFailed
-        }
-
-        private let value: Value
-
-        private init(_ value: Value) { self.value = value }
+        private init(_ description: String) { self.description = description }
 
         /// The line is not a JSON object: bad syntax, trailing text, a lone surrogate, a control character.
-        public static let invalidJSON = Code(.invalidJSON)
+        public static let invalidJSON = Code("invalid JSON")
         /// The line's bytes are not valid UTF-8.
-        public static let invalidUTF8 = Code(.invalidUTF8)
+        public static let invalidUTF8 = Code("invalid UTF-8")
         /// A required key (`event`, `metric`, `value`) is absent.
-        public static let missingField = Code(.missingField)
+        public static let missingField = Code("missing field")
         /// A key holds a value of the wrong JSON type.
-        public static let wrongType = Code(.wrongType)
+        public static let wrongType = Code("wrong type")
         /// A key holds a value of the right type that is not acceptable (unknown status, bad timestamp…).
-        public static let invalidValue = Code(.invalidValue)
+        public static let invalidValue = Code("invalid value")
         /// A number is too large for a `Double`, or outside the range a field allows.
-        public static let outOfRange = Code(.outOfRange)
+        public static let outOfRange = Code("out of range")
         /// A value is an object or an array; lines are flat.
-        public static let unsupportedNesting = Code(.unsupportedNesting)
+        public static let unsupportedNesting = Code("unsupported nesting")
         /// The line is longer than the reader's maximum and was skipped.
-        public static let lineTooLong = Code(.lineTooLong)
+        public static let lineTooLong = Code("line too long")
         /// The file could not be opened or read.
-        public static let readFailed = Code(.readFailed)
+        public static let readFailed = Code("read failed")
 
-        public var description: String {
-            switch value {
-            case .invalidJSON: return "invalid JSON"
-            case .invalidUTF8: return "invalid UTF-8"
-            case .missingField: return "missing field"
-            case .wrongType: return "wrong type"
-            case .invalidValue: return "invalid value"
-            case .outOfRange: return "out of range"
-            case .unsupportedNesting: return "unsupported nesting"
-            case .lineTooLong: return "line too long"
-            case .readFailed: return "read failed"
-            }
-        }
+        /// The kind in words, as the error prints it.
+        public let description: String
     }
 
     /// The kind of failure.

@@ -13,43 +13,29 @@
 public struct SketchDecodingError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The kind of problem, stable across releases so callers can branch on it.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        private enum Base: String, Sendable, Hashable {
-            case truncated
-            case unsupportedVersion
-            case malformedVarint
-            case nonCanonical
-            case indexOutOfRange
-            case spanTooLarge
-            case countMismatch
-            case invalidStatistic
-            case trailingBytes
-        }
-
-        private let base: Base
-
-        private init(_ base: Base) { self.base = base }
+        private init(_ description: String) { self.description = description }
 
         /// The input ended in the middle of a field.
-        public static let truncated = Code(.truncated)
+        public static let truncated = Code("truncated")
         /// The first byte names a format version this build does not know.
-        public static let unsupportedVersion = Code(.unsupportedVersion)
+        public static let unsupportedVersion = Code("unsupportedVersion")
         /// A variable-length integer is longer than 10 bytes or does not fit in 64 bits.
-        public static let malformedVarint = Code(.malformedVarint)
+        public static let malformedVarint = Code("malformedVarint")
         /// A field is valid but not written the one way `encoded()` writes it (e.g. an over-long varint).
-        public static let nonCanonical = Code(.nonCanonical)
+        public static let nonCanonical = Code("nonCanonical")
         /// A bucket index lies outside the range a positive `Double` can map to.
-        public static let indexOutOfRange = Code(.indexOutOfRange)
+        public static let indexOutOfRange = Code("indexOutOfRange")
         /// The buckets span more than ``QuantileSketch/maximumBucketCount``.
-        public static let spanTooLarge = Code(.spanTooLarge)
+        public static let spanTooLarge = Code("spanTooLarge")
         /// The bucket counts do not add up to the total count.
-        public static let countMismatch = Code(.countMismatch)
+        public static let countMismatch = Code("countMismatch")
         /// `sum`, `min` or `max` is not finite, negative, out of order or inconsistent with the buckets.
-        public static let invalidStatistic = Code(.invalidStatistic)
+        public static let invalidStatistic = Code("invalidStatistic")
         /// Bytes remain after the last field.
-        public static let trailingBytes = Code(.trailingBytes)
+        public static let trailingBytes = Code("trailingBytes")
 
         /// The code's name, e.g. `truncated`.
-        public var description: String { base.rawValue }
+        public let description: String
     }
 
     /// Which rule the input broke.

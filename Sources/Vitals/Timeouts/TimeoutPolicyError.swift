@@ -6,23 +6,13 @@
 public struct TimeoutPolicyError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The kind of failure.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        private enum Value: Sendable, Hashable {
-            case invalidValue
-        }
-
-        private let value: Value
-
-        private init(_ value: Value) { self.value = value }
+        private init(_ description: String) { self.description = description }
 
         /// The value is not a positive, finite number of seconds.
-        public static let invalidValue = Code(.invalidValue)
+        public static let invalidValue = Code("invalid value")
 
         /// The kind in words (`invalid value`).
-        public var description: String {
-            switch value {
-            case .invalidValue: return "invalid value"
-            }
-        }
+        public let description: String
     }
 
     /// The kind of failure.

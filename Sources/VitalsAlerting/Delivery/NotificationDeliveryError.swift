@@ -12,30 +12,18 @@
 public struct NotificationDeliveryError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is; compare with the static members.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        private enum Value: Sendable, Hashable {
-            case invalidConfiguration
-            case unknownReceiver
-            case storage
-        }
-
-        private let value: Value
-        private init(_ value: Value) { self.value = value }
+        private init(_ description: String) { self.description = description }
 
         /// A receiver's or the delivery's configuration cannot work (an empty name, a URL that is not HTTP, two
         /// receivers with one name…).
-        public static let invalidConfiguration = Code(.invalidConfiguration)
+        public static let invalidConfiguration = Code("invalid configuration")
         /// A notification names a receiver that is not configured.
-        public static let unknownReceiver = Code(.unknownReceiver)
+        public static let unknownReceiver = Code("unknown receiver")
         /// The state store failed to keep the outbox.
-        public static let storage = Code(.storage)
+        public static let storage = Code("storage failure")
 
-        public var description: String {
-            switch value {
-            case .invalidConfiguration: return "invalid configuration"
-            case .unknownReceiver: return "unknown receiver"
-            case .storage: return "storage failure"
-            }
-        }
+        /// The kind in words, as the error prints it.
+        public let description: String
     }
 
     /// The kind of failure.

@@ -67,20 +67,15 @@ public enum JSONLInput {
 public struct InputError: Error, Sendable, CustomStringConvertible {
     /// The kind of problem.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        private enum Value: String, Sendable, Hashable {
-            case unreadable = "unreadable input"
-            case badLine = "bad line"
-        }
-
-        private let value: Value
-        private init(_ value: Value) { self.value = value }
+        private init(_ description: String) { self.description = description }
 
         /// A file could not be opened or read, or a pattern matched nothing.
-        public static let unreadable = Code(.unreadable)
+        public static let unreadable = Code("unreadable input")
         /// A line is not a valid event or gauge sample.
-        public static let badLine = Code(.badLine)
+        public static let badLine = Code("bad line")
 
-        public var description: String { value.rawValue }
+        /// The kind in words, as the error prints it.
+        public let description: String
     }
 
     /// The kind of problem.

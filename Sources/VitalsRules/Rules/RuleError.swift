@@ -9,56 +9,39 @@
 public struct RuleError: Error, Sendable, CustomStringConvertible {
     /// What kind of problem this is; compare with the static members (`.unknownMetric`, …).
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        private enum Value: String, Sendable, Hashable {
-            case yamlSyntax = "yaml syntax"
-            case unknownKey = "unknown key"
-            case missingKey = "missing key"
-            case wrongType = "wrong type"
-            case unknownMetric = "unknown metric"
-            case badThreshold = "bad threshold"
-            case badUnit = "bad unit"
-            case wrongKind = "threshold of the wrong kind"
-            case duplicateName = "duplicate name"
-            case badMatcher = "bad matcher"
-            case badValue = "bad value"
-            case unknownPack = "unknown pack"
-            case unreadable = "unreadable file"
-            case tooLarge = "file too large"
-        }
-
-        private let value: Value
-        private init(_ value: Value) { self.value = value }
+        private init(_ description: String) { self.description = description }
 
         /// The text is not YAML.
-        public static let yamlSyntax = Code(.yamlSyntax)
+        public static let yamlSyntax = Code("yaml syntax")
         /// A key that rules do not have (a typo, usually).
-        public static let unknownKey = Code(.unknownKey)
+        public static let unknownKey = Code("unknown key")
         /// A required key is absent.
-        public static let missingKey = Code(.missingKey)
+        public static let missingKey = Code("missing key")
         /// A value has the wrong shape (a list where a text was expected, …).
-        public static let wrongType = Code(.wrongType)
+        public static let wrongType = Code("wrong type")
         /// The metric is not one Vitals computes.
-        public static let unknownMetric = Code(.unknownMetric)
+        public static let unknownMetric = Code("unknown metric")
         /// A threshold does not read as `OPERATOR NUMBER[UNIT]`.
-        public static let badThreshold = Code(.badThreshold)
+        public static let badThreshold = Code("bad threshold")
         /// A threshold names a unit Vitals does not know.
-        public static let badUnit = Code(.badUnit)
+        public static let badUnit = Code("bad unit")
         /// A threshold's unit does not fit the metric (a percentage for a duration, …).
-        public static let wrongKind = Code(.wrongKind)
+        public static let wrongKind = Code("threshold of the wrong kind")
         /// Two rules share a name.
-        public static let duplicateName = Code(.duplicateName)
+        public static let duplicateName = Code("duplicate name")
         /// A label matcher is malformed (bad regular expression, unknown operator).
-        public static let badMatcher = Code(.badMatcher)
+        public static let badMatcher = Code("bad matcher")
         /// Any other value out of its allowed range (a `window` that is not a duration, …).
-        public static let badValue = Code(.badValue)
+        public static let badValue = Code("bad value")
         /// `--rules NAME` names neither a file nor a built-in pack.
-        public static let unknownPack = Code(.unknownPack)
+        public static let unknownPack = Code("unknown pack")
         /// The file could not be read.
-        public static let unreadable = Code(.unreadable)
+        public static let unreadable = Code("unreadable file")
         /// The file is larger than ``RuleSet/maximumFileBytes``.
-        public static let tooLarge = Code(.tooLarge)
+        public static let tooLarge = Code("file too large")
 
-        public var description: String { value.rawValue }
+        /// The kind in words, as the error prints it.
+        public let description: String
     }
 
     /// The kind of problem.

@@ -3,33 +3,19 @@
 public struct ServerConfigurationError: Error, Sendable, CustomStringConvertible {
     /// What kind of problem it is.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        private enum Value: Sendable, Hashable {
-            case unreadableFile
-            case invalidYAML
-            case invalidValue
-            case unknownKey
-        }
-
-        private let value: Value
-        private init(_ value: Value) { self.value = value }
+        private init(_ description: String) { self.description = description }
 
         /// The configuration file could not be read.
-        public static let unreadableFile = Code(.unreadableFile)
+        public static let unreadableFile = Code("unreadable file")
         /// The configuration file is not valid YAML, or not a mapping.
-        public static let invalidYAML = Code(.invalidYAML)
+        public static let invalidYAML = Code("invalid YAML")
         /// A value has the wrong type or is out of range.
-        public static let invalidValue = Code(.invalidValue)
+        public static let invalidValue = Code("invalid value")
         /// The file has a key Vitals does not know (usually a typo).
-        public static let unknownKey = Code(.unknownKey)
+        public static let unknownKey = Code("unknown key")
 
-        public var description: String {
-            switch value {
-            case .unreadableFile: "unreadable file"
-            case .invalidYAML: "invalid YAML"
-            case .invalidValue: "invalid value"
-            case .unknownKey: "unknown key"
-            }
-        }
+        /// The kind in words, as the error prints it.
+        public let description: String
     }
 
     /// What kind of problem it is.

@@ -5,30 +5,18 @@
 struct GzipBodyError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The kind of failure: ``tooLarge`` is a 413 for the client, the others a 400.
     struct Code: Sendable, Hashable, CustomStringConvertible {
-        private enum Value: Sendable, Hashable {
-            case tooLarge
-            case truncated
-            case corrupt
-        }
-
-        private let value: Value
-        private init(_ value: Value) { self.value = value }
+        private init(_ description: String) { self.description = description }
 
         /// The decompressed body is larger than the limit.
-        static let tooLarge = Code(.tooLarge)
+        static let tooLarge = Code("too large")
         /// The body ends inside a member: its compressed data or its trailer is missing.
-        static let truncated = Code(.truncated)
+        static let truncated = Code("truncated")
         /// The body is not gzip, a member fails its checksum or length check, or bytes follow the last member
         /// that do not start another one.
-        static let corrupt = Code(.corrupt)
+        static let corrupt = Code("corrupt")
 
-        var description: String {
-            switch value {
-            case .tooLarge: return "too large"
-            case .truncated: return "truncated"
-            case .corrupt: return "corrupt"
-            }
-        }
+        /// The kind in words, as the error prints it.
+        let description: String
     }
 
     /// The kind of failure.

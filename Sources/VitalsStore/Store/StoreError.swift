@@ -13,53 +13,29 @@
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is; compare with the static members.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        private enum Value: Sendable, Hashable {
-            case schemaTooNew
-            case notVitalsDatabase
-            case corruptDatabase
-            case unreachable
-            case invalidLocation
-            case invalidQuery
-            case invalidConfiguration
-            case storage
-            case closed
-        }
-
-        private let value: Value
-        private init(_ value: Value) { self.value = value }
+        private init(_ description: String) { self.description = description }
 
         /// The database was written by a newer Vitals: its schema has migrations this binary does not know.
-        public static let schemaTooNew = Code(.schemaTooNew)
+        public static let schemaTooNew = Code("schema too new")
         /// The file or database exists and holds data, but not a Vitals schema.
-        public static let notVitalsDatabase = Code(.notVitalsDatabase)
+        public static let notVitalsDatabase = Code("not a Vitals database")
         /// The file is not a readable database (truncated, overwritten, encrypted).
-        public static let corruptDatabase = Code(.corruptDatabase)
+        public static let corruptDatabase = Code("corrupt database")
         /// The database server could not be reached or refused the connection.
-        public static let unreachable = Code(.unreachable)
+        public static let unreachable = Code("database unreachable")
         /// The path or URL given for the database is not usable.
-        public static let invalidLocation = Code(.invalidLocation)
+        public static let invalidLocation = Code("invalid database location")
         /// A query asked for something impossible (an empty range, a step that is not whole minutes…).
-        public static let invalidQuery = Code(.invalidQuery)
+        public static let invalidQuery = Code("invalid query")
         /// A configuration value (an environment variable, a limit) is out of range.
-        public static let invalidConfiguration = Code(.invalidConfiguration)
+        public static let invalidConfiguration = Code("invalid configuration")
         /// The database failed while reading or writing.
-        public static let storage = Code(.storage)
+        public static let storage = Code("storage failure")
         /// The store was used after it was closed.
-        public static let closed = Code(.closed)
+        public static let closed = Code("store closed")
 
-        public var description: String {
-            switch value {
-            case .schemaTooNew: return "schema too new"
-            case .notVitalsDatabase: return "not a Vitals database"
-            case .corruptDatabase: return "corrupt database"
-            case .unreachable: return "database unreachable"
-            case .invalidLocation: return "invalid database location"
-            case .invalidQuery: return "invalid query"
-            case .invalidConfiguration: return "invalid configuration"
-            case .storage: return "storage failure"
-            case .closed: return "store closed"
-            }
-        }
+        /// The kind in words, as the error prints it.
+        public let description: String
     }
 
     /// What kind of failure this is.
