@@ -97,6 +97,43 @@ enum AlertText {
         count == 1 ? "1 notification held back by the hourly cap" : "\(count) notifications held back by the hourly cap"
     }
 
+    /// `heading` followed by one `• line` per held-back line (each cut to `lineLimit` characters), as many as
+    /// `fits` accepts, then `…and N more` for the rest.
+    static func heldBackList(
+        _ heldBack: [String],
+        heading: String,
+        lineLimit: Int,
+        escaped: (String) -> String,
+        fits: (_ text: String, _ item: String) -> Bool
+    ) -> String {
+        var text = heading
+        for (index, line) in heldBack.enumerated() {
+            let item = "\n• " + escaped(truncated(line, to: lineLimit))
+            guard fits(text, item) else {
+                text += "\n…and \(heldBack.count - index) more"
+                break
+            }
+            text += item
+        }
+        return text
+    }
+
+    /// `text` with `&`, `<` and `>` (and `"` when `quotes` is set) written as HTML entities.
+    static func entityEscaped(_ text: String, quotes: Bool) -> String {
+        var output = ""
+        output.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": output += "&amp;"
+            case "<": output += "&lt;"
+            case ">": output += "&gt;"
+            case "\"" where quotes: output += "&quot;"
+            default: output.append(character)
+            }
+        }
+        return output
+    }
+
     /// `…and 3 more alerts`.
     static func moreAlerts(_ count: Int) -> String {
         count == 1 ? "…and 1 more alert" : "…and \(count) more alerts"

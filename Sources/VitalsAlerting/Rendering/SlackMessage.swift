@@ -119,33 +119,19 @@ struct SlackMessage: Encodable {
 
     /// The held-back lines under their count, as many as fit in one section, then how many more there were.
     static func heldBackSection(_ heldBack: [String]) -> String {
-        var text = "*⏸ " + AlertText.heldBackHeading(heldBack.count) + "*"
         // Room for the last line, whatever the count.
         let budget = maximumSectionLength - 40
-        for (index, line) in heldBack.enumerated() {
-            let item = "\n• " + escaped(AlertText.truncated(line, to: 300))
-            guard text.count + item.count <= budget else {
-                text += "\n…and \(heldBack.count - index) more"
-                break
-            }
-            text += item
-        }
-        return text
+        return AlertText.heldBackList(
+            heldBack,
+            heading: "*⏸ " + AlertText.heldBackHeading(heldBack.count) + "*",
+            lineLimit: 300,
+            escaped: escaped
+        ) { $0.count + $1.count <= budget }
     }
 
     /// Slack's mrkdwn escaping: `&`, `<` and `>` as entities; everything else is literal.
     static func escaped(_ text: String) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            default: output.append(character)
-            }
-        }
-        return output
+        AlertText.entityEscaped(text, quotes: false)
     }
 
     func encoded() -> [UInt8] {

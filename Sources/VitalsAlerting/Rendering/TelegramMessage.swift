@@ -72,32 +72,17 @@ struct TelegramMessage: Encodable {
 
     /// The held-back lines under their count: at most 1,000 characters of them, then how many more there were.
     static func heldBackSection(_ heldBack: [String]) -> String {
-        var text = "\n\n<b>⏸ " + AlertText.heldBackHeading(heldBack.count) + "</b>"
-        for (index, line) in heldBack.enumerated() {
-            let item = "\n• " + escaped(AlertText.truncated(line, to: 200))
-            guard text.utf16.count + item.utf16.count <= 1_000 else {
-                text += "\n…and \(heldBack.count - index) more"
-                break
-            }
-            text += item
-        }
-        return text
+        AlertText.heldBackList(
+            heldBack,
+            heading: "\n\n<b>⏸ " + AlertText.heldBackHeading(heldBack.count) + "</b>",
+            lineLimit: 200,
+            escaped: escaped
+        ) { $0.utf16.count + $1.utf16.count <= 1_000 }
     }
 
     /// The escaping Telegram's HTML mode asks for: `&`, `<`, `>` and `"` as entities.
     static func escaped(_ text: String) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            default: output.append(character)
-            }
-        }
-        return output
+        AlertText.entityEscaped(text, quotes: true)
     }
 
     func encoded() -> [UInt8] {
