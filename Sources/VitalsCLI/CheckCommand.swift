@@ -44,14 +44,7 @@ struct CheckCommand: AsyncParsableCommand {
         guard !rules.isEmpty else {
             throw CommandSupport.badInput("check", "no rules; expected --rules FILE or --rules PACK")
         }
-        guard data.isEmpty != (database == nil) else {
-            throw CommandSupport.badInput(
-                "check",
-                database == nil
-                    ? "no data files; expected one or more JSONL files, or --database"
-                    : "give either files or --database, not both"
-            )
-        }
+        try CommandSupport.requireFilesOrDatabase(data, database, subcommand: "check")
         var sets: [RuleSet] = []
         let selected: [Rule]
         do {

@@ -21,6 +21,20 @@ enum CommandSupport {
         return ExitCode(badInputStatus)
     }
 
+    /// Checks that a command reads either data files or `--database`, one of the two.
+    ///
+    /// - Throws: The bad-input exit status (2) when both or neither are given.
+    static func requireFilesOrDatabase(_ files: [String], _ database: String?, subcommand: String) throws {
+        guard files.isEmpty != (database == nil) else {
+            throw badInput(
+                subcommand,
+                database == nil
+                    ? "no data files; expected one or more JSONL files, or --database"
+                    : "give either files or --database, not both"
+            )
+        }
+    }
+
     /// Writes one line to standard error.
     static func printError(_ message: String) {
         FileDescriptorWriter.writeLine(message, to: FileDescriptorWriter.standardError)

@@ -50,14 +50,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let format = try CommandSupport.format(format, as: ReportFormat.self, subcommand: "report")
-        guard data.isEmpty != (database == nil) else {
-            throw CommandSupport.badInput(
-                "report",
-                database == nil
-                    ? "no data files; expected one or more JSONL files, or --database"
-                    : "give either files or --database, not both"
-            )
-        }
+        try CommandSupport.requireFilesOrDatabase(data, database, subcommand: "report")
         var options = ReportOptions()
         options.title = title
         guard let limit = QuantityText.megabytes(memoryLimit) else {
