@@ -84,15 +84,7 @@ public struct JSONLReader: ~Copyable {
         bufferSize: Int = JSONLReader.defaultBufferSize,
         maximumLineLength: Int = JSONLDecoder.defaultMaximumLineLength
     ) throws(JSONLError) {
-        let descriptor = try FileInput.openFile(path)
-        self.init(
-            descriptor: descriptor,
-            owns: true,
-            name: path,
-            range: nil,
-            bufferSize: bufferSize,
-            maximumLineLength: maximumLineLength
-        )
+        try self.init(opening: path, range: nil, bufferSize: bufferSize, maximumLineLength: maximumLineLength)
     }
 
     /// Opens a file for reading the lines in `byteRange` only, numbered from 1 within the range.
@@ -106,12 +98,15 @@ public struct JSONLReader: ~Copyable {
         bufferSize: Int = JSONLReader.defaultBufferSize,
         maximumLineLength: Int = JSONLDecoder.defaultMaximumLineLength
     ) throws(JSONLError) {
-        let descriptor = try FileInput.openFile(path)
+        try self.init(opening: path, range: byteRange, bufferSize: bufferSize, maximumLineLength: maximumLineLength)
+    }
+
+    private init(opening path: String, range: Range<Int>?, bufferSize: Int, maximumLineLength: Int) throws(JSONLError) {
         self.init(
-            descriptor: descriptor,
+            descriptor: try FileInput.openFile(path),
             owns: true,
             name: path,
-            range: byteRange,
+            range: range,
             bufferSize: bufferSize,
             maximumLineLength: maximumLineLength
         )

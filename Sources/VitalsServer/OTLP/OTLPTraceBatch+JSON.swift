@@ -247,32 +247,29 @@ extension OTLPTraceBatch {
 
     /// A uint64 (fixed64 times, enums): a string of digits or an exact whole number; `0` when absent.
     private static func unsigned(_ value: Any?, _ field: String) throws(OTLPSpanError) -> UInt64 {
-        switch value {
-        case nil: return 0
-        case let text as String:
-            guard let number = UInt64(text) else { throw OTLPSpanError("\(field) \(text) is not a whole number") }
-            return number
-        case let number as NSNumber:
-            if let exact = value as? UInt64 { return exact }
-            guard let exact = UInt64(exactly: number.doubleValue) else {
-                throw OTLPSpanError("\(field) \(number) is not a whole number >= 0")
-            }
-            return exact
-        default:
-            throw OTLPSpanError("\(field) is not a number")
-        }
+        guard let value else { return 0 }
+        return try whole(value, field)
     }
 
     /// An int64: a string of digits or an exact whole number.
     private static func signed(_ value: Any, _ field: String) throws(OTLPSpanError) -> Int64 {
+        try whole(value, field)
+    }
+
+    /// A whole number of type `Number`: a string of digits or a JSON number with no fraction that fits.
+    private static func whole<Number: FixedWidthInteger>(
+        _ value: Any,
+        _ field: String
+    ) throws(OTLPSpanError) -> Number {
         switch value {
         case let text as String:
-            guard let number = Int64(text) else { throw OTLPSpanError("\(field) \(text) is not a whole number") }
+            guard let number = Number(text) else { throw OTLPSpanError("\(field) \(text) is not a whole number") }
             return number
         case let number as NSNumber:
-            if let exact = value as? Int64 { return exact }
-            guard let exact = Int64(exactly: number.doubleValue) else {
-                throw OTLPSpanError("\(field) \(number) is not a whole number")
+            if let exact = value as? Number { return exact }
+            guard let exact = Number(exactly: number.doubleValue) else {
+                let bound = Number.isSigned ? "" : " >= 0"
+                throw OTLPSpanError("\(field) \(number) is not a whole number\(bound)")
             }
             return exact
         default:
