@@ -145,11 +145,8 @@ final class PostgresBackend: StoreBackend {
         _ connection: PostgresConnection
     ) async throws {
         guard !buckets.isEmpty else { return }
-        var merged: [SeriesStart: EventStatistics] = [:]
-        for (slot, statistics) in buckets {
-            merged[SeriesStart(seriesID: ids[slot.series], start: slot.start)] = statistics
-        }
-        let keys = merged.keys.sorted { ($0.seriesID, $0.start) < ($1.seriesID, $1.start) }
+        let (keyed, keys) = Self.keyedByStoredSeries(buckets, ids)
+        var merged = keyed
         let rows = try await connection.query(
             """
             SELECT series_id, start, count, errors, timeouts, sketch, sums FROM event_buckets
@@ -171,6 +168,18 @@ final class PostgresBackend: StoreBackend {
             merged[SeriesStart(seriesID: row.0, start: row.1)]?.merge(stored)
         }
         try await Self.upsertEventBuckets(merged, level: level, connection, logger)
+    }
+
+    /// The buckets keyed by stored series id and start, and those keys in the order their rows are locked.
+    private static func keyedByStoredSeries<Statistics>(
+        _ buckets: [BucketSlot: Statistics],
+        _ ids: [Int64]
+    ) -> ([SeriesStart: Statistics], [SeriesStart]) {
+        var keyed: [SeriesStart: Statistics] = [:]
+        for (slot, statistics) in buckets {
+            keyed[SeriesStart(seriesID: ids[slot.series], start: slot.start)] = statistics
+        }
+        return (keyed, keyed.keys.sorted { ($0.seriesID, $0.start) < ($1.seriesID, $1.start) })
     }
 
     static func upsertEventBuckets(
@@ -211,11 +220,8 @@ final class PostgresBackend: StoreBackend {
         _ connection: PostgresConnection
     ) async throws {
         guard !buckets.isEmpty else { return }
-        var merged: [SeriesStart: GaugeStatistics] = [:]
-        for (slot, statistics) in buckets {
-            merged[SeriesStart(seriesID: ids[slot.series], start: slot.start)] = statistics
-        }
-        let keys = merged.keys.sorted { ($0.seriesID, $0.start) < ($1.seriesID, $1.start) }
+        let (keyed, keys) = Self.keyedByStoredSeries(buckets, ids)
+        var merged = keyed
         let rows = try await connection.query(
             """
             SELECT series_id, start, count, sum, min, max, last, last_time FROM gauge_buckets

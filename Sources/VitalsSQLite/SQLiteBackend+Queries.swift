@@ -36,27 +36,14 @@ extension SQLiteBackend {
         from: Int64,
         to: Int64
     ) async throws -> [StoredBucket<EventStatistics>] {
-        try await reading("reading event buckets") { db in
-            var buckets: [StoredBucket<EventStatistics>] = []
-            for chunk in seriesIDs.chunked(SQLiteRows.idsPerStatement) {
-                let sql = """
-                    SELECT series_id, start, count, errors, timeouts, sketch, sums FROM event_buckets
-                    WHERE level = ? AND start >= ? AND start < ? AND series_id IN \(SQLiteRows.placeholders(chunk.count))
-                    """
-                let arguments = StatementArguments([Int64(level.rawValue), from, to]) + StatementArguments(chunk)
-                let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-                while let row = try rows.next() {
-                    buckets.append(
-                        StoredBucket(
-                            seriesID: row[0],
-                            start: row[1],
-                            statistics: try SQLiteRows.eventStatistics(row, from: 2)
-                        )
-                    )
-                }
-            }
-            return buckets
-        }
+        try await buckets(
+            "event",
+            select: "SELECT series_id, start, count, errors, timeouts, sketch, sums FROM event_buckets",
+            level: level,
+            seriesIDs: seriesIDs,
+            from: from,
+            to: to
+        ) { try SQLiteRows.eventStatistics($0, from: 2) }
     }
 
     func gaugeBuckets(
@@ -65,23 +52,37 @@ extension SQLiteBackend {
         from: Int64,
         to: Int64
     ) async throws -> [StoredBucket<GaugeStatistics>] {
-        try await reading("reading gauge buckets") { db in
-            var buckets: [StoredBucket<GaugeStatistics>] = []
+        try await buckets(
+            "gauge",
+            select: "SELECT series_id, start, count, sum, min, max, last, last_time FROM gauge_buckets",
+            level: level,
+            seriesIDs: seriesIDs,
+            from: from,
+            to: to
+        ) { SQLiteRows.gaugeStatistics($0, from: 2) }
+    }
+
+    /// The buckets of `level` in `from..<to` of the series, read with `select` (series id and start first, the
+    /// statistics from column 2 on, which `statistics` reads).
+    private func buckets<Statistics: Sendable>(
+        _ kind: String,
+        select: String,
+        level: BucketLevel,
+        seriesIDs: [Int64],
+        from: Int64,
+        to: Int64,
+        statistics: @escaping @Sendable (Row) throws -> Statistics
+    ) async throws -> [StoredBucket<Statistics>] {
+        try await reading("reading \(kind) buckets") { db in
+            var buckets: [StoredBucket<Statistics>] = []
             for chunk in seriesIDs.chunked(SQLiteRows.idsPerStatement) {
-                let sql = """
-                    SELECT series_id, start, count, sum, min, max, last, last_time FROM gauge_buckets
-                    WHERE level = ? AND start >= ? AND start < ? AND series_id IN \(SQLiteRows.placeholders(chunk.count))
-                    """
+                let sql =
+                    select + " WHERE level = ? AND start >= ? AND start < ? AND series_id IN "
+                    + SQLiteRows.placeholders(chunk.count)
                 let arguments = StatementArguments([Int64(level.rawValue), from, to]) + StatementArguments(chunk)
                 let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
                 while let row = try rows.next() {
-                    buckets.append(
-                        StoredBucket(
-                            seriesID: row[0],
-                            start: row[1],
-                            statistics: SQLiteRows.gaugeStatistics(row, from: 2)
-                        )
-                    )
+                    buckets.append(StoredBucket(seriesID: row[0], start: row[1], statistics: try statistics(row)))
                 }
             }
             return buckets

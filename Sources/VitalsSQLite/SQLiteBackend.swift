@@ -120,20 +120,37 @@ final class SQLiteBackend: StoreBackend {
         ids: [Int64],
         _ db: Database
     ) throws {
-        guard !buckets.isEmpty else { return }
-        let select = try db.cachedStatement(
-            sql: """
-                SELECT count, errors, timeouts, sketch, sums FROM event_buckets
-                WHERE level = ? AND series_id = ? AND start = ?
-                """
+        try mergeBuckets(
+            buckets,
+            level: level,
+            ids: ids,
+            select: "SELECT count, errors, timeouts, sketch, sums FROM event_buckets",
+            db,
+            merging: { statistics, row in statistics.merge(try SQLiteRows.eventStatistics(row, from: 0)) },
+            replace: { try replaceEventBucket($0, level: level, seriesID: $1, start: $2, db) }
         )
+    }
+
+    /// Merges each bucket with the one stored at its place (read by `select … WHERE level, series_id, start`) and
+    /// writes the sum back with `replace(statistics, seriesID, start)`.
+    private static func mergeBuckets<Statistics>(
+        _ buckets: [BucketSlot: Statistics],
+        level: BucketLevel,
+        ids: [Int64],
+        select columns: String,
+        _ db: Database,
+        merging: (inout Statistics, Row) throws -> Void,
+        replace: (Statistics, Int64, Int64) throws -> Void
+    ) throws {
+        guard !buckets.isEmpty else { return }
+        let select = try db.cachedStatement(sql: columns + " WHERE level = ? AND series_id = ? AND start = ?")
         for (slot, statistics) in buckets {
             var merged = statistics
             let id = ids[slot.series]
             if let row = try Row.fetchOne(select, arguments: [level.rawValue, id, slot.start]) {
-                merged.merge(try SQLiteRows.eventStatistics(row, from: 0))
+                try merging(&merged, row)
             }
-            try replaceEventBucket(merged, level: level, seriesID: id, start: slot.start, db)
+            try replace(merged, id, slot.start)
         }
     }
 
@@ -166,21 +183,15 @@ final class SQLiteBackend: StoreBackend {
         ids: [Int64],
         _ db: Database
     ) throws {
-        guard !buckets.isEmpty else { return }
-        let select = try db.cachedStatement(
-            sql: """
-                SELECT count, sum, min, max, last, last_time FROM gauge_buckets
-                WHERE level = ? AND series_id = ? AND start = ?
-                """
+        try mergeBuckets(
+            buckets,
+            level: level,
+            ids: ids,
+            select: "SELECT count, sum, min, max, last, last_time FROM gauge_buckets",
+            db,
+            merging: { statistics, row in statistics.merge(SQLiteRows.gaugeStatistics(row, from: 0)) },
+            replace: { try replaceGaugeBucket($0, level: level, seriesID: $1, start: $2, db) }
         )
-        for (slot, statistics) in buckets {
-            var merged = statistics
-            let id = ids[slot.series]
-            if let row = try Row.fetchOne(select, arguments: [level.rawValue, id, slot.start]) {
-                merged.merge(SQLiteRows.gaugeStatistics(row, from: 0))
-            }
-            try replaceGaugeBucket(merged, level: level, seriesID: id, start: slot.start, db)
-        }
     }
 
     static func replaceGaugeBucket(
