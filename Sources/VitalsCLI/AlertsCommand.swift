@@ -60,20 +60,6 @@ struct AlertsCommand: AsyncParsableCommand {
         }
     }
 
-    /// A header, a rule of dashes, then the rows.
-    static func table(_ header: [String], _ rows: [[String]]) -> String {
-        var widths = header.map(\.count)
-        for row in rows {
-            for (index, cell) in row.enumerated() where index < widths.count {
-                widths[index] = max(widths[index], cell.count)
-            }
-        }
-        return TextFormatting.table(
-            [header, widths.map { String(repeating: "-", count: $0) }] + rows,
-            rightAligned: []
-        )
-    }
-
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List alerts (firing and pending first).")
         @OptionGroup var connection: Connection
@@ -130,9 +116,11 @@ struct AlertsCommand: AsyncParsableCommand {
                 return
             }
             print(
-                AlertsCommand.table(
-                    ["state", "severity", "rule", "group", "value", "threshold", "since", "fingerprint", "notes"],
-                    rows
+                TextTable.render(
+                    header: [
+                        "state", "severity", "rule", "group", "value", "threshold", "since", "fingerprint", "notes",
+                    ],
+                    rows: rows
                 ),
                 terminator: ""
             )
@@ -257,7 +245,10 @@ struct AlertsCommand: AsyncParsableCommand {
                     silence["comment"] as? String ?? "",
                 ]
             }
-            print(AlertsCommand.table(["id", "matchers", "ends", "state", "by", "comment"], rows), terminator: "")
+            print(
+                TextTable.render(header: ["id", "matchers", "ends", "state", "by", "comment"], rows: rows),
+                terminator: ""
+            )
         }
     }
 }

@@ -19,8 +19,4 @@ import Testing
         #expect(TextFormatting.milliseconds(0) == "0.0ms")
     }
 
-    @Test func tablesAlignColumns() {
-        let table = TextFormatting.table([["NAME", "COUNT"], ["llm_call", "2"], ["x", "100"]], rightAligned: [1])
-        #expect(table == "NAME      COUNT\nllm_call      2\nx           100\n")
-    }
 }

@@ -24,12 +24,12 @@ extension EventSummary {
             )
         }
         let firstNumeric = 1 + groupColumns.count
-        output += TextFormatting.table(rows, rightAligned: Set(firstNumeric..<(firstNumeric + 9)))
+        output += TextTable.render(rows, rightAligned: Set(firstNumeric..<(firstNumeric + 9)))
 
         let slowest = self.slowest
         if !slowest.isEmpty {
             output += "\nSlowest events:\n"
-            output += TextFormatting.table(
+            output += TextTable.render(
                 slowest.map { reference in
                     [
                         TextFormatting.milliseconds(reference.durationMilliseconds), reference.name, reference.detail,
@@ -43,7 +43,7 @@ extension EventSummary {
         if failedCount > 0 {
             let shown = failed.count < failedCount ? " (first \(failed.count) shown)" : ""
             output += "\nFailed events: \(failedCount)\(shown)\n"
-            output += TextFormatting.table(
+            output += TextTable.render(
                 failed.map { reference in
                     [
                         reference.status.rawValue, reference.name, reference.error ?? "", reference.detail,
@@ -75,7 +75,7 @@ extension EventSummary {
                 }
                 modelRows.append(row)
             }
-            output += TextFormatting.table(modelRows, rightAligned: Set(1..<header.count), indent: "  ")
+            output += TextTable.render(modelRows, rightAligned: Set(1..<header.count), indent: "  ")
         }
         if !tools.isEmpty {
             output += "\nBy tool:\n"
@@ -87,7 +87,7 @@ extension EventSummary {
                     TextFormatting.milliseconds(totals.totalMilliseconds / Double(max(totals.calls, 1))),
                 ])
             }
-            output += TextFormatting.table(toolRows, rightAligned: Set(1...4), indent: "  ")
+            output += TextTable.render(toolRows, rightAligned: Set(1...4), indent: "  ")
         }
         if !gauges.isEmpty {
             output += "\nGauges:\n"
@@ -98,7 +98,7 @@ extension EventSummary {
                     AttributeValue.format(gauge.max), TextFormatting.fixed(gauge.mean ?? 0, decimals: 2),
                 ])
             }
-            output += TextFormatting.table(gaugeRows, rightAligned: Set(1...5), indent: "  ")
+            output += TextTable.render(gaugeRows, rightAligned: Set(1...5), indent: "  ")
         }
         return output
     }

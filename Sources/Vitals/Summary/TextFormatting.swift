@@ -21,28 +21,6 @@ package enum TextFormatting {
     package static func milliseconds(_ value: Double) -> String {
         fixed(value, decimals: abs(value) < 1 && value != 0 ? 3 : 1) + "ms"
     }
-
-    /// Renders rows as a table with one space-separated column each; columns listed in `rightAligned`
-    /// are padded on the left.
-    package static func table(_ rows: [[String]], rightAligned: Set<Int>, indent: String = "") -> String {
-        guard let columnCount = rows.map(\.count).max() else { return "" }
-        var widths = [Int](repeating: 0, count: columnCount)
-        for row in rows {
-            for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) }
-        }
-        var output = ""
-        for row in rows {
-            var line = indent
-            for (column, cell) in row.enumerated() {
-                let padding = String(repeating: " ", count: widths[column] - cell.count)
-                if column > 0 { line += "  " }
-                line += rightAligned.contains(column) ? padding + cell : cell + padding
-            }
-            while line.last == " " { line.removeLast() }
-            output += line + "\n"
-        }
-        return output
-    }
 }
 
 /// JSON fragments for hand-built report output: escaped strings and numbers in their shortest exact form.

@@ -82,12 +82,10 @@ public struct ComparisonReport: Sendable {
             + "\(NumberText.format(options.minimumAbsoluteMilliseconds))ms"
         if markdown {
             var lines = ["## Comparison: \(verdict)", "", rule, ""]
-            lines.append("| " + header.joined(separator: " | ") + " |")
-            lines.append("|" + String(repeating: " --- |", count: header.count))
-            for row in rows { lines.append("| " + row.map(Markup.cell).joined(separator: " | ") + " |") }
+            lines += TextTable.markdown(header: header, rows: rows)
             return lines.joined(separator: "\n") + "\n"
         }
-        var lines = TextTable.render(header: header, rows: rows, rightAligned: [1, 2, 5, 6])
+        var lines = TextTable.lines(header: header, rows: rows, rightAligned: [1, 2, 5, 6])
         lines.append(rule)
         lines.append("verdict: \(verdict)")
         return lines.joined(separator: "\n") + "\n"

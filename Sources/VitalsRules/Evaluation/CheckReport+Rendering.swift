@@ -35,30 +35,32 @@ extension CheckReport {
         if !violations.isEmpty {
             lines.append("### Violations")
             lines.append("")
-            lines.append("| severity | blocking | rule | group | value | threshold | recommendation |")
-            lines.append("| --- | --- | --- | --- | --- | --- | --- |")
-            for violation in violations {
-                let cells = [
-                    violation.severity?.rawValue ?? "-", violation.isBlocking ? "yes" : "no", violation.rule.name,
-                    violation.groupText, violation.valueText, violation.threshold?.text ?? "-",
-                    violation.rule.recommendation ?? "",
-                ]
-                lines.append("| " + cells.map(Markup.cell).joined(separator: " | ") + " |")
-            }
+            let header = ["severity", "blocking", "rule", "group", "value", "threshold", "recommendation"]
+            lines += TextTable.markdown(
+                header: header,
+                rows: violations.map { violation in
+                    [
+                        violation.severity?.rawValue ?? "-", violation.isBlocking ? "yes" : "no", violation.rule.name,
+                        violation.groupText, violation.valueText, violation.threshold?.text ?? "-",
+                        violation.rule.recommendation ?? "",
+                    ]
+                }
+            )
             lines.append("")
         }
         lines.append("### All rules")
         lines.append("")
-        lines.append("| rule | group | metric | value | thresholds | status |")
-        lines.append("| --- | --- | --- | --- | --- | --- |")
-        for result in results {
-            let status = result.status == .violated ? "❌ \(result.severity?.rawValue ?? "")" : result.status.rawValue
-            let cells = [
-                result.rule.name, result.groupText, result.rule.metric.description, result.valueText,
-                result.thresholdsText, status,
-            ]
-            lines.append("| " + cells.map(Markup.cell).joined(separator: " | ") + " |")
-        }
+        lines += TextTable.markdown(
+            header: ["rule", "group", "metric", "value", "thresholds", "status"],
+            rows: results.map { result in
+                let status =
+                    result.status == .violated ? "❌ \(result.severity?.rawValue ?? "")" : result.status.rawValue
+                return [
+                    result.rule.name, result.groupText, result.rule.metric.description, result.valueText,
+                    result.thresholdsText, status,
+                ]
+            }
+        )
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -10,7 +10,7 @@ extension PerformanceReport {
             lines.append(String(repeating: "-", count: section.title.count))
             lines += section.lines
             if !section.header.isEmpty {
-                lines += TextTable.render(header: section.header, rows: section.rows)
+                lines += TextTable.lines(header: section.header, rows: section.rows)
             }
             lines += section.bullets.map { "- \($0)" }
         }
@@ -29,9 +29,7 @@ extension PerformanceReport {
                 lines.append("")
             }
             if !section.header.isEmpty {
-                lines.append("| " + section.header.map(Markup.cell).joined(separator: " | ") + " |")
-                lines.append("|" + String(repeating: " --- |", count: section.header.count))
-                for row in section.rows { lines.append("| " + row.map(Markup.cell).joined(separator: " | ") + " |") }
+                lines += TextTable.markdown(header: section.header, rows: section.rows)
                 lines.append("")
             }
             lines += section.bullets.map { "- \($0)" }
