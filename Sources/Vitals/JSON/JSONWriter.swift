@@ -1,12 +1,30 @@
 /// Builds a JSON document into bytes, by hand, in a fixed key order, with numbers in their shortest exact form
-/// and non-finite numbers as `null`: the server's answers and the alerting state are written with it.
+/// and non-finite numbers as `null`: the server's answers, the alerting state and the command line's `json`
+/// formats are written with it.
+///
+/// ```swift
+/// var json = JSONWriter(indented: true)
+/// json.beginObject()
+/// json.string("verdict", "pass")
+/// json.endObject()
+/// // {
+/// //   "verdict": "pass"
+/// // }
+/// ```
 package struct JSONWriter {
     package private(set) var bytes: [UInt8] = []
     private var needsComma: [Bool] = [false]
+    private let indented: Bool
 
-    package init(capacity: Int = 1_024) {
+    /// A writer; `indented` puts every member on its own line, two spaces deeper per level, with `": "` after
+    /// keys (empty containers stay `{}` and `[]`).
+    package init(capacity: Int = 1_024, indented: Bool = false) {
         bytes.reserveCapacity(capacity)
+        self.indented = indented
     }
+
+    /// The document as text.
+    package var text: String { String(decoding: bytes, as: UTF8.self) }
 
     package mutating func beginObject(_ key: String? = nil) { open(key, UInt8(ascii: "{")) }
     package mutating func endObject() { close(UInt8(ascii: "}")) }
@@ -62,17 +80,26 @@ package struct JSONWriter {
     }
 
     private mutating func close(_ bracket: UInt8) {
-        needsComma.removeLast()
+        let hadMembers = needsComma.removeLast()
+        if indented, hadMembers { newLine() }
         bytes.append(bracket)
     }
 
     private mutating func separate(_ key: String?) {
         if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
         needsComma[needsComma.count - 1] = true
+        if indented, needsComma.count > 1 { newLine() }
         if let key {
             append(JSONText.quoted(key))
             bytes.append(UInt8(ascii: ":"))
+            if indented { bytes.append(UInt8(ascii: " ")) }
         }
+    }
+
+    /// A line break and the indentation of the current depth.
+    private mutating func newLine() {
+        bytes.append(UInt8(ascii: "\n"))
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * (needsComma.count - 1)))
     }
 
     private mutating func append(_ text: String) {

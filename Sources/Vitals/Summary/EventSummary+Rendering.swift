@@ -110,68 +110,98 @@ extension EventSummary {
     /// grouped with `--by`), `slowest`, `failed` (`total` and `events`), `by_model` (with `ttft_ms_avg` and
     /// `tokens_per_s_avg` of streamed calls, `null` without any), `by_tool`, `gauges`.
     public func renderJSON() -> String {
-        func number(_ value: Double?) -> String {
-            guard let value else { return "null" }
-            return JSONText.number((value * 1000).rounded() / 1000)
-        }
-        func reference(_ reference: EventReference) -> String {
-            var fields = [
-                "\"name\":\(JSONText.quoted(reference.name))",
-                "\"duration_ms\":\(number(reference.durationMilliseconds))",
-                "\"status\":\(JSONText.quoted(reference.status.rawValue))",
-            ]
-            if let error = reference.error { fields.append("\"error\":\(JSONText.quoted(error))") }
-            fields.append("\"detail\":\(JSONText.quoted(reference.detail))")
-            fields.append("\"file\":\(JSONText.quoted(reference.file))")
-            fields.append("\"line\":\(reference.line)")
-            return "{" + fields.joined(separator: ",") + "}"
-        }
-        var operationObjects: [String] = []
+        var json = JSONWriter(capacity: 512 * (sortedOperations.count + slowest.count + failed.count) + 256)
+        json.beginObject()
+        json.integer("events", eventCount)
+        json.integer("samples", sampleCount)
+        json.beginArray("operations")
         for (key, aggregate) in sortedOperations {
             let sketch = aggregate.durations
-            var fields = ["\"name\":\(JSONText.quoted(key.name))"]
+            json.beginObject()
+            json.string("name", key.name)
             if !options.groupBy.isEmpty {
-                let labels = zip(options.groupBy, key.labelValues).map {
-                    "\(JSONText.quoted($0)):\(JSONText.quoted($1))"
-                }
-                fields.append("\"labels\":{" + labels.joined(separator: ",") + "}")
+                json.beginObject("labels")
+                for (label, value) in zip(options.groupBy, key.labelValues) { json.string(label, value) }
+                json.endObject()
             }
-            fields += [
-                "\"count\":\(aggregate.count)", "\"errors\":\(aggregate.errors)", "\"timeouts\":\(aggregate.timeouts)",
-                "\"error_rate\":\(number(aggregate.errorRate))", "\"total_ms\":\(number(sketch.sum))",
-                "\"avg_ms\":\(number(sketch.mean))", "\"min_ms\":\(number(sketch.min))",
-                "\"max_ms\":\(number(sketch.max))", "\"p50_ms\":\(number(sketch.quantile(0.5)))",
-                "\"p95_ms\":\(number(sketch.quantile(0.95)))", "\"p99_ms\":\(number(sketch.quantile(0.99)))",
-            ]
-            operationObjects.append("{" + fields.joined(separator: ",") + "}")
+            json.integer("count", aggregate.count)
+            json.integer("errors", aggregate.errors)
+            json.integer("timeouts", aggregate.timeouts)
+            json.rounded("error_rate", aggregate.errorRate)
+            json.rounded("total_ms", sketch.sum)
+            json.rounded("avg_ms", sketch.mean)
+            json.rounded("min_ms", sketch.min)
+            json.rounded("max_ms", sketch.max)
+            json.rounded("p50_ms", sketch.quantile(0.5))
+            json.rounded("p95_ms", sketch.quantile(0.95))
+            json.rounded("p99_ms", sketch.quantile(0.99))
+            json.endObject()
         }
-        func usage(_ key: String, _ name: String, _ totals: UsageTotals) -> String {
-            var fields = [
-                "\(JSONText.quoted(key)):\(JSONText.quoted(name))", "\"calls\":\(totals.calls)",
-                "\"errors\":\(totals.errors)", "\"total_ms\":\(number(totals.totalMilliseconds))",
-                "\"prompt_tokens\":\(number(totals.promptTokens))",
-                "\"completion_tokens\":\(number(totals.completionTokens))",
-                "\"total_tokens\":\(number(totals.totalTokens))",
-            ]
-            fields.append("\"cost_usd\":" + (totals.hasCost ? JSONText.number(totals.costUSD) : "null"))
-            if key == "model" {
-                fields.append("\"ttft_ms_avg\":\(number(totals.averageTimeToFirstToken))")
-                fields.append("\"tokens_per_s_avg\":\(number(totals.averageTokensPerSecond))")
-            }
-            return "{" + fields.joined(separator: ",") + "}"
+        json.endArray()
+        json.beginArray("slowest")
+        for event in slowest { json.reference(event) }
+        json.endArray()
+        json.beginObject("failed")
+        json.integer("total", failedCount)
+        json.beginArray("events")
+        for event in failed { json.reference(event) }
+        json.endArray()
+        json.endObject()
+        json.beginArray("by_model")
+        for (name, totals) in models.sorted(by: { $0.key < $1.key }) { json.usage("model", name, totals) }
+        json.endArray()
+        json.beginArray("by_tool")
+        for (name, totals) in tools.sorted(by: { $0.key < $1.key }) { json.usage("tool", name, totals) }
+        json.endArray()
+        json.beginArray("gauges")
+        for (name, gauge) in gauges.sorted(by: { $0.key < $1.key }) {
+            json.beginObject()
+            json.string("name", name)
+            json.integer("samples", gauge.count)
+            json.rounded("last", gauge.last)
+            json.rounded("min", gauge.min)
+            json.rounded("max", gauge.max)
+            json.rounded("avg", gauge.mean)
+            json.endObject()
         }
-        let modelObjects = models.sorted { $0.key < $1.key }.map { usage("model", $0.key, $0.value) }
-        let toolObjects = tools.sorted { $0.key < $1.key }.map { usage("tool", $0.key, $0.value) }
-        let gaugeObjects = gauges.sorted { $0.key < $1.key }.map { name, gauge in
-            "{\"name\":\(JSONText.quoted(name)),\"samples\":\(gauge.count),\"last\":\(number(gauge.last)),"
-                + "\"min\":\(number(gauge.min)),\"max\":\(number(gauge.max)),\"avg\":\(number(gauge.mean))}"
+        json.endArray()
+        json.endObject()
+        return json.text
+    }
+}
+
+extension JSONWriter {
+    /// A number rounded to three decimals (a microsecond, for milliseconds), or `null`, as the summary writes them.
+    fileprivate mutating func rounded(_ key: String, _ value: Double?) {
+        number(key, value.map { ($0 * 1000).rounded() / 1000 })
+    }
+
+    fileprivate mutating func reference(_ reference: EventSummary.EventReference) {
+        beginObject()
+        string("name", reference.name)
+        rounded("duration_ms", reference.durationMilliseconds)
+        string("status", reference.status.rawValue)
+        if let error = reference.error { string("error", error) }
+        string("detail", reference.detail)
+        string("file", reference.file)
+        integer("line", reference.line)
+        endObject()
+    }
+
+    fileprivate mutating func usage(_ key: String, _ name: String, _ totals: UsageTotals) {
+        beginObject()
+        string(key, name)
+        integer("calls", totals.calls)
+        integer("errors", totals.errors)
+        rounded("total_ms", totals.totalMilliseconds)
+        rounded("prompt_tokens", totals.promptTokens)
+        rounded("completion_tokens", totals.completionTokens)
+        rounded("total_tokens", totals.totalTokens)
+        number("cost_usd", totals.hasCost ? totals.costUSD : nil)
+        if key == "model" {
+            rounded("ttft_ms_avg", totals.averageTimeToFirstToken)
+            rounded("tokens_per_s_avg", totals.averageTokensPerSecond)
         }
-        return "{\"events\":\(eventCount),\"samples\":\(sampleCount),"
-            + "\"operations\":[\(operationObjects.joined(separator: ","))],"
-            + "\"slowest\":[\(slowest.map(reference).joined(separator: ","))],"
-            + "\"failed\":{\"total\":\(failedCount),\"events\":[\(failed.map(reference).joined(separator: ","))]},"
-            + "\"by_model\":[\(modelObjects.joined(separator: ","))],"
-            + "\"by_tool\":[\(toolObjects.joined(separator: ","))],"
-            + "\"gauges\":[\(gaugeObjects.joined(separator: ","))]}"
+        endObject()
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import Vitals
 
 /// A JSON document built in code and written with stable key order, for the `json` output formats.
@@ -26,57 +25,28 @@ enum JSONValue: Sendable, Hashable {
         value.map { .string($0) } ?? .null
     }
 
-    /// Pretty-printed with two-space indentation.
-    func serialized(indent: Int = 0) -> String {
-        var output = ""
-        write(to: &output, indent: indent)
-        return output
+    /// Pretty-printed with two-space indentation, by the core's ``JSONWriter``.
+    func serialized() -> String {
+        var writer = JSONWriter(indented: true)
+        write(nil, to: &writer)
+        return writer.text
     }
 
-    private func write(to output: inout String, indent: Int) {
+    private func write(_ key: String?, to writer: inout JSONWriter) {
         switch self {
-        case .null: output += "null"
-        case .bool(let value): output += value ? "true" : "false"
-        case .number(let value):
-            if !value.isFinite {
-                output += "null"
-            } else if value == value.rounded(), abs(value) < 1e15 {
-                output += String(Int64(value))
-            } else {
-                output += String(value)
-            }
-        case .string(let value): Self.writeString(value, to: &output)
+        case .null: writer.null(key)
+        case .bool(let value): writer.bool(key, value)
+        case .number(let value): writer.number(key, value)
+        case .string(let value): writer.string(key, value)
         case .array(let items):
-            if items.isEmpty {
-                output += "[]"
-                return
-            }
-            output += "[\n"
-            for (index, item) in items.enumerated() {
-                output += String(repeating: "  ", count: indent + 1)
-                item.write(to: &output, indent: indent + 1)
-                output += index == items.count - 1 ? "\n" : ",\n"
-            }
-            output += String(repeating: "  ", count: indent) + "]"
+            writer.beginArray(key)
+            for item in items { item.write(nil, to: &writer) }
+            writer.endArray()
         case .object(let members):
-            if members.isEmpty {
-                output += "{}"
-                return
-            }
-            output += "{\n"
-            for (index, (key, value)) in members.enumerated() {
-                output += String(repeating: "  ", count: indent + 1)
-                Self.writeString(key, to: &output)
-                output += ": "
-                value.write(to: &output, indent: indent + 1)
-                output += index == members.count - 1 ? "\n" : ",\n"
-            }
-            output += String(repeating: "  ", count: indent) + "}"
+            writer.beginObject(key)
+            for (name, value) in members { value.write(name, to: &writer) }
+            writer.endObject()
         }
-    }
-
-    private static func writeString(_ value: String, to output: inout String) {
-        output += JSONText.quoted(value)
     }
 }
 
@@ -99,10 +69,5 @@ enum Markup {
             }
         }
         return output
-    }
-
-    /// A Markdown table cell: pipes escaped, line breaks flattened.
-    static func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
     }
 }
