@@ -133,18 +133,17 @@ struct LogFields {
     }
 
     func json() -> String {
-        var line = "{"
-        for (index, field) in fields.enumerated() {
-            if index > 0 { line += "," }
-            Self.appendJSONString(field.key, to: &line)
-            line += ":"
+        var json = JSONWriter(capacity: 256)
+        json.beginObject()
+        for field in fields {
             switch field.value {
-            case .text(let text): Self.appendJSONString(text, to: &line)
-            case .number(let number): line += number
-            case .bool(let flag): line += flag ? "true" : "false"
+            case .text(let text): json.string(field.key, text)
+            case .number(let number): json.raw(field.key, Array(number.utf8))
+            case .bool(let flag): json.bool(field.key, flag)
             }
         }
-        return line + "}"
+        json.endObject()
+        return json.text
     }
 
     /// Quotes a logfmt value only when it would otherwise break the split: empty, spaces, quotes, `=`, control
@@ -154,9 +153,5 @@ struct LogFields {
             text.isEmpty
             || text.unicodeScalars.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || $0.value < 0x20 }
         line += needsQuotes ? JSONText.quoted(text) : text
-    }
-
-    private static func appendJSONString(_ text: String, to line: inout String) {
-        line += JSONText.quoted(text)
     }
 }
