@@ -36,7 +36,7 @@ extension JSONLDecoder {
     /// Decodes every remaining line of a reader, keeping good lines and the errors of bad ones.
     ///
     /// - Throws: ``JSONLError`` when reading fails (bad lines do not throw).
-    public func decodeAll(from reader: inout JSONLReader) throws(JSONLError) -> DecodedFile {
+    package func decodeAll(from reader: inout JSONLReader) throws(JSONLError) -> DecodedFile {
         var result = DecodedFile()
         while let line = try reader.next() {
             if let error = line.error {

@@ -20,14 +20,14 @@ import Darwin
 /// let first = JSONLFileRanges.firstLineNumbers(lineCounts: lineCounts)
 /// // global line of (range i, relative line n) = first[i] + n - 1
 /// ```
-public struct JSONLFileRanges: Sendable {
+package struct JSONLFileRanges: Sendable {
     /// The file's path.
-    public let path: String
+    package let path: String
     /// The file's size in bytes when it was split.
-    public let fileSize: Int
+    package let fileSize: Int
     /// The byte ranges, in file order; fewer than asked for when the file is small or has long lines, and
     /// none for an empty file.
-    public let ranges: [Range<Int>]
+    package let ranges: [Range<Int>]
 
     /// Splits a regular file into at most `count` ranges of about equal size, each ending at a line break.
     ///
@@ -38,7 +38,7 @@ public struct JSONLFileRanges: Sendable {
     ///     one range.
     /// - Throws: ``JSONLError`` with code ``JSONLError/Code/readFailed`` when the file cannot be opened or read,
     ///   or is not a regular file.
-    public init(path: String, count: Int, minimumRangeSize: Int = 1 << 16) throws(JSONLError) {
+    package init(path: String, count: Int, minimumRangeSize: Int = 1 << 16) throws(JSONLError) {
         let descriptor = try FileInput.openFile(path)
         defer { FileInput.closeFile(descriptor) }
         let size = try FileInput.regularFileSize(descriptor, name: path)
@@ -60,7 +60,7 @@ public struct JSONLFileRanges: Sendable {
     /// A reader over range number `index`, its lines numbered from 1.
     ///
     /// - Throws: ``JSONLError`` when the file cannot be opened.
-    public func makeReader(
+    package func makeReader(
         for index: Int,
         bufferSize: Int = JSONLReader.defaultBufferSize,
         maximumLineLength: Int = JSONLDecoder.defaultMaximumLineLength
@@ -78,7 +78,7 @@ public struct JSONLFileRanges: Sendable {
     /// - Parameter lineCounts: ``JSONLReader/linesRead`` of each range's reader after it reached the end.
     /// - Returns: For range `i`, the file's line number of the range's line 1; the line `n` of range `i` is
     ///   line `result[i] + n - 1` of the file.
-    public static func firstLineNumbers(lineCounts: some Sequence<Int>) -> [Int] {
+    package static func firstLineNumbers(lineCounts: some Sequence<Int>) -> [Int] {
         var next = 1
         var result: [Int] = []
         for count in lineCounts {

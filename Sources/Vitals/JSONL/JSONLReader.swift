@@ -31,29 +31,29 @@ import Darwin
 ///     }
 /// }
 /// ```
-public struct JSONLReader: ~Copyable {
+package struct JSONLReader: ~Copyable {
     /// One line: its 1-based number and its bytes (without `\r\n`), or why it was skipped.
     ///
     /// `bytes` points into the reader's buffer and is valid only until the next call to ``JSONLReader/next()``.
-    public struct Line {
+    package struct Line {
         /// The line's number in the file (or byte range), from 1; blank lines count.
-        public let number: Int
+        package let number: Int
         /// The line's bytes without the line break; empty when ``error`` is set.
-        public let bytes: UnsafeRawBufferPointer
+        package let bytes: UnsafeRawBufferPointer
         /// Set when the line was skipped (longer than the maximum); it names the file and line.
-        public let error: JSONLError?
+        package let error: JSONLError?
     }
 
     /// The default buffer size: 1 MiB.
-    public static let defaultBufferSize = 1 << 20
+    package static let defaultBufferSize = 1 << 20
 
     /// The file's name as given (`-` or another label for a descriptor), used in errors.
-    public let name: String
+    package let name: String
     /// The longest line delivered, in bytes without the line break.
-    public let maximumLineLength: Int
+    package let maximumLineLength: Int
     /// The number of lines consumed so far, blank and skipped ones included. Once ``next()`` has returned
     /// `nil`, the number of lines in the input, which is what ``JSONLFileRanges`` needs to number ranges.
-    public private(set) var linesRead = 0
+    package private(set) var linesRead = 0
 
     private let descriptor: Int32
     private let ownsDescriptor: Bool
@@ -79,7 +79,7 @@ public struct JSONLReader: ~Copyable {
     ///   - bufferSize: The buffer size; it is raised to `maximumLineLength + 2` when smaller.
     ///   - maximumLineLength: The longest line delivered; longer ones are reported and skipped.
     /// - Throws: ``JSONLError`` with code ``JSONLError/Code/readFailed`` when the file cannot be opened.
-    public init(
+    package init(
         path: String,
         bufferSize: Int = JSONLReader.defaultBufferSize,
         maximumLineLength: Int = JSONLDecoder.defaultMaximumLineLength
@@ -92,7 +92,7 @@ public struct JSONLReader: ~Copyable {
     /// `byteRange` should start at the beginning of a line; ``JSONLFileRanges`` computes such ranges.
     ///
     /// - Throws: ``JSONLError`` with code ``JSONLError/Code/readFailed`` when the file cannot be opened.
-    public init(
+    package init(
         path: String,
         byteRange: Range<Int>,
         bufferSize: Int = JSONLReader.defaultBufferSize,
@@ -117,7 +117,7 @@ public struct JSONLReader: ~Copyable {
     /// - Parameters:
     ///   - fileDescriptor: The descriptor to read from its current position.
     ///   - name: The name used in errors, such as `-` or `<stdin>`.
-    public init(
+    package init(
         fileDescriptor: Int32,
         name: String,
         bufferSize: Int = JSONLReader.defaultBufferSize,
@@ -163,7 +163,7 @@ public struct JSONLReader: ~Copyable {
     /// - Returns: The line; its bytes stay valid until the next call.
     /// - Throws: ``JSONLError`` with code ``JSONLError/Code/readFailed`` when reading fails; reading cannot go
     ///   on after that.
-    public mutating func next() throws(JSONLError) -> Line? {
+    package mutating func next() throws(JSONLError) -> Line? {
         while true {
             if scanFrom < filled,
                 let newline = memchr(buffer + scanFrom, Int32(UInt8(ascii: "\n")), filled - scanFrom)

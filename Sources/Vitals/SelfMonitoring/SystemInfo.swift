@@ -7,9 +7,9 @@ import Darwin
 #endif
 
 /// Facts about the machine that sizing decisions depend on.
-public enum SystemInfo {
+package enum SystemInfo {
     /// Processors this process may run on now (at least 1).
-    public static var activeProcessorCount: Int {
+    package static var activeProcessorCount: Int {
         max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
 }

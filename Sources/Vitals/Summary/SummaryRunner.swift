@@ -13,30 +13,30 @@ import Dispatch
 /// print(result.summary.renderText())
 /// for error in result.errors { print(error) }  // metrics.jsonl:12: field "duration_ms": …
 /// ```
-public struct SummaryRunner: Sendable {
+package struct SummaryRunner: Sendable {
     /// The result of a run.
-    public struct Result: Sendable {
+    package struct Result: Sendable {
         /// The summary of every good line.
-        public var summary: EventSummary
+        package var summary: EventSummary
         /// Lines read, blank and rejected ones included.
-        public var linesRead: Int
+        package var linesRead: Int
         /// Lines rejected.
-        public var rejectedLines: Int
+        package var rejectedLines: Int
         /// The first rejected lines' errors in input order, each naming its file and line.
-        public var errors: [JSONLError]
+        package var errors: [JSONLError]
     }
 
     /// How the summary groups and what it keeps.
-    public var options: SummaryOptions
+    package var options: SummaryOptions
     /// Threads used for one large file. Default: the number of active processors.
-    public var parallelism: Int
+    package var parallelism: Int
     /// How many errors are kept for reporting (all rejected lines are counted). Default 1,000.
-    public var maximumReportedErrors: Int
+    package var maximumReportedErrors: Int
     /// Files smaller than this are read on one thread. Default 4 MiB.
-    public var minimumParallelBytes: Int
+    package var minimumParallelBytes: Int
 
     /// Creates a runner.
-    public init(
+    package init(
         options: SummaryOptions = SummaryOptions(),
         parallelism: Int = SystemInfo.activeProcessorCount,
         maximumReportedErrors: Int = 1_000,
@@ -52,7 +52,7 @@ public struct SummaryRunner: Sendable {
     ///
     /// - Throws: ``JSONLError`` when a file cannot be opened or read (bad lines are not thrown: they are in
     ///   the result).
-    public func run(paths: [String]) throws(JSONLError) -> Result {
+    package func run(paths: [String]) throws(JSONLError) -> Result {
         var total = Part(options: options)
         for (fileIndex, path) in paths.enumerated() {
             let part: Part

@@ -1,6 +1,6 @@
 import Vitals
-public import VitalsRules
-public import VitalsStore
+package import VitalsRules
+package import VitalsStore
 
 /// `vitals check` and `vitals report` over a store instead of files: the same reports, from the buckets.
 ///
@@ -8,9 +8,9 @@ public import VitalsStore
 /// let check = try await StoreAnalysis.check(rules, store: store, range: .last(.seconds(3600)))
 /// print(check.render(.text))
 /// ```
-public enum StoreAnalysis {
+package enum StoreAnalysis {
     /// The rule results over the data of `range`.
-    public static func check(_ rules: [Rule], store: any MetricStore, range: TimeRange) async throws -> CheckReport {
+    package static func check(_ rules: [Rule], store: any MetricStore, range: TimeRange) async throws -> CheckReport {
         var evaluator = RuleEvaluator(rules: rules)
         try await StoreRuleSource(store: store, range: range).feed(&evaluator)
         return CheckReport(
@@ -22,7 +22,7 @@ public enum StoreAnalysis {
 
     /// The performance report over the data of `range`: operations, agents, rules, bottlenecks and the memory
     /// trend (from the `memory_mb` gauge).
-    public static func report(
+    package static func report(
         _ rules: [Rule],
         store: any MetricStore,
         range: TimeRange,

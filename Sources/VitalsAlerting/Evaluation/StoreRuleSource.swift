@@ -1,6 +1,6 @@
 import Vitals
-public import VitalsRules
-public import VitalsStore
+package import VitalsRules
+package import VitalsStore
 
 /// A store as a source of rule data: the merged bucket aggregates of its event and gauge series over a range.
 ///
@@ -13,25 +13,25 @@ public import VitalsStore
 /// let source = StoreRuleSource(store: store, range: .last(.seconds(3600)))
 /// let results = try await RuleEvaluator.evaluate(rules, over: source)
 /// ```
-public struct StoreRuleSource: RuleDataSource, Sendable {
+package struct StoreRuleSource: RuleDataSource, Sendable {
     /// The store.
-    public var store: any MetricStore
+    package var store: any MetricStore
     /// The data's time range.
-    public var range: TimeRange
+    package var range: TimeRange
 
     /// A source over the series of `store` in `range`.
-    public init(store: any MetricStore, range: TimeRange) {
+    package init(store: any MetricStore, range: TimeRange) {
         self.store = store
         self.range = range
     }
 
-    public func feed(_ evaluator: inout RuleEvaluator) async throws {
+    package func feed(_ evaluator: inout RuleEvaluator) async throws {
         for series in try await aggregates(for: evaluator.rules) { evaluator.add(series) }
     }
 
     /// One aggregate per stored series that `rules` may read (every series when `rules` is `nil`), merged over
     /// the range.
-    public func aggregates(for rules: [Rule]?) async throws -> [SeriesAggregate] {
+    package func aggregates(for rules: [Rule]?) async throws -> [SeriesAggregate] {
         try await aggregatesWithLastSeen(for: rules).map(\.series)
     }
 

@@ -1,5 +1,5 @@
-public import Vitals
-public import VitalsRules
+package import Vitals
+package import VitalsRules
 
 /// The alert lifecycle: rule results in, alerts out, with Prometheus' semantics.
 ///
@@ -13,14 +13,14 @@ public import VitalsRules
 /// let changed = engine.apply(results, rules: rules, at: .now())
 /// try await persist(changed)
 /// ```
-public struct AlertEngine: Sendable {
+package struct AlertEngine: Sendable {
     /// Every alert by fingerprint, resolved ones included until they expire from history.
-    public private(set) var alerts: [String: Alert]
+    package private(set) var alerts: [String: Alert]
     /// How long a resolved alert stays in the history.
-    public var historyMilliseconds: Double = 86_400_000
+    package var historyMilliseconds: Double = 86_400_000
 
     /// An engine resuming from `alerts` (as kept in the store).
-    public init(alerts: [Alert] = []) {
+    package init(alerts: [Alert] = []) {
         self.alerts = Dictionary(alerts.map { ($0.fingerprint, $0) }, uniquingKeysWith: { $1 })
     }
 
@@ -31,7 +31,7 @@ public struct AlertEngine: Sendable {
     ///   new reading of an alert whose condition still holds (its `lastViolation`, `value` and `valueText`) is
     ///   not a change: it comes every evaluation, and the caller checkpoints it on a slower clock.
     @discardableResult
-    public mutating func apply(
+    package mutating func apply(
         _ results: [RuleResult],
         rules: [Rule],
         at now: Timestamp
@@ -99,7 +99,7 @@ public struct AlertEngine: Sendable {
     }
 
     /// Resolves the active alerts of rules that are no longer loaded (after a configuration change).
-    public mutating func retire(keeping loaded: Set<String>, at now: Timestamp) -> Set<String> {
+    package mutating func retire(keeping loaded: Set<String>, at now: Timestamp) -> Set<String> {
         var changed: Set<String> = []
         for (fingerprint, var alert) in alerts where alert.state != .resolved && !loaded.contains(alert.rule) {
             alert.state = .resolved
@@ -111,7 +111,7 @@ public struct AlertEngine: Sendable {
     }
 
     /// Acknowledges the alert `fingerprint`; `false` when there is no such active alert.
-    public mutating func acknowledge(_ fingerprint: String, _ acknowledgement: Acknowledgement) -> Bool {
+    package mutating func acknowledge(_ fingerprint: String, _ acknowledgement: Acknowledgement) -> Bool {
         guard var alert = alerts[fingerprint], alert.state != .resolved else { return false }
         alert.acknowledgement = acknowledgement
         alerts[fingerprint] = alert

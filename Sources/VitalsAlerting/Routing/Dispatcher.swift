@@ -1,4 +1,4 @@
-public import Vitals
+package import Vitals
 
 /// Turns alerts into notifications with Alertmanager's noise control: routing, grouping (`group_by`,
 /// `group_wait`, `group_interval`), repeats (`repeat_interval`), silences, inhibition and acknowledgements.
@@ -12,18 +12,18 @@ public import Vitals
 /// let notifications = dispatcher.tick(alerts: engine.alerts.values, silences: silences, at: .now())
 /// try await delivery.enqueue(notifications)
 /// ```
-public struct Dispatcher: Sendable {
+package struct Dispatcher: Sendable {
     /// The routing tree.
-    public var route: Route
+    package var route: Route
     /// Inhibitions.
-    public var inhibitRules: [InhibitRule]
+    package var inhibitRules: [InhibitRule]
     /// The server's external URL, put in notifications.
-    public var externalURL: String
+    package var externalURL: String
     /// What each notification group has told its receiver, by group key.
-    public private(set) var groups: [String: NotificationGroup]
+    package private(set) var groups: [String: NotificationGroup]
 
     /// Creates a dispatcher resuming from `groups` (as kept in the store).
-    public init(
+    package init(
         route: Route,
         inhibitRules: [InhibitRule] = [.criticalMutesLower],
         externalURL: String,
@@ -38,7 +38,7 @@ public struct Dispatcher: Sendable {
     /// Why each muted alert sends nothing at `now`, by fingerprint: the silence's id, or the muting alert.
     ///
     /// Linear in the number of alerts: inhibition looks sources up by the values of their `equal` labels.
-    public func mutedReasons(_ alerts: [Alert], silences: [Silence], at now: Timestamp) -> [String: String] {
+    package func mutedReasons(_ alerts: [Alert], silences: [Silence], at now: Timestamp) -> [String: String] {
         let active = silences.filter { $0.isActive(at: now) }
         let inhibitions = InhibitionIndex(rules: inhibitRules, alerts: alerts)
         var reasons: [String: String] = [:]
@@ -54,7 +54,7 @@ public struct Dispatcher: Sendable {
     }
 
     /// What to send at `now`, and which groups changed (to persist) or went away.
-    public mutating func tick(
+    package mutating func tick(
         alerts: some Collection<Alert>,
         silences: [Silence],
         at now: Timestamp
@@ -204,34 +204,34 @@ struct InhibitionIndex {
 }
 
 /// One notification group (route and values of its `group_by` labels) and what it last told its receiver.
-public struct NotificationGroup: Sendable, Hashable, Codable {
+package struct NotificationGroup: Sendable, Hashable, Codable {
     /// The route's position and the group labels.
-    public var key: String
+    package var key: String
     /// The receiver's name.
-    public var receiver: String
+    package var receiver: String
     /// The values of the route's `group_by` labels.
-    public var labels: [String: String]
+    package var labels: [String: String]
     /// The timing of the group's route.
-    public var settings: Settings
+    package var settings: Settings
     /// When the group may send next.
-    public var nextFlush: Timestamp
+    package var nextFlush: Timestamp
     /// When it last sent.
-    public var lastNotified: Timestamp?
+    package var lastNotified: Timestamp?
     /// How many notifications it has made.
-    public var sequence: Int
+    package var sequence: Int
     /// The severity last told as firing, by fingerprint.
-    public var notified: [String: String]
+    package var notified: [String: String]
     /// The alerts last told as firing (to tell them resolved should they vanish).
-    public var lastSent: [String: Alert]
+    package var lastSent: [String: Alert]
 
     /// A group's timing, from its route.
-    public struct Settings: Sendable, Hashable, Codable {
+    package struct Settings: Sendable, Hashable, Codable {
         /// `group_wait`.
-        public var groupWaitMilliseconds: Double
+        package var groupWaitMilliseconds: Double
         /// `group_interval`.
-        public var groupIntervalMilliseconds: Double
+        package var groupIntervalMilliseconds: Double
         /// `repeat_interval`.
-        public var repeatIntervalMilliseconds: Double
+        package var repeatIntervalMilliseconds: Double
     }
 
     init(key: String, receiver: String, labels: [String: String], route: Route) {

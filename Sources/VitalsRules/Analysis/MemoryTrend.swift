@@ -118,30 +118,30 @@ public struct MemoryTrend: Sendable, Hashable {
 
 /// A bounded time series for memory samples: keeps every sample until `capacity`, then every second one and
 /// doubles its stride, so a long run keeps an even spread of at most `capacity` points.
-public struct ThinningSeries: Sendable, Hashable {
+package struct ThinningSeries: Sendable, Hashable {
     /// Points kept at most.
-    public let capacity: Int
+    package let capacity: Int
     private var stride = 1
     private var offered = 0
     /// The kept points, in the order offered.
-    public private(set) var points: [Point] = []
+    package private(set) var points: [Point] = []
 
     /// One (seconds, value) point.
-    public struct Point: Sendable, Hashable {
+    package struct Point: Sendable, Hashable {
         /// Seconds since the epoch (or any fixed origin).
-        public var seconds: Double
+        package var seconds: Double
         /// The value, e.g. megabytes.
-        public var value: Double
+        package var value: Double
     }
 
     /// An empty series.
-    public init(capacity: Int = 4096) {
+    package init(capacity: Int = 4096) {
         precondition(capacity >= 2, "a series keeps at least two points")
         self.capacity = capacity
     }
 
     /// Offers one point; it is kept when it falls on the current stride.
-    public mutating func add(seconds: Double, value: Double) {
+    package mutating func add(seconds: Double, value: Double) {
         defer { offered += 1 }
         guard offered % stride == 0 else { return }
         points.append(Point(seconds: seconds, value: value))

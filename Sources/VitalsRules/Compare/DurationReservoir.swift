@@ -4,27 +4,27 @@
 /// A significance test needs the individual values, which a quantile sketch does not keep. With the default
 /// 100,000 values per operation a comparison of two files uses at most about 1.6 MB per operation, and the
 /// sample is still far larger than a rank test needs. Sampling is seeded, so a comparison is repeatable.
-public struct DurationReservoir: Sendable, Hashable {
+package struct DurationReservoir: Sendable, Hashable {
     /// Values kept per operation by default.
-    public static let defaultCapacity = 100_000
+    package static let defaultCapacity = RegressionOptions.defaultReservoirCapacity
 
     /// The most values kept.
-    public let capacity: Int
+    package let capacity: Int
     /// Durations seen in all (kept or not).
-    public private(set) var seen: UInt64 = 0
+    package private(set) var seen: UInt64 = 0
     /// The kept durations, in milliseconds, in no particular order.
-    public private(set) var values: [Double] = []
+    package private(set) var values: [Double] = []
     private var random: SplitMix64
 
     /// An empty reservoir.
-    public init(capacity: Int = DurationReservoir.defaultCapacity, seed: UInt64 = 0x5EED) {
+    package init(capacity: Int = DurationReservoir.defaultCapacity, seed: UInt64 = 0x5EED) {
         precondition(capacity > 0, "a reservoir keeps at least one value")
         self.capacity = capacity
         self.random = SplitMix64(seed: seed)
     }
 
     /// Adds one duration; once full, it replaces a random kept value with probability capacity / seen.
-    public mutating func add(_ milliseconds: Double) {
+    package mutating func add(_ milliseconds: Double) {
         seen &+= 1
         if values.count < capacity {
             values.append(milliseconds)
@@ -35,5 +35,5 @@ public struct DurationReservoir: Sendable, Hashable {
     }
 
     /// Whether some durations were dropped by sampling.
-    public var isSampled: Bool { seen > UInt64(values.count) }
+    package var isSampled: Bool { seen > UInt64(values.count) }
 }

@@ -10,11 +10,11 @@ public struct DurationSampleSet: Sendable {
     /// Labels that split operations, as in `RegressionOptions.groupBy`.
     public let groupBy: [String]
     /// Durations per operation.
-    public private(set) var operations: [EventSummary.GroupKey: DurationReservoir] = [:]
+    package private(set) var operations: [EventSummary.GroupKey: DurationReservoir] = [:]
     private let capacity: Int
 
     /// An empty set.
-    public init(groupBy: [String] = [], capacity: Int = DurationReservoir.defaultCapacity) {
+    public init(groupBy: [String] = [], capacity: Int = RegressionOptions.defaultReservoirCapacity) {
         self.groupBy = groupBy
         self.capacity = capacity
     }

@@ -11,16 +11,16 @@ import Foundation
 /// let test = MannWhitneyU(baseline, current)
 /// if test.pValue < 0.01 { print("distributions differ") }
 /// ```
-public struct MannWhitneyU: Sendable, Hashable {
+package struct MannWhitneyU: Sendable, Hashable {
     /// U of the first sample: how many (first, second) pairs have the first value larger (ties count ½).
-    public var u: Double
+    package var u: Double
     /// The standardized statistic; positive when the second sample tends to be larger.
-    public var z: Double
+    package var z: Double
     /// Two-sided p-value.
-    public var pValue: Double
+    package var pValue: Double
 
     /// Runs the test on two samples (in any order; they are copied and sorted).
-    public init(_ first: [Double], _ second: [Double]) {
+    package init(_ first: [Double], _ second: [Double]) {
         let n1 = Double(first.count)
         let n2 = Double(second.count)
         guard !first.isEmpty, !second.isEmpty else {

@@ -49,7 +49,9 @@ public struct OperationComparison: Sendable, Hashable {
     /// Current median over baseline median (`nil` unless both exist and the baseline's is positive).
     public var ratio: Double?
     /// The rank test, when both sides have data.
-    public var test: MannWhitneyU?
+    package var test: MannWhitneyU?
+    /// The two-sided p-value of the Mann-Whitney U test, when both sides have data.
+    public var pValue: Double? { test?.pValue }
     /// The verdict.
     public var verdict: Verdict
 
@@ -73,7 +75,7 @@ public struct OperationComparison: Sendable, Hashable {
     }
 
     /// Compares two reservoirs under `options`' three-part rule.
-    public init(
+    package init(
         key: EventSummary.GroupKey,
         baseline: DurationReservoir?,
         current: DurationReservoir?,

@@ -20,7 +20,10 @@ public struct RegressionOptions: Sendable, Hashable {
     /// Labels or attributes that split operations further (`--by model`). Default none.
     public var groupBy: [String] = []
     /// Durations kept per operation and side before sampling. Default 100,000.
-    public var reservoirCapacity: Int = DurationReservoir.defaultCapacity
+    public var reservoirCapacity: Int = RegressionOptions.defaultReservoirCapacity
+
+    /// Durations kept per operation and side when nothing else is said: 100,000.
+    public static let defaultReservoirCapacity = 100_000
 
     /// The defaults.
     public init() {}

@@ -26,7 +26,7 @@ public struct PerformanceReport: Sendable {
     /// The memory trend, when at least three timestamped `memory_mb` values were seen.
     public var memory: MemoryTrend?
     /// The (thinned) memory samples, for charts.
-    public var memorySeries: [ThinningSeries.Point]
+    package var memorySeries: [ThinningSeries.Point]
     /// The memory limit drawn on the memory chart, in MB.
     public var memoryLimitMegabytes: Double?
 

@@ -1,12 +1,12 @@
-public import Logging
-public import ServiceLifecycle
+package import Logging
+package import ServiceLifecycle
 import Vitals
 import VitalsExposition
 import VitalsStore
 
 /// `vitals serve --demo`: feeds the server from a simulated agent fleet (``DemoFleet``) — the last ten minutes at
 /// once, then every second — through the same path as `POST /v1/events`: the store, then `/metrics`.
-public struct DemoFeed: Service {
+package struct DemoFeed: Service {
     let server: VitalsServer
     let logger: Logger
     let backfill: Duration
@@ -18,7 +18,7 @@ public struct DemoFeed: Service {
     ///   - server: The server whose store and `/metrics` receive the events.
     ///   - backfill: How much history to generate at start. Default 10 minutes.
     ///   - interval: How often to generate the events of the time that passed. Default 1 s.
-    public init(
+    package init(
         server: VitalsServer,
         logger: Logger,
         backfill: Duration = .seconds(600),
@@ -30,7 +30,7 @@ public struct DemoFeed: Service {
         self.interval = interval
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let seed = UInt64(truncatingIfNeeded: Timestamp.now().nanosecondsSinceEpoch)
         logger.info("demo: a simulated agent fleet is feeding the server (GET /v1/series lists what it sends)")
         do {

@@ -1,4 +1,4 @@
-public import Vitals
+package import Vitals
 import VitalsRules
 
 #if canImport(Glibc)
@@ -27,28 +27,28 @@ import Darwin
 /// let now = Timestamp.now()
 /// let lastMinute = fleet.records(from: now.adding(milliseconds: -60_000), to: now)
 /// ```
-public struct DemoFleet: Sendable {
+package struct DemoFleet: Sendable {
     /// A period when one model or tool runs several times slower than usual.
-    public struct SlowSpell: Sendable, Hashable {
+    package struct SlowSpell: Sendable, Hashable {
         /// `model` or `tool`.
-        public var kind: String
+        package var kind: String
         /// The model's or tool's name.
-        public var name: String
+        package var name: String
         /// When it starts.
-        public var start: Timestamp
+        package var start: Timestamp
         /// When it ends.
-        public var end: Timestamp
+        package var end: Timestamp
         /// How many times slower than usual.
-        public var factor: Double
+        package var factor: Double
     }
 
     /// The seed the fleet was made with.
-    public let seed: UInt64
+    package let seed: UInt64
     /// How many records the fleet has produced so far.
-    public private(set) var recordsProduced = 0
+    package private(set) var recordsProduced = 0
 
     /// Creates a fleet; the same seed gives the same records.
-    public init(seed: UInt64) {
+    package init(seed: UInt64) {
         self.seed = seed
     }
 
@@ -58,7 +58,7 @@ public struct DemoFleet: Sendable {
     ///   - from: The start of the interval, included.
     ///   - to: The end of the interval, excluded.
     /// - Returns: Events and samples, sorted by their end time or timestamp.
-    public mutating func records(from: Timestamp, to: Timestamp) -> [Record] {
+    package mutating func records(from: Timestamp, to: Timestamp) -> [Record] {
         guard from < to else { return [] }
         var timed: [(Timestamp, Record)] = []
         let first = Self.floorSecond(from)
@@ -74,7 +74,7 @@ public struct DemoFleet: Sendable {
     }
 
     /// The slow spells overlapping `[from, to)`.
-    public func slowSpells(from: Timestamp, to: Timestamp) -> [SlowSpell] {
+    package func slowSpells(from: Timestamp, to: Timestamp) -> [SlowSpell] {
         guard from < to else { return [] }
         let window = Int64(Self.spellWindowSeconds)
         var index = Self.floorDivide(Self.floorSecond(from), window) - 1

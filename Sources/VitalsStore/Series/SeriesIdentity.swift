@@ -1,4 +1,4 @@
-public import Vitals
+package import Vitals
 
 /// Picks the labels that make an event's or a sample's series, following ``StoreConfiguration/labelKeys``.
 ///
@@ -10,16 +10,16 @@ public import Vitals
 /// let identity = SeriesIdentity(labelKeys: SeriesKey.defaultLabelKeys)
 /// let key = identity.key(for: event)  // llm_call{"agent_id":"a1","model":"gpt-5-mini","status":"ok"}
 /// ```
-public struct SeriesIdentity: Sendable, Hashable {
+package struct SeriesIdentity: Sendable, Hashable {
     /// The configured keys, sorted, so that extracted labels come out in key order.
-    public let labelKeys: [String]
+    package let labelKeys: [String]
     /// The position of each key in ``labelKeys``.
     private let slots: [String: Int]
     /// The slot of `status`, when it is a label key.
     package let statusSlot: Int?
 
     /// Creates an identity over the given label keys (duplicates are ignored).
-    public init(labelKeys: [String]) {
+    package init(labelKeys: [String]) {
         let sorted = Array(Set(labelKeys)).sorted()
         self.labelKeys = sorted
         var slots: [String: Int] = [:]
@@ -29,14 +29,14 @@ public struct SeriesIdentity: Sendable, Hashable {
     }
 
     /// The series an event belongs to.
-    public func key(for event: Event) -> SeriesKey {
+    package func key(for event: Event) -> SeriesKey {
         var values = Array(repeating: String?.none, count: labelKeys.count)
         fill(&values, from: event)
         return key(name: event.name, values: values)
     }
 
     /// The series a gauge sample belongs to.
-    public func key(for sample: Sample) -> SeriesKey {
+    package func key(for sample: Sample) -> SeriesKey {
         SeriesKey(kind: .gauge, name: sample.name, labels: sample.labels)
     }
 
