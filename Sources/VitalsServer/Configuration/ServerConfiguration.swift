@@ -5,6 +5,11 @@ public import VitalsStore
 ///
 /// Values come from, lowest precedence first: the defaults below, the YAML file (`--config`), the environment,
 /// and the command line's flags (applied by the caller after ``load(file:environment:)``).
+///
+/// ```swift
+/// var configuration = try ServerConfiguration.load(file: "vitals.yml", environment: ProcessInfo.processInfo.environment)
+/// configuration.port = 9090  // a flag wins over the file and the environment
+/// ```
 public struct ServerConfiguration: Sendable {
     /// Interface to listen on. Default `127.0.0.1`; `host:` in the file, `VITALS_HOST`.
     public var host: String = "127.0.0.1"

@@ -6,6 +6,13 @@ import VitalsStore
 /// A component check of `/health`: a name, a timeout and a probe that throws when the component is down.
 ///
 /// The database check is built in; others come from the configuration (``HealthCheckDeclaration``) or from code.
+///
+/// ```swift
+/// let queue = HealthCheck(name: "queue", timeout: .seconds(1)) {
+///     guard try await broker.ping() else { throw QueueDown() }
+/// }
+/// let server = VitalsServer(configuration: configuration, store: store, extraChecks: [queue])
+/// ```
 public struct HealthCheck: Sendable {
     /// The name shown under `checks`.
     public var name: String
