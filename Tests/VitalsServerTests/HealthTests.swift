@@ -156,6 +156,25 @@ struct HealthTests {
         release.increment()
     }
 
+    @Test("a check that answers before its timeout leaves no timer task behind")
+    func noTimerLeftBehind() async throws {
+        weak var watched: TaskMarker?
+        do {
+            let marker = TaskMarker()
+            watched = marker
+            await TaskMarker.$current.withValue(marker) {
+                let monitor = HealthMonitor(
+                    checks: [HealthCheck(name: "fast", timeout: .seconds(3_600)) {}],
+                    cacheDuration: .zero
+                )
+                #expect(await monitor.report().up)
+            }
+        }
+        // Every task started under the marker holds it; a timer left sleeping would hold it for an hour.
+        for _ in 0..<3_000 where watched != nil { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(watched == nil)
+    }
+
     @Test("shutdown: readiness turns 503 while ingest and queries still answer")
     func readinessOnShutdown() async throws {
         let fixture = try await ServerFixture()
@@ -184,4 +203,9 @@ final class Counter: Sendable {
     private let count = Mutex(0)
     func increment() { count.withLock { $0 += 1 } }
     var value: Int { count.withLock { $0 } }
+}
+
+/// A task-local value that every task started while it is bound inherits and keeps alive until it ends.
+private final class TaskMarker: Sendable {
+    @TaskLocal static var current: TaskMarker?
 }
