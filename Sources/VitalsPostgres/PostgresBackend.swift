@@ -145,8 +145,8 @@ final class PostgresBackend: StoreBackend {
         _ connection: PostgresConnection
     ) async throws {
         guard !buckets.isEmpty else { return }
-        let (keyed, keys) = Self.keyedByStoredSeries(buckets, ids)
-        var merged = keyed
+        var merged: [SeriesStart: EventStatistics] = [:]
+        let keys = Self.key(buckets, byStoredSeries: ids, into: &merged)
         let rows = try await connection.query(
             """
             SELECT series_id, start, count, errors, timeouts, sketch, sums FROM event_buckets
@@ -170,16 +170,17 @@ final class PostgresBackend: StoreBackend {
         try await Self.upsertEventBuckets(merged, level: level, connection, logger)
     }
 
-    /// The buckets keyed by stored series id and start, and those keys in the order their rows are locked.
-    private static func keyedByStoredSeries<Statistics>(
+    /// Puts the buckets into `keyed` by stored series id and start; returns those keys in the order their rows
+    /// are locked.
+    private static func key<Statistics>(
         _ buckets: [BucketSlot: Statistics],
-        _ ids: [Int64]
-    ) -> ([SeriesStart: Statistics], [SeriesStart]) {
-        var keyed: [SeriesStart: Statistics] = [:]
+        byStoredSeries ids: [Int64],
+        into keyed: inout [SeriesStart: Statistics]
+    ) -> [SeriesStart] {
         for (slot, statistics) in buckets {
             keyed[SeriesStart(seriesID: ids[slot.series], start: slot.start)] = statistics
         }
-        return (keyed, keyed.keys.sorted { ($0.seriesID, $0.start) < ($1.seriesID, $1.start) })
+        return keyed.keys.sorted { ($0.seriesID, $0.start) < ($1.seriesID, $1.start) }
     }
 
     static func upsertEventBuckets(
@@ -220,8 +221,8 @@ final class PostgresBackend: StoreBackend {
         _ connection: PostgresConnection
     ) async throws {
         guard !buckets.isEmpty else { return }
-        let (keyed, keys) = Self.keyedByStoredSeries(buckets, ids)
-        var merged = keyed
+        var merged: [SeriesStart: GaugeStatistics] = [:]
+        let keys = Self.key(buckets, byStoredSeries: ids, into: &merged)
         let rows = try await connection.query(
             """
             SELECT series_id, start, count, sum, min, max, last, last_time FROM gauge_buckets
