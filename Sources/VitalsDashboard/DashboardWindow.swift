@@ -51,6 +51,18 @@ package enum DashboardWindow: String, Sendable, CaseIterable {
         }
     }
 
+    /// The step for people: "1 minute", "30 minutes", "4 hours", "1 day".
+    package var stepTitle: String {
+        switch self {
+        case .fifteenMinutes: "1 minute"
+        case .hour: "2 minutes"
+        case .sixHours: "10 minutes"
+        case .day: "30 minutes"
+        case .week: "4 hours"
+        case .month: "1 day"
+        }
+    }
+
     /// A label for people: "last 15 minutes".
     package var title: String {
         switch self {

@@ -79,12 +79,13 @@ package struct OperationPage: Sendable {
         let path = "/operations/\(HTML.urlComponent(name))"
         let stepSeconds = Double(window.step.components.seconds)
         var body = "<p class=\"muted\">\(window.title.prefix(1).uppercased() + window.title.dropFirst()), "
-        body += "in steps of \(Int(stepSeconds / 60)) minutes.</p><div class=\"cards\">"
+        body += "in steps of \(window.stepTitle).</p><div class=\"cards\">"
         body += DashboardLayout.card("Events", Format.count(statistics.count))
         body += DashboardLayout.card("Rate", Format.rate(Double(statistics.count) / max(range.seconds, 1)))
         body += DashboardLayout.card(
             "Errors",
-            "\(Format.count(statistics.errors)) (\(Format.percent(statistics.errorRate)))"
+            Format.count(statistics.errors),
+            note: "\(Format.percent(statistics.errorRate)) of events"
         )
         body += DashboardLayout.card("p50 latency", Format.milliseconds(statistics.quantile(0.5)))
         body += DashboardLayout.card("p95 latency", Format.milliseconds(statistics.quantile(0.95)))
@@ -103,7 +104,7 @@ package struct OperationPage: Sendable {
         )
         body += SVGChart.chart(
             title: "Events per second",
-            lines: [SVGChart.Line(name: "rate", values: steps.map { Double($0?.count ?? 0) / stepSeconds })],
+            lines: [SVGChart.Line(name: "rate", values: rates(stepSeconds: stepSeconds))],
             format: Format.rate,
             start: String(start),
             end: end
@@ -125,6 +126,18 @@ package struct OperationPage: Sendable {
             query: groupBy.map { ["by=\(HTML.urlComponent($0))"] } ?? [],
             body: body
         )
+    }
+
+    /// Events per second per step; the last step is still filling, so it counts only its elapsed seconds, and
+    /// shows no point while it is empty rather than a drop to zero.
+    private func rates(stepSeconds: Double) -> [Double?] {
+        let width = window.step.nanoseconds
+        let lastStart = range.to.nanosecondsSinceEpoch / width * width
+        let elapsed = max(Double(range.to.nanosecondsSinceEpoch - lastStart) / 1e9, 1)
+        return steps.enumerated().map { index, step in
+            guard index == steps.count - 1 else { return Double(step?.count ?? 0) / stepSeconds }
+            return step.map { Double($0.count) / min(elapsed, stepSeconds) }
+        }
     }
 
     private func groupSection(path: String) -> String {
