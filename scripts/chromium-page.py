@@ -3,7 +3,7 @@
 and prints one JSON object: the DOM once a JavaScript condition holds, console errors, failed requests, requests to
 hosts other than 127.0.0.1, and optionally a screenshot written to a file.
 
-Usage: chromium-page.py CHROMIUM URL [--until JS] [--timeout SECONDS] [--screenshot FILE] [--dark] [--size WxH]
+Usage: chromium-page.py CHROMIUM URL [--action JS] [--until JS] [--timeout SECONDS] [--screenshot FILE] [--dark] [--size WxH]
 """
 import argparse, base64, json, os, subprocess, sys, tempfile, time, urllib.parse
 
@@ -11,6 +11,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("chromium")
 parser.add_argument("url")
 parser.add_argument("--until", default="true")
+parser.add_argument("--action", help="JavaScript run once the page has loaded (a click, say), before --until")
 parser.add_argument("--timeout", type=float, default=15)
 parser.add_argument("--screenshot")
 parser.add_argument("--dark", action="store_true")
@@ -82,6 +83,14 @@ try:
     send("Page.navigate", {"url": args.url}, session)
     held = False
     until = time.time() + args.timeout
+    if args.action:
+        while time.time() < until:
+            ready = send("Runtime.evaluate", {"expression": "document.readyState", "returnByValue": True}, session)
+            if ready.get("result", {}).get("value") == "complete":
+                break
+            time.sleep(0.1)
+        send("Runtime.evaluate", {"expression": args.action}, session)
+        time.sleep(0.3)
     while time.time() < until:
         check = send("Runtime.evaluate", {"expression": f"document.readyState === 'complete' && !!({args.until})",
                                           "returnByValue": True}, session)

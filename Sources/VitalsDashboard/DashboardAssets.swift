@@ -75,4 +75,24 @@ enum DashboardAssets {
         setTimeout(connect,delay);delay=Math.min(delay*2,30000);};}
         connect();})();
         """
+
+    /// The alert page's buttons: `POST /v1/alerts/FINGERPRINT/ack` or `POST /v1/silences` (one hour, the alert's
+    /// rule and group), then a reload; a failure is written into the status line with the API's message.
+    static let alertScript = """
+        (function(){
+        var out=document.getElementById('alert-status');
+        function post(url,body){return fetch(url,{method:'POST',headers:{'Content-Type':'application/json'},
+        body:JSON.stringify(body)}).then(function(r){if(!r.ok){return r.json().then(function(j){
+        throw new Error(j.error||('HTTP '+r.status));});}});}
+        document.querySelectorAll('button[data-ack],button[data-silence]').forEach(function(b){
+        b.addEventListener('click',function(){
+        b.disabled=true;out.textContent='Sending\\u2026';
+        var sent=b.hasAttribute('data-ack')
+        ?post('/v1/alerts/'+encodeURIComponent(b.getAttribute('data-ack'))+'/ack',
+        {author:'dashboard',comment:'acknowledged from the dashboard'})
+        :post('/v1/silences',{matchers:JSON.parse(b.getAttribute('data-silence')),duration:'1h',
+        createdBy:'dashboard',comment:'silenced from the dashboard'});
+        sent.then(function(){out.textContent='Done.';location.reload();})
+        .catch(function(e){out.textContent='Failed: '+e.message;b.disabled=false;});});});})();
+        """
 }

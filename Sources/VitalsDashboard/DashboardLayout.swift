@@ -4,6 +4,7 @@ package enum DashboardLayout {
     enum Section: String {
         case overview = "Overview"
         case operations = "Operations"
+        case alerts = "Alerts"
     }
 
     /// A whole page.
@@ -16,6 +17,7 @@ package enum DashboardLayout {
     ///   - query: Other query parameters to keep in the selector's links, percent-encoded `key=value` pairs.
     ///   - live: Whether the page subscribes to `/v1/stream`.
     ///   - body: The content, already HTML.
+    ///   - script: A script to run after the content.
     static func page(
         title: String,
         section: Section?,
@@ -23,7 +25,8 @@ package enum DashboardLayout {
         path: String,
         query: [String] = [],
         live: Bool = false,
-        body: String
+        body: String,
+        script: String? = nil
     ) -> String {
         var html = """
             <!doctype html><html lang="en"><head><meta charset="utf-8">\
@@ -32,10 +35,10 @@ package enum DashboardLayout {
             <body\(live && window != nil ? " data-live-window=\"\(window!.rawValue)\"" : "")>\
             <header><a class="brand" href="/">Vitals</a><nav aria-label="Sections"><ul>
             """
-        let sections: [(Section, String)] = [(.overview, "/"), (.operations, "/operations")]
+        let sections: [(Section, String)] = [(.overview, "/"), (.operations, "/operations"), (.alerts, "/alerts")]
         for (entry, href) in sections {
             let current = entry == section ? " aria-current=\"page\"" : ""
-            let target = window.map { "\(href)?window=\($0.rawValue)" } ?? href
+            let target = window.map { entry == .alerts ? href : "\(href)?window=\($0.rawValue)" } ?? href
             html += "<li><a href=\"\(target)\"\(current)>\(entry.rawValue)</a></li>"
         }
         html += "</ul></nav>"
@@ -56,6 +59,7 @@ package enum DashboardLayout {
         }
         html += "</header><main><h1>\(HTML.escape(title))</h1>\(body)</main>"
         if live { html += "<script>\(DashboardAssets.liveScript)</script>" }
+        if let script { html += "<script>\(script)</script>" }
         return html + "</body></html>"
     }
 

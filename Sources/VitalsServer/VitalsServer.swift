@@ -86,7 +86,7 @@ public final class VitalsServer: Sendable {
     ]
 
     /// The dashboard's pages (HTML, not part of the JSON API).
-    public static let dashboardRoutes: Set<String> = ["/", "/operations", "/operations/{name}"]
+    public static let dashboardRoutes: Set<String> = ["/", "/operations", "/operations/{name}", "/alerts"]
 
     /// Whether graceful shutdown has begun (readiness answers 503 from then on).
     public var isShuttingDown: Bool { shuttingDown.load(ordering: .acquiring) }

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import VitalsAlerting
 import VitalsTestSupport
 
 @testable import VitalsServer
@@ -87,6 +88,36 @@ struct DashboardLiveTests {
     }
 }
 
+extension DashboardLiveTests {
+    @Test(
+        "headless Chromium: the alerts page's Acknowledge button acknowledges the alert through the API",
+        .enabled(if: Chromium.path != nil, "chromium is not installed (apt-get install chromium; scripts/test does)")
+    )
+    func acknowledgeInBrowser() async throws {
+        let chromium = try #require(Chromium.path)
+        let fixture = try await ServerFixture(alertingRules: DashboardAlertTests.rules)
+        let alerting = try #require(fixture.alerting)
+        try await fixture.test(.live) { client in
+            let events = AlertAPITests.failing(agent: "a1", failed: 6)
+            #expect(try await client.post("/v1/events", events).status == .ok)
+            await alerting.tick()
+            let base = "http://127.0.0.1:\(try #require(client.port))"
+            let page = try await Chromium.load(
+                chromium,
+                base + "/alerts",
+                action: "document.querySelector('button[data-ack]').click()",
+                until: "document.body.textContent.indexOf('acknowledged by dashboard') >= 0",
+                screenshot: Chromium.screenshotFolder.appendingPathComponent("alerts-light.png").path
+            )
+            #expect(page.held, "the page never showed the acknowledgement")
+            #expect(!page.dom.contains("data-ack="))
+            let json = try await client.get("/v1/alerts").json
+            let alert = try #require((json["alerts"] as? [[String: Any]])?.first)
+            #expect((alert["acknowledgement"] as? [String: Any])?["author"] as? String == "dashboard")
+        }
+    }
+}
+
 /// Debian's `chromium`, driven headless over the DevTools protocol by `scripts/chromium-page.py`.
 enum Chromium {
     /// What a page load gave.
@@ -123,11 +154,13 @@ enum Chromium {
     static func load(
         _ chromium: String,
         _ url: String,
+        action: String? = nil,
         until: String = "true",
         screenshot: String? = nil,
         dark: Bool = false
     ) async throws -> Page {
         var arguments = [script, chromium, url, "--until", until]
+        if let action { arguments += ["--action", action] }
         if let screenshot { arguments += ["--screenshot", screenshot] }
         if dark { arguments.append("--dark") }
         let command = arguments

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import VitalsAlerting
 import VitalsDashboard
 
 @testable import VitalsServer
@@ -174,6 +175,56 @@ struct DashboardTests {
             #expect(try stream.json["error"] as? String == "window=2h: expected one of 15m, 1h, 6h, 24h, 7d, 30d")
             // The server still answers.
             #expect(try await client.get("/operations").status == .ok)
+        }
+    }
+}
+
+/// The alerts page over the real alerting service.
+@Suite("Dashboard alerts")
+struct DashboardAlertTests {
+    static let rules = """
+        rules:
+          - name: "<b>agent-errors</b>"
+            match: {event: task}
+            by: agent_id
+            metric: error_rate
+            thresholds: {warn: "> 10%", critical: "> 50%"}
+            recommendation: Read the failures.
+        """
+
+    @Test("firing alerts with severity in words, filters, ack and silence buttons; 400 for a bad state")
+    func alertsPage() async throws {
+        let fixture = try await ServerFixture(alertingRules: Self.rules)
+        let alerting = try #require(fixture.alerting)
+        try await fixture.test { client in
+            #expect(try await client.post("/v1/events", AlertAPITests.failing(agent: "a1", failed: 6)).status == .ok)
+            #expect(try await client.post("/v1/events", AlertAPITests.failing(agent: "a2", failed: 2)).status == .ok)
+            await alerting.tick()
+            let page = try await client.get("/alerts").text
+            #expect(page.contains("<h2>Firing (2)</h2>"))
+            #expect(page.contains("‼ critical") && page.contains("! warn"))
+            #expect(page.contains("&lt;b&gt;agent-errors&lt;/b&gt;") && !page.contains("<b>agent-errors"))
+            #expect(page.contains("Recommendation: Read the failures."))
+            #expect(page.components(separatedBy: "data-ack=").count == 3)
+            #expect(page.contains("data-silence=\"[&quot;alertname=&lt;b&gt;agent-errors&lt;/b&gt;&quot;,"))
+            let critical = try await client.get("/alerts?state=firing&severity=critical").text
+            #expect(critical.contains("<h2>Firing (1)</h2>") && !critical.contains("<h2>Pending"))
+            #expect(critical.contains("agent_id=a1") && !critical.contains("agent_id=a2"))
+            // The overview counts them.
+            #expect(try await client.get("/").text.contains("data-live=\"alerts_firing\">2<"))
+            let bad = try await client.get("/alerts?state=asleep")
+            #expect(bad.status == .badRequest)
+            #expect(bad.text.contains("state=asleep: expected pending, firing or resolved"))
+        }
+    }
+
+    @Test("without alerting the page says how to configure it")
+    func alertingOff() async throws {
+        let fixture = try await ServerFixture()
+        try await fixture.test { client in
+            let response = try await client.get("/alerts")
+            #expect(response.status == .ok)
+            #expect(response.text.contains("Alerting is not configured"))
         }
     }
 }

@@ -13,6 +13,7 @@ extension VitalsServer {
         router.get("/") { request, _ in await self.page { try await self.overviewPage(request) } }
         router.get("/operations") { request, _ in await self.page { try await self.operationsPage(request) } }
         router.get("/operations/**") { request, _ in await self.page { try await self.operationPage(request) } }
+        router.get("/alerts") { request, _ in await self.page { try await self.alertsPage(request) } }
         router.get("/v1/stream") { request, _ in try await self.answer { try self.stream(request) } }
     }
 
@@ -98,5 +99,31 @@ extension VitalsServer {
             groupKeys: configuration.store.labelKeys
         )
         return page.render()
+    }
+
+    private func alertsPage(_ request: Request) async throws -> String {
+        let parameters = try dashboardParameters(request, allowed: ["state", "severity", "rule"])
+        // The filter form sends an empty value for "any".
+        func value(_ key: String) -> String? { parameters[key].flatMap { $0.isEmpty ? nil : $0 } }
+        let filter = try AlertsPage.Filter(state: value("state"), severity: value("severity"), rule: value("rule"))
+        guard let alerting else { return AlertsPage.render(nil, filter: filter) }
+        let now = Timestamp.now()
+        let rows = try await alerting.alerts().map { alert, muted in
+            AlertsPage.Row(
+                fingerprint: alert.fingerprint,
+                rule: alert.rule,
+                state: alert.state.rawValue,
+                severity: alert.severity,
+                group: alert.group.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) },
+                valueText: alert.valueText,
+                threshold: alert.threshold,
+                since: alert.resolvedAt ?? alert.firingSince ?? alert.activeSince,
+                summary: alert.summary,
+                recommendation: alert.recommendation,
+                acknowledgedBy: alert.isAcknowledged(at: now) ? alert.acknowledgement?.author : nil,
+                muted: muted
+            )
+        }
+        return AlertsPage.render(rows, filter: filter)
     }
 }
