@@ -11,33 +11,43 @@ import VitalsTestSupport
 /// The live stream on the wire, and the pages in a real headless Chromium.
 @Suite("Dashboard live")
 struct DashboardLiveTests {
-    @Test("the stream sends an update at once and another after an ingest; max_streams holds; shutdown ends it")
+    @Test("the stream: an update at once and after an ingest; max_streams; a closed stream's place; shutdown ends it")
     func stream() async throws {
         let fixture = try await ServerFixture { $0.maxStreams = 1 }
         let connection = try await fixture.test(.live) { client in
             #expect(try await client.post("/v1/events", DashboardTests.events).status == .ok)
-            let connection = try RawConnection(port: try #require(client.port), timeout: .seconds(2))
-            connection.send("GET /v1/stream?window=1h HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            let port = try #require(client.port)
+            var first: RawConnection? = try RawConnection(port: port, timeout: .seconds(2))
+            first?.send("GET /v1/stream?window=1h HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             // Everything until two seconds pass without a byte: the headers and the first update.
-            let first = await connection.readAll()
-            #expect(first.hasPrefix("HTTP/1.1 200"), "\(first.prefix(300))")
-            #expect(first.lowercased().contains("content-type: text/event-stream"))
-            #expect(first.contains("event: update\ndata: {\"window\":\"1h\""))
-            #expect(first.contains("\"count\":143,\"errors\":10"))
-            #expect(first.contains("\"values\":{\"events_per_s\":"))
+            let opening = await first?.readAll() ?? ""
+            #expect(opening.hasPrefix("HTTP/1.1 200"), "\(opening.prefix(300))")
+            #expect(opening.lowercased().contains("content-type: text/event-stream"))
+            #expect(opening.contains("event: update\ndata: {\"window\":\"1h\""))
+            #expect(opening.contains("\"count\":143,\"errors\":10"))
+            #expect(opening.contains("\"values\":{\"events_per_s\":"))
 
             let refused = try await client.get("/v1/stream")
             #expect(refused.status == .serviceUnavailable)
             #expect(refused.headers[.retryAfter] == "10")
             #expect(
-                try refused.json["error"] as? String ?? "" == "1 live streams are open, the most this server "
-                    + "allows (max_streams); retry later"
+                try refused.json["error"] as? String
+                    == "1 live streams are open, the most this server allows (max_streams); retry later"
             )
 
             #expect(try await client.post("/v1/events", llmCalls(7)).status == .ok)
-            let second = await connection.readAll()
-            #expect(second.contains("\"count\":150,\"errors\":10"), "\(second.prefix(300))")
-            return connection
+            let next = await first?.readAll() ?? ""
+            #expect(next.contains("\"count\":150,\"errors\":10"), "\(next.prefix(300))")
+
+            // The client leaves; the server finds out at its next write and frees the place.
+            first = nil
+            for _ in 0..<10 {
+                let second = try RawConnection(port: port, timeout: .seconds(2))
+                second.send("GET /v1/stream?window=15m HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                if await second.readAll().hasPrefix("HTTP/1.1 200") { return second }
+            }
+            Issue.record("the closed stream's place was not given back")
+            return try RawConnection(port: port)
         }
         // The server has shut down (the test's application ends gracefully): the stream was finished, not cut.
         let rest = await connection.readAll()

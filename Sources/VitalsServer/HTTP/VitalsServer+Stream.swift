@@ -34,8 +34,10 @@ extension VitalsServer {
                 headers: [.retryAfter: "10"]
             )
         }
+        // The place is given back when the body's closure is released: after the stream ends, and also when the
+        // connection closed before the body was ever written.
+        let place = StreamPlace(server: self)
         let body = ResponseBody { writer in
-            defer { self.releaseStream() }
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
             var sentGeneration: UInt64?
             var sentAt = ContinuousClock.now
@@ -53,6 +55,7 @@ extension VitalsServer {
                 try await Task.sleep(for: Self.streamPoll)
             }
             try await writer.finish(nil)
+            withExtendedLifetime(place) {}
         }
         return Response(
             status: .ok,
@@ -68,7 +71,7 @@ extension VitalsServer {
         return false
     }
 
-    private func releaseStream() {
+    fileprivate func releaseStream() {
         openStreams.subtract(1, ordering: .acquiringAndReleasing)
     }
 
@@ -76,4 +79,13 @@ extension VitalsServer {
     func noteIngest() {
         ingestGeneration.add(1, ordering: .acquiringAndReleasing)
     }
+}
+
+/// One of the `max_streams` places, given back when the last reference to it goes.
+private final class StreamPlace: Sendable {
+    let server: VitalsServer
+
+    init(server: VitalsServer) { self.server = server }
+
+    deinit { server.releaseStream() }
 }
