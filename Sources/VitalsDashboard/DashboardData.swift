@@ -9,7 +9,8 @@ package struct OperationSummary: Sendable {
     package var statistics: EventStatistics
     /// The window's length in seconds (for the rate).
     package var seconds: Double
-    /// Events per chart step, oldest first, with zeros for empty steps; empty when not loaded.
+    /// Events per second per chart step, oldest first (see ``DashboardQueries/perSecond(_:range:step:)``); empty
+    /// when not loaded.
     package var countsPerStep: [Double] = []
 
     /// Events per second over the window.
@@ -115,9 +116,8 @@ package enum DashboardQueries {
                 StatsQuery(name: operations[index].name, range: range),
                 step: window.step
             )
-            operations[index].countsPerStep = steps(series.first, range: range, step: window.step).map {
-                Double($0?.count ?? 0)
-            }
+            let slots = steps(series.first, range: range, step: window.step)
+            operations[index].countsPerStep = perSecond(slots, range: range, step: window.step).map { $0 ?? 0 }
         }
     }
 
@@ -136,5 +136,18 @@ package enum DashboardQueries {
             if slots.indices.contains(slot) { slots[slot] = point.statistics }
         }
         return slots
+    }
+
+    /// Events per second of each step. The last step is still filling, so it counts only its elapsed seconds, and
+    /// is `nil` while empty rather than a drop to zero; every other empty step is zero.
+    package static func perSecond(_ slots: [EventStatistics?], range: TimeRange, step: Duration) -> [Double?] {
+        let width = step.nanoseconds
+        let stepSeconds = Double(width) / 1e9
+        let lastStart = range.to.nanosecondsSinceEpoch / width * width
+        let elapsed = min(max(Double(range.to.nanosecondsSinceEpoch - lastStart) / 1e9, 1), stepSeconds)
+        return slots.enumerated().map { index, slot in
+            guard index == slots.count - 1 else { return Double(slot?.count ?? 0) / stepSeconds }
+            return slot.map { Double($0.count) / elapsed }
+        }
     }
 }

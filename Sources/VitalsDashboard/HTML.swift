@@ -76,9 +76,12 @@ package enum Format {
         String(format: value < 0.01 && value > 0 ? "$%.4f" : "$%.2f", value)
     }
 
-    /// A plain number with at most one decimal, with separators when large: `1,234`, `12.5`.
+    /// A plain number with at most one decimal, with separators when large: `1,234`, `12.5`; millions and more
+    /// as `110.8 M` and `2.1 G`, so that a card stays one line.
     package static func quantity(_ value: Double) -> String {
         guard value.isFinite else { return "–" }
+        if value >= 1e9 { return String(format: "%.1f G", value / 1e9) }
+        if value >= 1e6 { return String(format: "%.1f M", value / 1e6) }
         if value >= 1_000 { return count(UInt64(value.rounded())) }
         return String(format: "%.1f", value)
     }

@@ -77,7 +77,6 @@ package struct OperationPage: Sendable {
     /// The page's HTML.
     package func render() -> String {
         let path = "/operations/\(HTML.urlComponent(name))"
-        let stepSeconds = Double(window.step.components.seconds)
         var body = "<p class=\"muted\">\(window.title.prefix(1).uppercased() + window.title.dropFirst()), "
         body += "in steps of \(window.stepTitle).</p><div class=\"cards\">"
         body += DashboardLayout.card("Events", Format.count(statistics.count))
@@ -104,7 +103,9 @@ package struct OperationPage: Sendable {
         )
         body += SVGChart.chart(
             title: "Events per second",
-            lines: [SVGChart.Line(name: "rate", values: rates(stepSeconds: stepSeconds))],
+            lines: [
+                SVGChart.Line(name: "rate", values: DashboardQueries.perSecond(steps, range: range, step: window.step))
+            ],
             format: Format.rate,
             start: String(start),
             end: end
@@ -126,18 +127,6 @@ package struct OperationPage: Sendable {
             query: groupBy.map { ["by=\(HTML.urlComponent($0))"] } ?? [],
             body: body
         )
-    }
-
-    /// Events per second per step; the last step is still filling, so it counts only its elapsed seconds, and
-    /// shows no point while it is empty rather than a drop to zero.
-    private func rates(stepSeconds: Double) -> [Double?] {
-        let width = window.step.nanoseconds
-        let lastStart = range.to.nanosecondsSinceEpoch / width * width
-        let elapsed = max(Double(range.to.nanosecondsSinceEpoch - lastStart) / 1e9, 1)
-        return steps.enumerated().map { index, step in
-            guard index == steps.count - 1 else { return Double(step?.count ?? 0) / stepSeconds }
-            return step.map { Double($0.count) / min(elapsed, stepSeconds) }
-        }
     }
 
     private func groupSection(path: String) -> String {
