@@ -98,6 +98,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The dashboard's pages as HTML with embedded CSS, SVG and a little JavaScript, rendered from the store's query
+        // API; no Hummingbird here, the server registers the routes.
+        .target(name: "VitalsDashboard", dependencies: ["Vitals", "VitalsStore"]),
         // The Hummingbird application of `vitals serve`: ingest, query API, /metrics, /health, the demo fleet.
         .target(
             name: "VitalsServer",
@@ -108,6 +111,7 @@ let package = Package(
                 "VitalsRules",
                 "VitalsAlerting",
                 "VitalsExposition",
+                "VitalsDashboard",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -293,6 +297,7 @@ let package = Package(
                 "VitalsStore",
                 "VitalsSQLite",
                 "VitalsExposition",
+                "VitalsDashboard",
                 "VitalsTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

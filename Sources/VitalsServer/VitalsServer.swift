@@ -35,6 +35,10 @@ public final class VitalsServer: Sendable {
     /// The watcher, when alerting is configured: the alert, silence and rule routes answer through it.
     let alerting: AlertingService?
     private let shuttingDown = Atomic<Bool>(false)
+    /// Live streams open now (`GET /v1/stream`), at most `configuration.maxStreams`.
+    let openStreams = Atomic<Int>(0)
+    /// Counts committed batches: a live stream sends an update when it changes.
+    let ingestGeneration = Atomic<UInt64>(0)
 
     /// Creates a server over an open store.
     ///
@@ -78,8 +82,11 @@ public final class VitalsServer: Sendable {
     public static let routes: Set<String> = [
         "/v1/events", "/v1/traces", "/v1/stats", "/v1/timeseries", "/v1/series", "/v1/report", "/metrics", "/health",
         "/health/live", "/health/ready", "/v1/alerts", "/v1/alerts/{fingerprint}/ack", "/v1/silences",
-        "/v1/silences/{id}", "/v1/rules",
+        "/v1/silences/{id}", "/v1/rules", "/v1/stream",
     ]
+
+    /// The dashboard's pages (HTML, not part of the JSON API).
+    public static let dashboardRoutes: Set<String> = ["/", "/operations", "/operations/{name}", "/alerts"]
 
     /// Whether graceful shutdown has begun (readiness answers 503 from then on).
     public var isShuttingDown: Bool { shuttingDown.load(ordering: .acquiring) }
@@ -106,6 +113,7 @@ public final class VitalsServer: Sendable {
         addAlertRoutes(to: router)
         addHealthRoutes(to: router)
         addMetricsRoutes(to: router)
+        addDashboardRoutes(to: router)
         return router
     }
 }

@@ -61,6 +61,7 @@ struct OpenAPITests {
         ("post", "/v1/silences", "{\"matchers\":[\"alertname\"],\"duration\":\"1h\"}", 400),
         ("delete", "/v1/silences/no-such-silence", nil, 404),
         ("get", "/v1/rules", nil, 200),
+        ("get", "/v1/stream?window=forever", nil, 400),
     ]
 
     /// The documented path a request's URI reaches.

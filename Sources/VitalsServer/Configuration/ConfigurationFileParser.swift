@@ -33,6 +33,7 @@ struct ConfigurationFileParser {
             case "maintenance_interval": configuration.maintenanceInterval = try duration(value, key)
             case "series_limit": configuration.store.seriesLimitPerName = try integer(value, key, in: 1...1_000_000)
             case "label_keys": configuration.store.labelKeys = try strings(value, key)
+            case "max_streams": configuration.maxStreams = try integer(value, key, in: 0...100_000)
             case "metrics":
                 for (subkey, subvalue) in try mapping(value, key) {
                     let name = "metrics.\(subkey.string ?? "")"
@@ -58,7 +59,7 @@ struct ConfigurationFileParser {
                     keyNode,
                     key,
                     expected: "host, port, database, max_body_bytes, ingest_queue, max_batch_records, body_timeout, "
-                        + "retention_days, "
+                        + "retention_days, max_streams, "
                         + "maintenance_interval, series_limit, label_keys, metrics, tokens, health, alerting"
                 )
             }

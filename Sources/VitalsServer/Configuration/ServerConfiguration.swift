@@ -46,6 +46,9 @@ public struct ServerConfiguration: Sendable {
     /// Series per event name in `/metrics` before the excess folds into an `overflow="true"` series. Default 1,000;
     /// `metrics.series_limit:`.
     public var metricsSeriesLimit: Int = 1_000
+    /// Live dashboard streams (`GET /v1/stream`) open at once; one more gets 503 with `Retry-After`. Each costs a
+    /// connection and one overview query every few seconds. Default 100; `max_streams:`.
+    public var maxStreams: Int = 100
 
     /// Live rules and notifications (`alerting:`); `nil` when the server only records and answers.
     /// `SLACK_WEBHOOK_URL` alone gives the supervisor pack and a Slack receiver.

@@ -1,0 +1,98 @@
+/// The stylesheet and script every page embeds: nothing is fetched, so the dashboard works offline and on a
+/// locked-down network.
+enum DashboardAssets {
+    /// Light by default, dark under `prefers-color-scheme: dark`; sizes in `rem` grow with the wall screen's font.
+    static let style = """
+        :root{--bg:#f7f7f8;--fg:#1b1d21;--muted:#5a606b;--card:#fff;--line:#d9dce1;--accent:#1f5fbf;\
+        --ok:#1d7a3e;--bad:#b3261e;--warn:#8a5a00;--l0:#1f5fbf;--l1:#b3261e;--l2:#1d7a3e;--l3:#7a3fb3;\
+        color-scheme:light dark}
+        @media (prefers-color-scheme:dark){:root{--bg:#121418;--fg:#e8eaed;--muted:#a3a9b4;--card:#1c1f25;\
+        --line:#343a44;--accent:#8ab4f8;--ok:#6dd58c;--bad:#f28b82;--warn:#fdd663;--l0:#8ab4f8;--l1:#f28b82;\
+        --l2:#6dd58c;--l3:#d7aefb}}
+        @media (min-width:1800px){html{font-size:20px}}
+        *{box-sizing:border-box}
+        body{margin:0;background:var(--bg);color:var(--fg);font:1rem/1.45 system-ui,-apple-system,"Segoe UI",\
+        Roboto,sans-serif}
+        a{color:var(--accent)}
+        a:focus-visible,button:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+        header{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:center;padding:.75rem 1.5rem;\
+        border-bottom:1px solid var(--line);background:var(--card)}
+        header .brand{font-weight:700;font-size:1.2rem;text-decoration:none;color:var(--fg)}
+        nav ul{display:flex;gap:.25rem;list-style:none;margin:0;padding:0;flex-wrap:wrap}
+        nav a{display:inline-block;padding:.2rem .6rem;border-radius:.4rem;text-decoration:none}
+        nav a[aria-current]{background:var(--accent);color:var(--bg);font-weight:600}
+        main{padding:1rem 1.5rem;max-width:110rem}
+        h1{font-size:1.4rem;margin:.25rem 0 1rem}
+        h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
+        .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr));gap:.75rem}
+        .card{background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:.75rem 1rem}
+        .card .label{color:var(--muted);font-size:.85rem}
+        .card .value{font-size:1.7rem;font-weight:650;font-variant-numeric:tabular-nums}
+        table{border-collapse:collapse;width:100%;background:var(--card);border:1px solid var(--line)}
+        th,td{padding:.4rem .6rem;border-bottom:1px solid var(--line);text-align:right;\
+        font-variant-numeric:tabular-nums}
+        th:first-child,td:first-child{text-align:left;overflow-wrap:anywhere}
+        th{color:var(--muted);font-weight:600;font-size:.9rem}
+        .status-ok{color:var(--ok)}.status-bad{color:var(--bad)}.status-warn{color:var(--warn)}
+        .muted{color:var(--muted)}
+        .live{font-size:.85rem;color:var(--muted)}
+        .spark polyline,path.l0,line.l0,polyline.l0{stroke:var(--l0)}
+        path.l1,line.l1{stroke:var(--l1)}path.l2,line.l2{stroke:var(--l2)}path.l3,line.l3{stroke:var(--l3)}
+        circle.l0{fill:var(--l0)}circle.l1{fill:var(--l1)}circle.l2{fill:var(--l2)}circle.l3{fill:var(--l3)}
+        .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(28rem,1fr));gap:.75rem}
+        figure.chart{margin:0;background:var(--card);border:1px solid var(--line);border-radius:.5rem;\
+        padding:.5rem .75rem}
+        figure.chart>svg{width:100%;height:auto}
+        caption{text-align:left;padding:.25rem 0}
+        figcaption{font-weight:600}
+        .axis{stroke:var(--line)}
+        .tick{fill:var(--muted);font-size:11px}
+        .legend{display:flex;gap:1rem;list-style:none;padding:0;margin:.25rem 0 0;font-size:.85rem}
+        .legend svg{vertical-align:middle;margin-right:.3rem}
+        .error{border-left:4px solid var(--bad);padding:.75rem 1rem;background:var(--card)}
+        form.inline{display:inline-flex;gap:.5rem;align-items:center}
+        select,button{font:inherit}
+        """
+
+    /// Live numbers: an `EventSource` on `/v1/stream` fills every `[data-live=KEY]` element; a dropped connection
+    /// is retried with a doubling delay up to 30 s.
+    static let liveScript = """
+        (function(){
+        var w=document.body.getAttribute('data-live-window');
+        var s=document.getElementById('live-status');
+        if(!w||!window.EventSource||!s)return;
+        var delay=1000;
+        function connect(){
+        var es=new EventSource('/v1/stream?window='+encodeURIComponent(w));
+        es.addEventListener('update',function(e){
+        var d=JSON.parse(e.data);
+        Object.keys(d.values).forEach(function(k){
+        document.querySelectorAll('[data-live="'+k+'"]').forEach(function(el){el.textContent=d.values[k];});});
+        s.textContent='Live: updated '+new Date(d.generated_at).toLocaleTimeString();
+        s.setAttribute('data-updates',String(Number(s.getAttribute('data-updates')||'0')+1));
+        delay=1000;});
+        es.onerror=function(){es.close();s.textContent='Live: reconnecting\\u2026';
+        setTimeout(connect,delay);delay=Math.min(delay*2,30000);};}
+        connect();})();
+        """
+
+    /// The alert page's buttons: `POST /v1/alerts/FINGERPRINT/ack` or `POST /v1/silences` (one hour, the alert's
+    /// rule and group), then a reload; a failure is written into the status line with the API's message.
+    static let alertScript = """
+        (function(){
+        var out=document.getElementById('alert-status');
+        function post(url,body){return fetch(url,{method:'POST',headers:{'Content-Type':'application/json'},
+        body:JSON.stringify(body)}).then(function(r){if(!r.ok){return r.json().then(function(j){
+        throw new Error(j.error||('HTTP '+r.status));});}});}
+        document.querySelectorAll('button[data-ack],button[data-silence]').forEach(function(b){
+        b.addEventListener('click',function(){
+        b.disabled=true;out.textContent='Sending\\u2026';
+        var sent=b.hasAttribute('data-ack')
+        ?post('/v1/alerts/'+encodeURIComponent(b.getAttribute('data-ack'))+'/ack',
+        {author:'dashboard',comment:'acknowledged from the dashboard'})
+        :post('/v1/silences',{matchers:JSON.parse(b.getAttribute('data-silence')),duration:'1h',
+        createdBy:'dashboard',comment:'silenced from the dashboard'});
+        sent.then(function(){out.textContent='Done.';location.reload();})
+        .catch(function(e){out.textContent='Failed: '+e.message;b.disabled=false;});});});})();
+        """
+}
