@@ -144,8 +144,13 @@ struct HealthTests {
         let monitor = HealthMonitor(
             checks: [
                 HealthCheck(name: "stuck", timeout: .milliseconds(50)) {
-                    // Blocks without looking at cancellation, like a driver call on a dead connection.
-                    while release.value == 0 { usleep(1_000) }
+                    // Blocks without looking at cancellation, like a driver call on a dead connection. It blocks one
+                    // of the few threads of the concurrency pool, so it gives up after 2 s: held until released, it
+                    // deadlocked the suite when another test held the other thread (waiting for a child process
+                    // whose end Foundation could then not deliver).
+                    let clock = ContinuousClock()
+                    let end = clock.now + .seconds(2)
+                    while release.value == 0 && clock.now < end { usleep(1_000) }
                 }
             ],
             cacheDuration: .seconds(60)
