@@ -13,10 +13,13 @@ struct BenchCommandTests {
     }
 
     @Test("runs a command N times, meets tier 1, writes a baseline that vitals compare reads")
-    func tierMet() throws {
+    func tierMet() async throws {
         let folder = try TemporaryFolder()
         let baseline = folder.path("baseline.jsonl")
-        let run = try VitalsBinary.run(["bench", "-n", "8", "--tier", "1", "-o", baseline, "--", "true"])
+        let run = try await ChildProcess.runOnThread(
+            VitalsBinary.url,
+            ["bench", "-n", "8", "--tier", "1", "-o", baseline, "--", "true"]
+        )
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("succeeded  8/8 (100.0%)"))
         #expect(run.stdout.contains("tier 1     p95 under 100.0ms, no call past 5s: met"))
@@ -26,15 +29,18 @@ struct BenchCommandTests {
         #expect(events.allSatisfy { $0["event"] as? String == "tool_call" && $0["tool"] as? String == "true" })
         #expect(events.map { $0["run"] as? Int } == Array(1...8))
         #expect(events.allSatisfy { $0["tier"] as? Int == 1 && $0["success"] as? Bool == true })
-        let compare = try VitalsBinary.run(["compare", baseline, baseline])
+        let compare = try await ChildProcess.runOnThread(VitalsBinary.url, ["compare", baseline, baseline])
         #expect(compare.status == 0, "\(compare.stdout)\(compare.stderr)")
     }
 
     @Test("a command slower than its tier misses it: exit 1 and the pack's rule says why")
-    func tierMissed() throws {
-        let run = try VitalsBinary.run([
-            "bench", "-n", "3", "--tier", "1", "--name", "slow_tool", "--", "sleep", "0.15",
-        ])
+    func tierMissed() async throws {
+        let run = try await ChildProcess.runOnThread(
+            VitalsBinary.url,
+            [
+                "bench", "-n", "3", "--tier", "1", "--name", "slow_tool", "--", "sleep", "0.15",
+            ]
+        )
         #expect(run.status == 1)
         #expect(run.stdout.contains("as tool_call tool=slow_tool tier=1"))
         #expect(run.stdout.contains(": MISSED"))
@@ -42,12 +48,15 @@ struct BenchCommandTests {
     }
 
     @Test("a run past --timeout is killed and counted as a timeout; a failing command is an error")
-    func timeoutsAndFailures() throws {
+    func timeoutsAndFailures() async throws {
         let folder = try TemporaryFolder()
         let output = folder.path("runs.jsonl")
-        let slow = try VitalsBinary.run([
-            "bench", "-n", "3", "--concurrency", "3", "--timeout", "200ms", "-o", output, "--", "sleep", "30",
-        ])
+        let slow = try await ChildProcess.runOnThread(
+            VitalsBinary.url,
+            [
+                "bench", "-n", "3", "--concurrency", "3", "--timeout", "200ms", "-o", output, "--", "sleep", "30",
+            ]
+        )
         #expect(slow.status == 1)
         #expect(slow.stdout.contains("succeeded  0/3 (0.0%)"))
         #expect(slow.stdout.contains("failed     3 (3 timed out); first: killed after 200ms"))
@@ -56,7 +65,10 @@ struct BenchCommandTests {
         // Killed at the deadline, not left to sleep for 30 s.
         #expect(events.allSatisfy { ($0["duration_ms"] as? Double ?? 0) < 10_000 })
 
-        let failing = try VitalsBinary.run(["bench", "-n", "2", "--", "sh", "-c", "exit 3"])
+        let failing = try await ChildProcess.runOnThread(
+            VitalsBinary.url,
+            ["bench", "-n", "2", "--", "sh", "-c", "exit 3"]
+        )
         #expect(failing.status == 1)
         #expect(failing.stdout.contains("failed     2 (0 timed out); first: exit status 3"))
     }
@@ -100,8 +112,8 @@ struct BenchCommandTests {
             (["bench", "ftp://example.invalid/x"], "no such program"),
         ]
     )
-    func badInput(arguments: [String], message: String) throws {
-        let run = try VitalsBinary.run(arguments)
+    func badInput(arguments: [String], message: String) async throws {
+        let run = try await ChildProcess.runOnThread(VitalsBinary.url, arguments)
         #expect(run.status == 2)
         #expect(run.stderr.hasPrefix("vitals bench: "), "\(run.stderr)")
         #expect(run.stderr.contains(message), "\(run.stderr)")

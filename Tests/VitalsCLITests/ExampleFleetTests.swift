@@ -20,14 +20,14 @@ struct ExampleFleetTests {
         "105 agents: history stored, /metrics by agent, health and bands, bottlenecks, daily and weekly reports",
         arguments: databases()
     )
-    func fleet(backend: String) throws {
+    func fleet(backend: String) async throws {
         let folder = try TemporaryFolder()
         var database = folder.path("fleet.db")
         if backend == "postgres", let base = ProcessInfo.processInfo.environment["VITALS_TEST_POSTGRES_URL"] {
             let schema = "fleet_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             database = base + (base.contains("?") ? "&" : "?") + "schema=\(schema)"
         }
-        let run = try ChildProcess.run(
+        let run = try await ChildProcess.runOnThread(
             Self.program,
             ["--database", database, "--days", "2", "--reports", folder.url.path],
             timeLimit: .seconds(240)

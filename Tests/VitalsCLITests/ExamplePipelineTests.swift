@@ -13,9 +13,9 @@ struct ExamplePipelineTests {
         .appendingPathComponent("examples/pipeline/contracts.yml").path
 
     @Test("a good run is production ready; a degraded, leaking one is blocked, regressed and suspected of a leak")
-    func goodThenDegraded() throws {
+    func goodThenDegraded() async throws {
         let folder = try TemporaryFolder()
-        let good = try ChildProcess.run(
+        let good = try await ChildProcess.runOnThread(
             Self.program,
             ["--directory", folder.path("good"), "--rules", Self.contracts],
             timeLimit: .seconds(120)
@@ -33,10 +33,13 @@ struct ExamplePipelineTests {
         #expect(html.contains("<html") && html.contains("Pipeline run (seed 1)"))
 
         // The same file gated by `vitals check`, as CI would.
-        let check = try VitalsBinary.run(["check", "--rules", Self.contracts, folder.path("good/run.jsonl")])
+        let check = try await ChildProcess.runOnThread(
+            VitalsBinary.url,
+            ["check", "--rules", Self.contracts, folder.path("good/run.jsonl")]
+        )
         #expect(check.status == 0, "\(check.stdout)")
 
-        let bad = try ChildProcess.run(
+        let bad = try await ChildProcess.runOnThread(
             Self.program,
             [
                 "--directory", folder.path("bad"), "--rules", Self.contracts, "--degraded", "--leak", "--seed", "2",
@@ -49,6 +52,11 @@ struct ExamplePipelineTests {
         #expect(bad.stdout.contains("verdict: blocked by 1 violation"))
         #expect(bad.stdout.contains("Verdict: regressed: stage."))
         #expect(bad.stdout.contains("Leak suspected: yes."))
-        #expect(try VitalsBinary.run(["check", "--rules", Self.contracts, folder.path("bad/run.jsonl")]).status == 1)
+        #expect(
+            try await ChildProcess.runOnThread(
+                VitalsBinary.url,
+                ["check", "--rules", Self.contracts, folder.path("bad/run.jsonl")]
+            ).status == 1
+        )
     }
 }

@@ -10,10 +10,10 @@ struct ExampleWorkerTests {
     }
 
     @Test("100 concurrent workers: each result ends with its execution time, each file holds its own events only")
-    func hundredWorkers() throws {
+    func hundredWorkers() async throws {
         let folder = try TemporaryFolder()
         let directory = folder.path("workers")
-        let run = try ChildProcess.run(
+        let run = try await ChildProcess.runOnThread(
             Self.program,
             ["--workers", "100", "--directory", directory],
             timeLimit: .seconds(120)
@@ -66,7 +66,7 @@ struct ExampleWorkerTests {
         )
 
         // The same seed gives the same work.
-        let again = try ChildProcess.run(
+        let again = try await ChildProcess.runOnThread(
             Self.program,
             ["--workers", "100", "--directory", folder.path("again")],
             timeLimit: .seconds(120)
@@ -75,10 +75,10 @@ struct ExampleWorkerTests {
     }
 
     @Test("an unwritable directory: every worker still finishes with its execution time; the failure is said")
-    func unwritable() throws {
+    func unwritable() async throws {
         let folder = try TemporaryFolder()
         let blocker = try folder.write("not-a-folder", "")
-        let run = try ChildProcess.run(
+        let run = try await ChildProcess.runOnThread(
             Self.program,
             ["--workers", "10", "--directory", blocker + "/workers"],
             timeLimit: .seconds(120)

@@ -138,19 +138,40 @@ struct HealthTests {
         #expect(calls.value == 1)
     }
 
+    /// A wait that only `open()` ends: cancellation does not, and no thread is held while it lasts.
+    final class Gate: Sendable {
+        private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+        func wait() async {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state in
+                    if state.open { return true }
+                    state.waiters.append(continuation)
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        }
+
+        func open() {
+            let waiters = state.withLock { state in
+                state.open = true
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume() }
+        }
+    }
+
     @Test("a probe that ignores cancellation still answers DOWN at its timeout")
     func stuckProbe() async throws {
-        let release = Counter()
+        let gate = Gate()
         let monitor = HealthMonitor(
             checks: [
                 HealthCheck(name: "stuck", timeout: .milliseconds(50)) {
-                    // Blocks without looking at cancellation, like a driver call on a dead connection. It blocks one
-                    // of the few threads of the concurrency pool, so it gives up after 2 s: held until released, it
-                    // deadlocked the suite when another test held the other thread (waiting for a child process
-                    // whose end Foundation could then not deliver).
-                    let clock = ContinuousClock()
-                    let end = clock.now + .seconds(2)
-                    while release.value == 0 && clock.now < end { usleep(1_000) }
+                    // Waits without looking at cancellation, like a driver call on a dead connection. (Not by
+                    // blocking a thread: that starved the two-thread pool the other tests share.)
+                    await gate.wait()
                 }
             ],
             cacheDuration: .seconds(60)
@@ -158,7 +179,7 @@ struct HealthTests {
         let report = await monitor.report()
         #expect(report.result("stuck")?.up == false)
         #expect(report.result("stuck")?.error?.contains("timed out") == true)
-        release.increment()
+        gate.open()
     }
 
     @Test("a check that answers before its timeout leaves no timer task behind")
