@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -159,7 +158,7 @@ enum Chromium {
         .appendingPathComponent("scripts/chromium-page.py").path
 
     /// Loads `url` until the JavaScript `until` holds (or 15 s pass), and checks that the page logged no console
-    /// error, had no failed request and asked nothing of a host other than 127.0.0.1. Runs on a Dispatch thread: the
+    /// error, had no failed request and asked nothing of a host other than 127.0.0.1. Waits on a thread of its own: the
     /// concurrency pool also runs the server the browser talks to.
     static func load(
         _ chromium: String,
@@ -174,15 +173,11 @@ enum Chromium {
         if let screenshot { arguments += ["--screenshot", screenshot] }
         if dark { arguments.append("--dark") }
         let command = arguments
-        let output: ChildProcess.Output = try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(
-                    with: Result {
-                        try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/python3"), command, timeLimit: .seconds(60))
-                    }
-                )
-            }
-        }
+        let output = try await ChildProcess.runOnThread(
+            URL(fileURLWithPath: "/usr/bin/python3"),
+            command,
+            timeLimit: .seconds(60)
+        )
         #expect(output.status == 0, "\(url): \(output.stderr.suffix(1_000))")
         let object = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any] ?? [:]
         for key in ["console_errors", "failed_requests", "outside_requests"] {
