@@ -105,7 +105,7 @@ package enum AlertsPage {
             var html = "<label for=\"f-\(name)\">\(label)</label><select id=\"f-\(name)\" name=\"\(name)\">"
             html += "<option value=\"\"\(current == nil ? " selected" : "")>any</option>"
             for value in values {
-                html += "<option\(value == current ? " selected" : "")>\(HTML.escape(value))</option>"
+                html += "<option\(value == current ? " selected" : "")>\(Markup.escape(value))</option>"
             }
             return html + "</select>"
         }
@@ -135,17 +135,18 @@ package enum AlertsPage {
             let matchersJSON = "[" + matchers.map { jsonString($0) }.joined(separator: ",") + "]"
             let detail = [row.summary, row.recommendation.map { "Recommendation: \($0)" }].compactMap { $0 }
             html += """
-                <tr><td>\(HTML.escape(row.rule))\(detail.isEmpty ? "" : "<div class=\"muted\">\(HTML.escape(detail.joined(separator: " ")))</div>")</td>\
-                <td class="\(row.severity == "critical" ? "status-bad" : "status-warn")">\(sign) \(HTML.escape(row.severity))</td>\
-                <td>\(HTML.escape(group))</td><td>\(HTML.escape(row.valueText))</td>\
-                <td>\(HTML.escape(row.threshold))</td><td>\(HTML.escape(row.since.rfc3339))</td>\
-                <td>\(HTML.escape(status.isEmpty ? "open" : status.joined(separator: "; ")))</td><td>
+                <tr><td>\(Markup.escape(row.rule))\(detail.isEmpty ? "" : "<div class=\"muted\">\(Markup.escape(detail.joined(separator: " ")))</div>")</td>\
+                <td class="\(row.severity == "critical" ? "status-bad" : "status-warn")">\(sign) \(Markup.escape(row.severity))</td>\
+                <td>\(Markup.escape(group))</td><td>\(Markup.escape(row.valueText))</td>\
+                <td>\(Markup.escape(row.threshold))</td><td>\(Markup.escape(row.since.rfc3339))</td>\
+                <td>\(Markup.escape(status.isEmpty ? "open" : status.joined(separator: "; ")))</td><td>
                 """
             if row.state != "resolved" {
                 if row.acknowledgedBy == nil {
-                    html += "<button type=\"button\" data-ack=\"\(HTML.escape(row.fingerprint))\">Acknowledge</button> "
+                    html +=
+                        "<button type=\"button\" data-ack=\"\(Markup.escape(row.fingerprint))\">Acknowledge</button> "
                 }
-                html += "<button type=\"button\" data-silence=\"\(HTML.escape(matchersJSON))\">Silence 1 h</button>"
+                html += "<button type=\"button\" data-silence=\"\(Markup.escape(matchersJSON))\">Silence 1 h</button>"
             }
             html += "</td></tr>"
         }

@@ -1,3 +1,5 @@
+import Vitals
+
 /// The frame of every page: head with the embedded stylesheet, the navigation, the window selector, the content.
 package enum DashboardLayout {
     /// The sections of the navigation.
@@ -31,7 +33,7 @@ package enum DashboardLayout {
         var html = """
             <!doctype html><html lang="en"><head><meta charset="utf-8">\
             <meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,">\
-            <title>\(HTML.escape(title)) · Vitals</title><style>\(DashboardAssets.style)</style></head>\
+            <title>\(Markup.escape(title)) · Vitals</title><style>\(DashboardAssets.style)</style></head>\
             <body\(live && window != nil ? " data-live-window=\"\(window!.rawValue)\"" : "")>\
             <header><a class="brand" href="/">Vitals</a><nav aria-label="Sections"><ul>
             """
@@ -57,7 +59,7 @@ package enum DashboardLayout {
             html +=
                 "<span id=\"live-status\" class=\"live\" role=\"status\" aria-live=\"polite\">Live: connecting…</span>"
         }
-        html += "</header><main><h1>\(HTML.escape(title))</h1>\(body)</main>"
+        html += "</header><main><h1>\(Markup.escape(title))</h1>\(body)</main>"
         if live { html += "<script>\(DashboardAssets.liveScript)</script>" }
         if let script { html += "<script>\(script)</script>" }
         return html + "</body></html>"
@@ -71,7 +73,7 @@ package enum DashboardLayout {
             window: nil,
             path: "/",
             body: """
-                <p class="error" role="alert"><strong>Error:</strong> \(HTML.escape(error.message))</p>\
+                <p class="error" role="alert"><strong>Error:</strong> \(Markup.escape(error.message))</p>\
                 <p><a href="/">Back to the overview</a></p>
                 """
         )
@@ -80,10 +82,10 @@ package enum DashboardLayout {
     /// A card: a label and a value, the value optionally updated live under `key`.
     static func card(_ label: String, _ value: String, live key: String? = nil, note: String? = nil) -> String {
         let attribute = key.map { " data-live=\"\($0)\"" } ?? ""
-        let noteHTML = note.map { "<div class=\"muted\">\(HTML.escape($0))</div>" } ?? ""
+        let noteHTML = note.map { "<div class=\"muted\">\(Markup.escape($0))</div>" } ?? ""
         return """
-            <div class="card"><div class="label">\(HTML.escape(label))</div>\
-            <div class="value"\(attribute)>\(HTML.escape(value))</div>\(noteHTML)</div>
+            <div class="card"><div class="label">\(Markup.escape(label))</div>\
+            <div class="value"\(attribute)>\(Markup.escape(value))</div>\(noteHTML)</div>
             """
     }
 }

@@ -1,24 +1,8 @@
 import Foundation
 
-/// Text made safe for HTML: every label value, event name and error text goes through ``escape(_:)``.
+/// URL text for the dashboard's links; HTML text goes through `Markup.escape(_:)` (every label value, event name and
+/// error text).
 package enum HTML {
-    /// `text` with `&`, `<`, `>`, `"` and `'` replaced by entities, so it is text in an element or an attribute.
-    package static func escape(_ text: some StringProtocol) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.unicodeScalars.append(character)
-            }
-        }
-        return escaped
-    }
-
     /// `text` percent-encoded as one path segment or query value (everything but unreserved characters).
     package static func urlComponent(_ text: String) -> String {
         let unreserved = CharacterSet(

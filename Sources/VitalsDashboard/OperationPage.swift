@@ -136,19 +136,19 @@ package struct OperationPage: Sendable {
             <select id="by" name="by">
             """
         for key in groupKeys {
-            html += "<option\(key == groupBy ? " selected" : "")>\(HTML.escape(key))</option>"
+            html += "<option\(key == groupBy ? " selected" : "")>\(Markup.escape(key))</option>"
         }
         html += "</select><button type=\"submit\">Show</button></form>"
         guard let groupBy else { return html }
         html += """
-            <table aria-labelledby="h-groups"><thead><tr><th scope="col">\(HTML.escape(groupBy))</th>\
+            <table aria-labelledby="h-groups"><thead><tr><th scope="col">\(Markup.escape(groupBy))</th>\
             <th scope="col">Events</th><th scope="col">Errors</th><th scope="col">p50</th><th scope="col">p95</th>\
             <th scope="col">p99</th></tr></thead><tbody>
             """
         for group in groups {
             let value = group.labels[groupBy] ?? ""
             html += """
-                <tr><td>\(value.isEmpty ? "<span class=\"muted\">(none)</span>" : HTML.escape(value))</td>\
+                <tr><td>\(value.isEmpty ? "<span class=\"muted\">(none)</span>" : Markup.escape(value))</td>\
                 <td>\(Format.count(group.statistics.count))</td><td>\(Format.count(group.statistics.errors))</td>\
                 <td>\(Format.milliseconds(group.statistics.quantile(0.5)))</td>\
                 <td>\(Format.milliseconds(group.statistics.quantile(0.95)))</td>\
@@ -171,10 +171,10 @@ package struct OperationPage: Sendable {
             let statusClass = event.status == .ok ? "status-ok" : "status-bad"
             let mark = event.status == .ok ? "✓" : "✗"
             html += """
-                <tr><td>\(HTML.escape(stored.time.rfc3339))</td>\
+                <tr><td>\(Markup.escape(stored.time.rfc3339))</td>\
                 <td>\(Format.milliseconds(event.durationMilliseconds))</td>\
                 <td class="\(statusClass)">\(mark) \(event.status.rawValue)</td>\
-                <td>\(HTML.escape(labels))</td><td>\(HTML.escape(event.error ?? ""))</td></tr>
+                <td>\(Markup.escape(labels))</td><td>\(Markup.escape(event.error ?? ""))</td></tr>
                 """
         }
         return html + "</tbody></table>"

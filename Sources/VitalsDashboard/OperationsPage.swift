@@ -95,7 +95,7 @@ package enum OperationsPage {
             : "<span class=\"status-bad\">\(Format.count(statistics.errors)) (\(Format.percent(statistics.errorRate)))"
                 + "</span>"
         var html = """
-            <tr><td><a href="\(link)">\(HTML.escape(operation.name))</a></td>\
+            <tr><td><a href="\(link)">\(Markup.escape(operation.name))</a></td>\
             <td>\(Format.count(statistics.count))</td><td>\(Format.rate(operation.ratePerSecond))</td>\
             <td>\(errors)</td><td>\(Format.milliseconds(statistics.quantile(0.5)))</td>\
             <td>\(Format.milliseconds(statistics.quantile(0.95)))</td>\

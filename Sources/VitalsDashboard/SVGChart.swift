@@ -1,3 +1,5 @@
+import Vitals
+
 /// Inline SVG charts: no script, no fonts fetched; lines differ by dash pattern as well as colour, and each chart
 /// carries a text title and a legend.
 package enum SVGChart {
@@ -26,8 +28,8 @@ package enum SVGChart {
             return "\(HTML.number(x)),\(HTML.number(y))"
         }
         return """
-            <svg class="spark" viewBox="0 0 120 28" width="120" height="28" role="img" aria-label="\(HTML.escape(label))">\
-            <title>\(HTML.escape(label))</title>\
+            <svg class="spark" viewBox="0 0 120 28" width="120" height="28" role="img" aria-label="\(Markup.escape(label))">\
+            <title>\(Markup.escape(label))</title>\
             <polyline class="l0" fill="none" stroke-width="1.5" points="\(points.joined(separator: " "))"/></svg>
             """
     }
@@ -55,15 +57,15 @@ package enum SVGChart {
         let plotHeight = height - 28
         let top = max(lines.flatMap { $0.values.compactMap { $0 } }.max() ?? 0, 1e-9)
         var svg = """
-            <figure class="chart"><figcaption>\(HTML.escape(title))</figcaption>\
-            <svg viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-label="\(HTML.escape(title))">\
-            <title>\(HTML.escape(title))</title>\
+            <figure class="chart"><figcaption>\(Markup.escape(title))</figcaption>\
+            <svg viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-label="\(Markup.escape(title))">\
+            <title>\(Markup.escape(title))</title>\
             <line class="axis" x1="\(left)" y1="8" x2="\(left)" y2="\(plotHeight + 8)"/>\
             <line class="axis" x1="\(left)" y1="\(plotHeight + 8)" x2="\(width - 8)" y2="\(plotHeight + 8)"/>\
-            <text class="tick" x="\(left - 6)" y="14" text-anchor="end">\(HTML.escape(format(top)))</text>\
+            <text class="tick" x="\(left - 6)" y="14" text-anchor="end">\(Markup.escape(format(top)))</text>\
             <text class="tick" x="\(left - 6)" y="\(plotHeight + 8)" text-anchor="end">0</text>\
-            <text class="tick" x="\(left)" y="\(height - 4)">\(HTML.escape(start))</text>\
-            <text class="tick" x="\(width - 8)" y="\(height - 4)" text-anchor="end">\(HTML.escape(end))</text>
+            <text class="tick" x="\(left)" y="\(height - 4)">\(Markup.escape(start))</text>\
+            <text class="tick" x="\(width - 8)" y="\(height - 4)" text-anchor="end">\(Markup.escape(end))</text>
             """
         for (index, line) in lines.prefix(4).enumerated() {
             let count = line.values.count
@@ -95,7 +97,7 @@ package enum SVGChart {
         for (index, line) in lines.prefix(4).enumerated() {
             svg += """
                 <li><svg width="28" height="10" aria-hidden="true"><line class="l\(index)" x1="0" y1="5" x2="28" \
-                y2="5" stroke-width="2" stroke-dasharray="\(dashes[index])"/></svg>\(HTML.escape(line.name))</li>
+                y2="5" stroke-width="2" stroke-dasharray="\(dashes[index])"/></svg>\(Markup.escape(line.name))</li>
                 """
         }
         return svg + "</ul></figure>"

@@ -6,6 +6,7 @@ import NIOPosix
 import Synchronization
 import Testing
 import VitalsStore
+import VitalsTestSupport
 
 @testable import VitalsServer
 
@@ -136,31 +137,6 @@ struct HealthTests {
         _ = await monitor.report()
         _ = await monitor.report()
         #expect(calls.value == 1)
-    }
-
-    /// A wait that only `open()` ends: cancellation does not, and no thread is held while it lasts.
-    final class Gate: Sendable {
-        private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-
-        func wait() async {
-            await withCheckedContinuation { continuation in
-                let resumeNow = state.withLock { state in
-                    if state.open { return true }
-                    state.waiters.append(continuation)
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        }
-
-        func open() {
-            let waiters = state.withLock { state in
-                state.open = true
-                defer { state.waiters = [] }
-                return state.waiters
-            }
-            for waiter in waiters { waiter.resume() }
-        }
     }
 
     @Test("a probe that ignores cancellation still answers DOWN at its timeout")

@@ -1,34 +1,10 @@
 import Testing
 import Vitals
 import VitalsStore
+import VitalsTestSupport
 
 @Suite("Group commit")
 struct GroupCommitQueueTests {
-    /// A gate the first commit waits on, so that the test knows the other jobs queue up behind it.
-    final class Gate: Sendable {
-        private let state = LockedValue<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-
-        func wait() async {
-            await withCheckedContinuation { continuation in
-                let resumeNow = state.withLock { state -> Bool in
-                    if state.open { return true }
-                    state.waiters.append(continuation)
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        }
-
-        func open() {
-            let waiters = state.withLock { state in
-                state.open = true
-                defer { state.waiters = [] }
-                return state.waiters
-            }
-            for waiter in waiters { waiter.resume() }
-        }
-    }
-
     @Test("jobs that arrive during a commit share the next one, and each gets its own result")
     func sharing() async throws {
         let gate = Gate()

@@ -1,3 +1,5 @@
+import Vitals
+
 /// Inline SVG charts for the HTML report: no scripts, no fonts to fetch, readable when printed.
 enum SVGChart {
     /// One bar: label on the left, bar scaled to the largest value, text at its end.

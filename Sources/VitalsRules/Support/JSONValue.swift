@@ -49,25 +49,3 @@ enum JSONValue: Sendable, Hashable {
         }
     }
 }
-
-/// Escaping for XML and HTML text and attribute values.
-enum Markup {
-    /// `&`, `<`, `>`, `"` and `'` as entities; control characters XML cannot hold are dropped.
-    static func escape(_ text: String) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            default:
-                if scalar.value < 0x20, scalar != "\n", scalar != "\t", scalar != "\r" { continue }
-                output.unicodeScalars.append(scalar)
-            }
-        }
-        return output
-    }
-}
