@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "vitals-example-bot", targets: ["VitalsExampleBot"]),
         .executable(name: "vitals-example-pipeline", targets: ["VitalsExamplePipeline"]),
         .executable(name: "vitals-example-fleet", targets: ["VitalsExampleFleet"]),
+        .executable(name: "vitals-example-mcp-tools", targets: ["VitalsExampleMCPTools"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -237,6 +238,26 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "examples/bot-service/Sources"
+        ),
+        .executableTarget(
+            name: "VitalsExampleMCPTools",
+            dependencies: [
+                "Vitals",
+                "VitalsRules",
+                "VitalsStore",
+                "VitalsSQLite",
+                "VitalsAlerting",
+                "VitalsServer",
+                "VitalsHTTPClient",
+                "VitalsPush",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "examples/mcp-tools/Sources"
         ),
         // Test helpers shared by the test targets: child processes with a deadline on every wait.
         .target(name: "VitalsTestSupport", dependencies: ["Vitals"], path: "Tests/VitalsTestSupport"),
