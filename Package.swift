@@ -214,7 +214,10 @@ let package = Package(
                 "VitalsPostgres",
                 "VitalsAlerting",
                 "VitalsExposition",
+                "VitalsServer",
+                "VitalsPush",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "examples/agent-fleet/Sources"

@@ -60,3 +60,79 @@ struct ExampleFleetTests {
         #expect(agents.count == 105)
     }
 }
+
+/// The fleet's graceful degradation: its own PostgreSQL goes down while the agents report live, and comes back.
+@Suite("examples/agent-fleet, PostgreSQL down", .timeLimit(.minutes(5)))
+struct ExampleFleetOutageTests {
+    static let script = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("scripts/postgres")
+
+    /// Runs `scripts/postgres ARGUMENTS` and returns its standard output.
+    static func postgres(_ arguments: [String]) async throws -> String {
+        let run = try await ChildProcess.runOnThread(URL(fileURLWithPath: "/bin/bash"), [script.path] + arguments)
+        guard run.status == 0 else { throw ScriptFailure(description: "scripts/postgres \(arguments): \(run.stderr)") }
+        return run.stdout
+    }
+
+    @Test(
+        "the database stops for 4 s during live reporting, as by a crash: the store ends with every job",
+        .enabled(if: ProcessInfo.processInfo.environment["VITALS_TEST_POSTGRES_URL"] != nil)
+    )
+    func outage() async throws {
+        // A server of its own: stopping the shared one would fail every other PostgreSQL test running meanwhile.
+        let exports = try await Self.postgres(["start"])
+        func value(_ name: String) -> String? {
+            exports.split(separator: "\n").first { $0.hasPrefix("export \(name)=") }.map {
+                String($0.dropFirst("export \(name)=".count))
+            }
+        }
+        let url = try #require(value("VITALS_TEST_POSTGRES_URL")), directory = try #require(value("VITALS_PG_DIR"))
+        defer { _ = try? ChildProcess.run(URL(fileURLWithPath: "/bin/bash"), [Self.script.path, "stop", directory]) }
+
+        let folder = try TemporaryFolder()
+        let output = folder.url.appendingPathComponent("stdout")
+        FileManager.default.createFile(atPath: output.path, contents: Data())
+        let process = Process()
+        process.executableURL = ExampleFleetTests.program
+        process.arguments = ["--database", url, "--days", "1", "--reports", folder.url.path, "--live", "12"]
+        let stdout = try FileHandle(forWritingTo: output)
+        defer { try? stdout.close() }
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { ChildProcess.killAndReap(process) }
+        func printed() -> String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
+
+        // Once the live reporting runs, the database is down for 4 s (stopped at once, as by a crash).
+        let clock = ContinuousClock()
+        let start = clock.now
+        while !printed().contains("live: reporting"), ChildProcess.exitStatus(of: process) == nil,
+            clock.now - start < .seconds(150)
+        {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try #require(printed().contains("live: reporting"), "\(printed())")
+        try await Task.sleep(for: .seconds(2))
+        _ = try await Self.postgres(["pause", directory])
+        try await Task.sleep(for: .seconds(4))
+        _ = try await Self.postgres(["resume", directory])
+        #expect(ChildProcess.exitStatus(of: process) == nil, "the outage fell inside the live reporting")
+        let status = try await ChildProcess.waitForExit(process, timeLimit: .seconds(180))
+        let text = printed()
+        #expect(status == 0, "\(text)")
+        let summary = try #require(
+            text.firstMatch(
+                of:
+                    /live: (\d+) jobs reported .*, 0 dropped, 0 lost; the store holds (\d+) of the \d+ jobs/
+            ),
+            "\(text)"
+        )
+        #expect(Int(summary.1)! > 0 && summary.1 == summary.2, "every job stored: \(summary.0)")
+    }
+}
+
+/// A helper script that failed, with what it said.
+struct ScriptFailure: Error, CustomStringConvertible {
+    var description: String
+}

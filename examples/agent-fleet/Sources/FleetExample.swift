@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import ServiceLifecycle
 import Vitals
 import VitalsAlerting
@@ -31,8 +32,17 @@ struct FleetExample: AsyncParsableCommand {
     @Option(help: "Where the daily and weekly reports are written (Markdown).")
     var reports = "."
 
+    @Option(
+        help: """
+            Then report live for this many seconds through the in-process exporter to a vitals serve on the same \
+            store (stop the database meanwhile: nothing is lost).
+            """
+    )
+    var live = 0
+
     func run() async throws {
         guard (1...31).contains(days) else { throw ValidationError("--days: expected 1 to 31") }
+        guard (0...3_600).contains(live) else { throw ValidationError("--live: expected 0 to 3600 seconds") }
         var settings = StoreConfiguration.default
         settings.labelKeys += ["agent_domain"]
         if database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") {
@@ -94,5 +104,9 @@ struct FleetExample: AsyncParsableCommand {
         let head = body.components(separatedBy: "\nContract compliance\n").first ?? body
         print("\n" + head)
         print("reports: \(reports)/fleet-daily.md, \(reports)/fleet-weekly.md (all \(fleet.agents.count) agents)")
+        if live > 0 {
+            let reporting = LiveReporting(seconds: live, store: store, logger: Logger(label: "fleet"))
+            print(try await reporting.run(fleet: &fleet, after: now))
+        }
     }
 }

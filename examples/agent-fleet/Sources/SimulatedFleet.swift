@@ -82,4 +82,31 @@ struct SimulatedFleet {
         }
         return records
     }
+
+    /// What a tenth of a second of live work looks like: five agents, drawn at random, finish a job each and
+    /// report their queue.
+    mutating func tick(at now: Timestamp) -> [Record] {
+        var records: [Record] = []
+        for _ in 0..<5 {
+            let agent = agents[Int.random(in: 0..<agents.count, using: &random)]
+            let failed = Double(Int.random(in: 0..<1_000, using: &random)) / 1_000 < agent.failureRate
+            records.append(
+                agent.monitor.finished(
+                    at: now,
+                    milliseconds: Double(Int.random(in: 20_000...240_000, using: &random)),
+                    waitedMilliseconds: 30_000,
+                    attempts: failed ? 3 : 1,
+                    failure: failed ? "upstream API answered 502 after 3 attempts" : nil
+                )
+            )
+            records += agent.monitor.state(
+                at: now,
+                waiting: Int.random(in: 0...4, using: &random),
+                busy: min(agent.load, 1),
+                concurrency: agent.concurrency,
+                cacheHitRate: 0.9
+            )
+        }
+        return records
+    }
 }

@@ -1,0 +1,82 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Vitals
+import VitalsPush
+import VitalsServer
+import VitalsStore
+
+/// The fleet reporting as it works: every agent's finished jobs and queue gauges go through the in-process exporter
+/// to a `vitals serve` running on the same store. While the database is down the server answers 503 and nothing of
+/// a batch is stored; the exporter keeps the records (up to its bound) and sends them again, with backoff, until the
+/// database is back. At the end the store is asked how many of the jobs it holds.
+struct LiveReporting {
+    var seconds: Int
+    var store: any MetricStore
+    var logger: Logger
+
+    /// Records jobs for `seconds`, then waits (up to a minute) for the exporter to deliver; returns the summary line.
+    func run(fleet: inout SimulatedFleet, after history: Timestamp) async throws -> String {
+        var settings = ServerConfiguration()
+        settings.host = "127.0.0.1"
+        settings.port = 0
+        settings.store.labelKeys += ["agent_domain"]
+        let server = VitalsServer(configuration: settings, store: store, logger: logger)
+        let (ports, listening) = AsyncStream.makeStream(of: Int.self)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [server.makeApplication { listening.yield($0) }],
+                logger: logger
+            )
+        )
+        let serving = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw FleetError("the server did not start") }
+
+        var exporting = ExporterConfiguration()
+        exporting.push.serverURL = "http://127.0.0.1:\(port)"
+        exporting.push.batchSize = 200
+        exporting.push.retry = PushRetryPolicy(baseDelay: .milliseconds(200), maximumDelay: .seconds(2))
+        exporting.flushInterval = .milliseconds(250)
+        exporting.maximumQueuedRecords = 50_000
+        exporting.shutdownTimeout = .seconds(60)
+        let exporter = VitalsExporter(configuration: exporting, logger: logger)
+        let export = Task { try await exporter.run() }
+
+        // Written at once, not buffered, so a watcher (the example's test) knows when live reporting starts.
+        FileHandle.standardOutput.write(
+            Data("live: reporting for \(seconds) s through \(exporting.push.serverURL)\n".utf8)
+        )
+        let clock = ContinuousClock()
+        let end = clock.now + .seconds(seconds)
+        var jobs = 0
+        while clock.now < end {
+            let now = Timestamp.now()
+            for record in fleet.tick(at: now) {
+                exporter.receive(record)
+                if case .event = record { jobs += 1 }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        exporter.stop()
+        try await export.value
+        let figures = exporter.statistics
+        await group.triggerGracefulShutdown()
+        try await serving.value
+
+        var stored = 0
+        let range = TimeRange(from: history, to: Timestamp.now().adding(milliseconds: 60_000))
+        for (_, statistics) in try await store.eventStatisticsBySeries(names: ["task"], range: range) {
+            stored += Int(statistics.count)
+        }
+        return "live: \(jobs) jobs reported over \(seconds) s; exporter: \(figures.sent) records sent, "
+            + "\(figures.retries) retries, \(figures.dropped) dropped, \(figures.lost) lost; "
+            + "the store holds \(stored) of the \(jobs) jobs"
+    }
+}
+
+/// A failure of the example itself, said in words.
+struct FleetError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
