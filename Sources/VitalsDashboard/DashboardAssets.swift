@@ -51,7 +51,12 @@ enum DashboardAssets {
         .legend svg{vertical-align:middle;margin-right:.3rem}
         .error{border-left:4px solid var(--bad);padding:.75rem 1rem;background:var(--card)}
         form.inline{display:inline-flex;gap:.5rem;align-items:center}
-        select,button{font:inherit}
+        select,button,input{font:inherit}
+        h3{font-size:1rem;margin:1.25rem 0 .5rem}
+        td.text,th.text{text-align:left}
+        .parts{font-size:.8rem;color:var(--muted);white-space:normal}
+        form.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:0 0 1rem}
+        form.filters label{display:inline-flex;gap:.4rem;align-items:center}
         """
 
     /// Live numbers: an `EventSource` on `/v1/stream` fills every `[data-live=KEY]` element; a dropped connection
