@@ -44,7 +44,10 @@ package struct AgentPage: Sendable {
                 step: window.step
             )
             let slots = DashboardQueries.steps(series.first, range: range, step: window.step)
-            if merged.isEmpty { merged = slots }
+            if merged.isEmpty {
+                merged = slots
+                continue
+            }
             for (index, slot) in slots.enumerated() where index < merged.count {
                 guard let slot else { continue }
                 if merged[index] == nil { merged[index] = slot } else { merged[index]!.merge(slot) }
@@ -111,19 +114,21 @@ package struct AgentPage: Sendable {
             "Health score",
             HealthParts.scoreHTML(report.health.score),
             key: "health",
-            noteHTML: Markup.escape(HealthParts.text(report.health.components))
+            noteHTML: "<div class=\"parts\">\(Markup.escape(HealthParts.text(report.health.components)))</div>"
         )
         html += FleetSection.card(
             "Workload band",
             band.html,
             key: "band",
-            noteHTML: Markup.escape(report.workload.map { "workload \(Format.percent($0))" } ?? band.range)
+            noteHTML: Markup.escape(report.workload.map { "workload \(Format.percent($0))" } ?? band.range),
+            word: true
         )
         html += FleetSection.card(
             "Status",
             Markup.escape(report.status.rawValue),
             key: "status",
-            noteHTML: Markup.escape(report.workloadStatus?.recommendedAction ?? "")
+            noteHTML: Markup.escape(report.workloadStatus.map { "action: \($0.recommendedAction)" } ?? ""),
+            word: true
         )
         html += FleetSection.card("Events", Format.count(report.tasks), key: "events")
         html += FleetSection.card(
@@ -132,7 +137,9 @@ package struct AgentPage: Sendable {
             key: "failures",
             noteHTML: "\(Format.percent(report.errorRate)) of events"
         )
-        if let domain = report.domain { html += FleetSection.card("Domain", Markup.escape(domain), key: "domain") }
+        if let domain = report.domain {
+            html += FleetSection.card("Domain", Markup.escape(domain), key: "domain", word: true)
+        }
         if let depth = report.queueDepth {
             html += FleetSection.card("Queue depth", Format.quantity(depth), key: "queue")
         }

@@ -57,7 +57,7 @@ package enum AgentsPage {
             (.id, "Agent"), (nil, "Domain"), (.health, "Health"), (.band, "Band"), (nil, "Status"),
             (.events, "Events"), (.errorRate, "Error rate"), (.p95, "p95"), (.failures, "Failures (15 min)"),
         ]
-        var html = "<table><thead><tr>"
+        var html = "<table class=\"agents\"><thead><tr>"
         for (column, title) in headings {
             let align =
                 title == "Domain" || title == "Health" || title == "Band" || title == "Status" ? " class=\"text\"" : ""
@@ -98,7 +98,7 @@ package enum AgentsPage {
             <td class="text">\(Markup.escape(report.domain ?? "–"))</td>\
             <td class="text">\(HealthParts.scoreHTML(report.health.score))\
             <div class="parts">\(Markup.escape(HealthParts.text(report.health.components)))</div></td>\
-            <td class="text">\(agent.band.html)\(workload)</td>\
+            <td class="text band">\(agent.band.html)\(workload)</td>\
             <td class="text">\(Markup.escape(report.status.rawValue))</td>\
             <td>\(Format.count(agent.statistics.count))</td><td>\(errors)</td>\
             <td>\(Format.milliseconds(agent.statistics.quantile(0.95)))</td><td>\(failures)</td></tr>

@@ -57,6 +57,12 @@ enum DashboardAssets {
         .parts{font-size:.8rem;color:var(--muted);white-space:normal}
         form.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:0 0 1rem}
         form.filters label{display:inline-flex;gap:.4rem;align-items:center}
+        form.filters input,form.filters select,form.filters button{background:var(--card);color:var(--fg);\
+        border:1px solid var(--line);border-radius:.3rem;padding:.2rem .4rem}
+        form.filters button{border-color:var(--accent);color:var(--accent);font-weight:600}
+        table.agents td:first-child{min-width:8rem}
+        table.agents td:not(.text),table.agents td.band{white-space:nowrap}
+        .card .value.word{font-size:1.25rem;padding:.2rem 0}
         """
 
     /// Live numbers: an `EventSource` on `/v1/stream` fills every `[data-live=KEY]` element; a dropped connection

@@ -18,10 +18,18 @@ package enum FleetSection {
     }
 
     /// A card whose value tests and people can find by `key` (`data-figure`).
-    static func card(_ label: String, _ valueHTML: String, key: String, noteHTML: String? = nil) -> String {
+    ///
+    /// A `word` value (a verdict, a light, a slope) is set smaller than a count, so that it stays on one line.
+    static func card(
+        _ label: String,
+        _ valueHTML: String,
+        key: String,
+        noteHTML: String? = nil,
+        word: Bool = false
+    ) -> String {
         """
         <div class="card"><div class="label">\(Markup.escape(label))</div>\
-        <div class="value" data-figure="\(key)">\(valueHTML)</div>\
+        <div class="value\(word ? " word" : "")" data-figure="\(key)">\(valueHTML)</div>\
         \(noteHTML.map { "<div class=\"muted\">\($0)</div>" } ?? "")</div>
         """
     }
@@ -32,10 +40,13 @@ package enum FleetSection {
             return card("Health score", "–", key: "health", noteHTML: "no agent (events or gauges with agent_id)")
         }
         let parts = HealthParts.mean(report.agents.map(\.health))
-        let note =
-            "mean of \(report.agents.count) agent\(report.agents.count == 1 ? "" : "s"); "
-            + HealthParts.text(parts)
-        return card("Health score", HealthParts.scoreHTML(average), key: "health", noteHTML: Markup.escape(note))
+        let note = "mean of \(report.agents.count) agent\(report.agents.count == 1 ? "" : "s")"
+        return card(
+            "Health score",
+            HealthParts.scoreHTML(average),
+            key: "health",
+            noteHTML: Markup.escape(note) + "<div class=\"parts\">\(Markup.escape(HealthParts.text(parts)))</div>"
+        )
     }
 
     /// `✓ production ready`, `✗ blocked by N violations` or `– no data`, as `CheckReport.verdict` words it.
@@ -53,7 +64,7 @@ package enum FleetSection {
             value = "<span class=\"status-bad\">✗ blocked by \(count)</span>"
             note = "blocking: " + Set(check.blockingViolations.map(\.rule.name)).sorted().joined(separator: ", ")
         }
-        return card("Contracts", value, key: "verdict", noteHTML: Markup.escape(note))
+        return card("Contracts", value, key: "verdict", noteHTML: Markup.escape(note), word: true)
     }
 
     /// The pipeline light as a word with a sign, and the compliance.
@@ -69,7 +80,8 @@ package enum FleetSection {
             "Pipeline health",
             value,
             key: "pipeline",
-            noteHTML: "\(Format.percent(light.compliance)) of evaluated rules pass"
+            noteHTML: "\(Format.percent(light.compliance)) of evaluated rules pass",
+            word: true
         )
     }
 
@@ -86,7 +98,7 @@ package enum FleetSection {
         let note =
             "\(verdict); peak \(String(format: "%.1f", trend.peakMegabytes)) MB, "
             + "p = \(String(format: "%.3g", trend.pValue)), \(trend.sampleCount) points"
-        return card("Memory trend", Markup.escape(slope), key: "memory", noteHTML: note)
+        return card("Memory trend", Markup.escape(slope), key: "memory", noteHTML: note, word: true)
     }
 
     /// The agents per workload band (from each agent's latest `workload_pct`), and per overall status.

@@ -198,6 +198,17 @@ struct DashboardAgentTests {
             #expect(page.contains("✓ healthy"), "workload 27 %")
             #expect(page.contains("<a href=\"/operations/task?window=1h\">task</a>"))
             #expect(page.contains("<figcaption>Latency quantiles</figcaption>"))
+            // Its 3 failures (at 0, 30 and 60 s past a whole minute) fall into one or two 2-minute steps: the errors
+            // chart tops at 3 or 2, each counted once.
+            let errorsChart = try #require(
+                page.components(separatedBy: "<figcaption>Errors per step</figcaption>").last?
+                    .components(separatedBy: "</figure>").first
+            )
+            #expect(
+                errorsChart.contains("text-anchor=\"end\">3.0</text>")
+                    || errorsChart.contains("text-anchor=\"end\">2.0</text>"),
+                "\(errorsChart.prefix(600))"
+            )
             let failures = try #require(page.components(separatedBy: "<h2>Recent failed events</h2>").last)
             #expect(failures.components(separatedBy: "✗ error</td>").count == 4, "three failed events")
             #expect(failures.contains("boom &lt;i&gt;3&lt;/i&gt;") && !page.contains("<i>3</i>"))
