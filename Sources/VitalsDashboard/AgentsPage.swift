@@ -11,7 +11,11 @@ package enum AgentsPage {
     package static func render(_ agents: [AgentSummary], window: DashboardWindow, filter: AgentsFilter) -> String {
         let shown = filter.apply(agents)
         var body = "<p class=\"muted\">Agents with events or gauges labelled <code>agent_id</code>, \(window.title). "
-        body += "Health is the report's score out of 100; the failures column counts the last "
+        body += "Health is the report's score out of 100"
+        if let first = agents.first {
+            body += ", its parts out of \(Markup.escape(HealthParts.maxima(first.report.health.components)))"
+        }
+        body += "; the failures column counts the last "
         body += "\(AgentQueries.recentSeconds / 60) minutes.</p>"
         body += form(agents, window: window, filter: filter)
         body += "<p role=\"status\" data-figure=\"agent-count\">\(shown.count) of \(agents.count) agents"
@@ -97,7 +101,7 @@ package enum AgentsPage {
             <tr data-agent="\(Markup.escape(agent.id))"><td><a href="\(link)">\(Markup.escape(agent.id))</a>\(name)</td>\
             <td class="text">\(Markup.escape(report.domain ?? "–"))</td>\
             <td class="text">\(HealthParts.scoreHTML(report.health.score))\
-            <div class="parts">\(Markup.escape(HealthParts.text(report.health.components)))</div></td>\
+            <div class="parts">\(Markup.escape(HealthParts.compact(report.health.components)))</div></td>\
             <td class="text band">\(agent.band.html)\(workload)</td>\
             <td class="text">\(Markup.escape(report.status.rawValue))</td>\
             <td>\(Format.count(agent.statistics.count))</td><td>\(errors)</td>\

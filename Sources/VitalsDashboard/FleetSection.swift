@@ -132,7 +132,8 @@ package enum FleetSection {
         }
         html += """
             <table aria-labelledby="h-bottlenecks"><thead><tr><th scope="col">Subject</th>\
-            <th scope="col">Severity</th><th scope="col">Issue</th><th scope="col">Recommendation</th></tr></thead><tbody>
+            <th scope="col" class="text">Severity</th><th scope="col" class="text">Issue</th>\
+            <th scope="col" class="text">Recommendation</th></tr></thead><tbody>
             """
         for item in items.prefix(bottleneckCount) {
             let severity: String
@@ -143,7 +144,7 @@ package enum FleetSection {
             case nil: severity = "<span class=\"muted\">• share of time</span>"
             }
             html += """
-                <tr data-bottleneck><td>\(Markup.escape(item.subject))</td><td>\(severity)</td>\
+                <tr data-bottleneck><td>\(Markup.escape(item.subject))</td><td class="text">\(severity)</td>\
                 <td class="text">\(Markup.escape(item.issue))</td>\
                 <td class="text">\(Markup.escape(item.recommendation))</td></tr>
                 """

@@ -21,6 +21,25 @@ package enum HealthParts {
         parts.map { "\($0.name) \(whole($0.points))/\(whole($0.maximum))" }.joined(separator: " · ")
     }
 
+    /// `success 25 · errors 19 · …`: the points only, with short names, for a table row; ``maxima(_:)`` says out of
+    /// how much once above the table.
+    package static func compact(_ parts: [Part]) -> String {
+        parts.map { "\(shortName($0.name)) \(whole($0.points))" }.joined(separator: " · ")
+    }
+
+    /// `success 25, errors 25, …`: the most each part can earn.
+    package static func maxima(_ parts: [Part]) -> String {
+        parts.map { "\(shortName($0.name)) \(whole($0.maximum))" }.joined(separator: ", ")
+    }
+
+    static func shortName(_ name: String) -> String {
+        switch name {
+        case "error rate": "errors"
+        case "cache hit": "cache"
+        default: name
+        }
+    }
+
     /// The score with a sign and a class: `✓ 87` (70 and over), `▲ 55` (40 to 70), `✗ 31` (under 40), the
     /// thresholds of the report's agent status.
     package static func scoreHTML(_ score: Double) -> String {
