@@ -188,6 +188,26 @@ struct DashboardAgentTests {
         }
     }
 
+    @Test("a fleet of 510 agents: the first 500 rows and a note, the domain filter narrows to its 85")
+    func largeFleet() async throws {
+        let fixture = try await ServerFixture()
+        try await fixture.test(.router) { client in
+            let lines = (0..<510).map { index in
+                "{\"event\":\"task\",\"ts\":\"\(Recent.time(seconds: Double(index % 600)))\",\"duration_ms\":10,"
+                    + "\"agent_id\":\"fleet-\(String(format: "%03d", index))\","
+                    + "\"agent_domain\":\"d\(index % 6)\"}"
+            }
+            let json = try await client.post("/v1/events", lines.joined(separator: "\n")).json
+            #expect(json["accepted"] as? Int == 510)
+            let page = try await client.get("/agents?sort=id").text
+            #expect(page.contains("510 of 510 agents; the first 500 are listed"))
+            let rows = Self.rows(page)
+            #expect(rows.count == 500 && rows.first == "fleet-000" && rows.last == "fleet-499")
+            let domain = Self.rows(try await client.get("/agents?domain=d5").text)
+            #expect(domain.count == 85 && domain.allSatisfy { (Int($0.dropFirst(6)) ?? -1) % 6 == 5 })
+        }
+    }
+
     @Test("one agent's page: health, band, operations, charts and its failed events, escaped")
     func agentPage() async throws {
         try await Self.loaded { client in
