@@ -51,7 +51,18 @@ enum DashboardAssets {
         .legend svg{vertical-align:middle;margin-right:.3rem}
         .error{border-left:4px solid var(--bad);padding:.75rem 1rem;background:var(--card)}
         form.inline{display:inline-flex;gap:.5rem;align-items:center}
-        select,button{font:inherit}
+        select,button,input{font:inherit}
+        h3{font-size:1rem;margin:1.25rem 0 .5rem}
+        td.text,th.text{text-align:left}
+        .parts{font-size:.8rem;color:var(--muted);white-space:normal}
+        form.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:0 0 1rem}
+        form.filters label{display:inline-flex;gap:.4rem;align-items:center}
+        form.filters input,form.filters select,form.filters button{background:var(--card);color:var(--fg);\
+        border:1px solid var(--line);border-radius:.3rem;padding:.2rem .4rem}
+        form.filters button{border-color:var(--accent);color:var(--accent);font-weight:600}
+        table.agents td:first-child{min-width:8rem}
+        table.agents td:not(.text),table.agents td.band{white-space:nowrap}
+        .card .value.word{font-size:1.25rem;padding:.2rem 0}
         """
 
     /// Live numbers: an `EventSource` on `/v1/stream` fills every `[data-live=KEY]` element; a dropped connection

@@ -117,8 +117,8 @@ package struct OperationPage: Sendable {
             start: String(start),
             end: end
         )
-        body += "</div>" + groupSection(path: path) + eventTable("Slowest events", slowest)
-        body += eventTable("Failed events", failed)
+        body += "</div>" + groupSection(path: path) + EventTable.render("Slowest events", slowest)
+        body += EventTable.render("Failed events", failed)
         return DashboardLayout.page(
             title: name,
             section: .operations,
@@ -153,28 +153,6 @@ package struct OperationPage: Sendable {
                 <td>\(Format.milliseconds(group.statistics.quantile(0.5)))</td>\
                 <td>\(Format.milliseconds(group.statistics.quantile(0.95)))</td>\
                 <td>\(Format.milliseconds(group.statistics.quantile(0.99)))</td></tr>
-                """
-        }
-        return html + "</tbody></table>"
-    }
-
-    private func eventTable(_ title: String, _ events: [StoredEvent]) -> String {
-        var html = "<h2>\(title)</h2>"
-        guard !events.isEmpty else { return html + "<p class=\"muted\">None in this window.</p>" }
-        html += """
-            <table><thead><tr><th scope="col">Time (UTC)</th><th scope="col">Duration</th><th scope="col">Status</th>\
-            <th scope="col">Labels</th><th scope="col">Error</th></tr></thead><tbody>
-            """
-        for stored in events {
-            let event = stored.event
-            let labels = event.labels.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            let statusClass = event.status == .ok ? "status-ok" : "status-bad"
-            let mark = event.status == .ok ? "✓" : "✗"
-            html += """
-                <tr><td>\(Markup.escape(stored.time.rfc3339))</td>\
-                <td>\(Format.milliseconds(event.durationMilliseconds))</td>\
-                <td class="\(statusClass)">\(mark) \(event.status.rawValue)</td>\
-                <td>\(Markup.escape(labels))</td><td>\(Markup.escape(event.error ?? ""))</td></tr>
                 """
         }
         return html + "</tbody></table>"

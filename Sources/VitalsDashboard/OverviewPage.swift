@@ -1,12 +1,13 @@
 import Vitals
+package import VitalsRules
 
 /// `GET /`: the fleet at a glance over the chosen window, with live numbers.
 package enum OverviewPage {
     /// Rows of the top-operations table.
     static let topCount = 8
 
-    /// The page of `data`.
-    package static func render(_ data: OverviewData) -> String {
+    /// The page of `data`, with the fleet and contracts section of `report` (the report of the same window) when given.
+    package static func render(_ data: OverviewData, report: PerformanceReport? = nil) -> String {
         let live = Dictionary(data.liveValues.map { ($0.key, $0.text) }, uniquingKeysWith: { first, _ in first })
         var body = "<p class=\"muted\">All events, \(data.window.title).</p>"
         body += "<section aria-labelledby=\"h-now\"><h2 id=\"h-now\">Throughput, errors and latency</h2>"
@@ -35,6 +36,7 @@ package enum OverviewPage {
             body += DashboardLayout.card("Alerts", "off", note: "alerting is not configured")
         }
         body += "</div></section>"
+        if let report { body += FleetSection.render(report, window: data.window) }
         body += topOperations(data)
         return DashboardLayout.page(
             title: "Overview",

@@ -79,9 +79,13 @@ struct DashboardLiveTests {
             #expect(page.dom.contains("data-live=\"count\">150<"))
             #expect(page.dom.contains("Live: updated"))
 
+            // A fleet for the agents pages and the overview's fleet section.
+            #expect(try await client.post("/v1/events", DashboardAgentTests.records).status == .ok)
             let pages = [
                 ("overview", "/?window=1h"), ("operations", "/operations?window=1h"),
-                ("operation", "/operations/llm_call?window=1h&by=model"),
+                ("operation", "/operations/llm_call?window=1h&by=model"), ("agents", "/agents?window=1h"),
+                ("agents-filtered", "/agents?window=1h&domain=support&band=healthy&q=agent&sort=p95"),
+                ("agent", "/agents/agent-03?window=1h"),
             ]
             for (name, path) in pages {
                 for dark in [false, true] {

@@ -14,6 +14,7 @@ extension VitalsServer {
         router.get("/operations") { request, _ in await self.page { try await self.operationsPage(request) } }
         router.get("/operations/**") { request, _ in await self.page { try await self.operationPage(request) } }
         router.get("/alerts") { request, _ in await self.page { try await self.alertsPage(request) } }
+        addAgentRoutes(to: router)
         router.get("/v1/stream") { request, _ in try await self.answer { try self.stream(request) } }
     }
 
@@ -69,7 +70,8 @@ extension VitalsServer {
     private func overviewPage(_ request: Request) async throws -> String {
         let parameters = try dashboardParameters(request, allowed: ["window"])
         let window = try DashboardWindow(parameter: parameters["window"])
-        return OverviewPage.render(try await overview(window))
+        let data = try await overview(window)
+        return OverviewPage.render(data, report: try await dashboardReport(data.range))
     }
 
     private func operationsPage(_ request: Request) async throws -> String {
