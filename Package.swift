@@ -99,8 +99,8 @@ let package = Package(
             ]
         ),
         // The dashboard's pages as HTML with embedded CSS, SVG and a little JavaScript, rendered from the store's query
-        // API; no Hummingbird here, the server registers the routes.
-        .target(name: "VitalsDashboard", dependencies: ["Vitals", "VitalsStore"]),
+        // API and the rule packs' report; no Hummingbird here, the server registers the routes.
+        .target(name: "VitalsDashboard", dependencies: ["Vitals", "VitalsStore", "VitalsRules"]),
         // The Hummingbird application of `vitals serve`: ingest, query API, /metrics, /health, the demo fleet.
         .target(
             name: "VitalsServer",

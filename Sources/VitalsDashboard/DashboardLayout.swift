@@ -6,6 +6,8 @@ package enum DashboardLayout {
     enum Section: String {
         case overview = "Overview"
         case operations = "Operations"
+        case pipeline = "Pipeline"
+        case tools = "Tools"
         case alerts = "Alerts"
     }
 
@@ -37,7 +39,10 @@ package enum DashboardLayout {
             <body\(live && window != nil ? " data-live-window=\"\(window!.rawValue)\"" : "")>\
             <header><a class="brand" href="/">Vitals</a><nav aria-label="Sections"><ul>
             """
-        let sections: [(Section, String)] = [(.overview, "/"), (.operations, "/operations"), (.alerts, "/alerts")]
+        let sections: [(Section, String)] = [
+            (.overview, "/"), (.operations, "/operations"), (.pipeline, "/pipeline"), (.tools, "/tools"),
+            (.alerts, "/alerts"),
+        ]
         for (entry, href) in sections {
             let current = entry == section ? " aria-current=\"page\"" : ""
             let target = window.map { entry == .alerts ? href : "\(href)?window=\($0.rawValue)" } ?? href
