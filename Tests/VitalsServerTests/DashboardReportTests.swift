@@ -222,6 +222,7 @@ struct DashboardReportTests {
             #expect(snapshot.firstMatch(of: outside) == nil, "the snapshot asks another host for something")
             #expect(!snapshot.contains("src=") && !snapshot.contains("<link"))
             #expect(snapshot.contains("Pipeline health") && snapshot.contains("RED"))
+            #expect(snapshot.contains("<title>Vitals snapshot, last hour to "))
         }
     }
 

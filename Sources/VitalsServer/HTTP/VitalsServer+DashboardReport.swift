@@ -61,7 +61,7 @@ extension VitalsServer {
             let window = try DashboardWindow(parameter: parameters["window"])
             let overview = try await overview(window)
             var report = try await builtInReport(overview.range)
-            report.title = "Vitals snapshot, \(window.title) to \(overview.range.to.rfc3339)"
+            report.title = "Vitals snapshot, \(window.title) to \(overview.range.to.rfc3339.prefix(19))Z"
             report.highlights = Snapshot.figures(overview)
             name = Snapshot.fileName(overview.range.to)
             return report.render(.html)
