@@ -23,8 +23,8 @@ struct DashboardReportTests {
 
     /// Pipeline stages (the session stage breaks its 3 s contract once, init and discovery keep theirs; 3 edge
     /// intents where the invariant wants 4), tool calls (`status`, tier 1, fast; `search`, tier 2, 2 timeouts in 10
-    /// and one call past the 30 s timeout; the hostile tool, tier 1) and provider events (`glm` 3 timeouts in 10,
-    /// `kimi` none in 5).
+    /// and 1 error, and one call past the 30 s timeout; the hostile tool, tier 1) and provider events (`glm` 3 timeouts
+    /// and 2 errors in 10, `kimi` none in 5).
     static var events: String {
         var lines: [String] = []
         func add(_ fields: String, at second: Int) {
@@ -43,7 +43,7 @@ struct DashboardReportTests {
             add("\"event\":\"tool_call\",\"tool\":\"status\",\"tier\":\"1\",\"duration_ms\":\(10 + index)", at: index)
         }
         for index in 0..<10 {
-            let status = index < 2 ? ",\"status\":\"timeout\"" : ""
+            let status = index < 2 ? ",\"status\":\"timeout\"" : index == 2 ? ",\"status\":\"error\"" : ""
             let duration = index == 9 ? 31_000 : 1_000 + index * 100
             add(
                 "\"event\":\"tool_call\",\"tool\":\"search\",\"tier\":\"2\",\"duration_ms\":\(duration)\(status)",
@@ -53,7 +53,7 @@ struct DashboardReportTests {
         let hostile = hostileTool.replacingOccurrences(of: "/", with: "\\/")
         add("\"event\":\"tool_call\",\"tool\":\"\(hostile)\",\"tier\":\"1\",\"duration_ms\":5", at: 0)
         for index in 0..<10 {
-            let status = index < 3 ? ",\"status\":\"timeout\"" : ""
+            let status = index < 3 ? ",\"status\":\"timeout\"" : index < 5 ? ",\"status\":\"error\"" : ""
             add("\"event\":\"llm_call\",\"provider\":\"glm\",\"duration_ms\":\(200 + index)\(status)", at: index)
         }
         for index in 0..<5 { add("\"event\":\"llm_call\",\"provider\":\"kimi\",\"duration_ms\":300", at: index) }
@@ -147,7 +147,9 @@ struct DashboardReportTests {
             let group = try #require((stats["series"] as? [[String: Any]])?.first)
             #expect(search.contains("<td>\(Format.milliseconds(group["p50_ms"] as? Double))</td>"))
             #expect(search.contains("<td>\(Format.milliseconds(group["p95_ms"] as? Double))</td>"))
+            // Timeouts, not every failure: glm has 3 timeouts and 2 other errors in 10.
             #expect(try Self.row(page, "provider", "glm").contains("3 (30.0 %)"))
+            #expect(try Self.row(page, "provider", "glm").contains("5 (50.0 %)"))
             #expect(try Self.row(page, "provider", "kimi").contains("0 (0 %)"))
             // Highest timeout rate first.
             let glm = try #require(page.range(of: "data-provider=\"glm\"")?.lowerBound)
