@@ -1,7 +1,9 @@
+import Foundation
 package import Vitals
 
 /// `GET /alerts`: firing, pending and resolved alerts, filtered by state, severity and rule, with buttons that
-/// acknowledge an alert or silence its rule and group for an hour through the alert API.
+/// acknowledge an alert or silence its rule and group for an hour through the alert API. Resolved alerts are the
+/// history the alerting service keeps (a day after they resolve), each with when it started and ended.
 package enum AlertsPage {
     /// One alert as the page shows it (the server maps the alerting service's alerts to these).
     package struct Row: Sendable {
@@ -19,6 +21,10 @@ package enum AlertsPage {
         package var acknowledgedBy: String?
         /// The silence or inhibition that mutes it, when it is muted.
         package var muted: String?
+        /// When it became active (pending, or firing at once); `since` when not given.
+        package var startedAt: Timestamp
+        /// When it resolved; `nil` while active.
+        package var endedAt: Timestamp?
 
         package init(
             fingerprint: String,
@@ -32,7 +38,9 @@ package enum AlertsPage {
             summary: String? = nil,
             recommendation: String? = nil,
             acknowledgedBy: String? = nil,
-            muted: String? = nil
+            muted: String? = nil,
+            startedAt: Timestamp? = nil,
+            endedAt: Timestamp? = nil
         ) {
             self.fingerprint = fingerprint
             self.rule = rule
@@ -46,6 +54,8 @@ package enum AlertsPage {
             self.recommendation = recommendation
             self.acknowledgedBy = acknowledgedBy
             self.muted = muted
+            self.startedAt = startedAt ?? since
+            self.endedAt = endedAt
         }
     }
 
@@ -87,6 +97,11 @@ package enum AlertsPage {
         let shown = rows.filter(filter.admits)
         for state in ["firing", "pending", "resolved"] where filter.state == nil || filter.state == state {
             let inState = shown.filter { $0.state == state }
+            guard state != "resolved" else {
+                body += "<h2 id=\"history\">History: resolved (\(inState.count))</h2>"
+                body += inState.isEmpty ? "<p class=\"muted\">None in the last day.</p>" : history(inState)
+                continue
+            }
             body += "<h2>\(state.prefix(1).uppercased() + state.dropFirst()) (\(inState.count))</h2>"
             body += inState.isEmpty ? "<p class=\"muted\">None.</p>" : table(inState)
         }
@@ -151,6 +166,35 @@ package enum AlertsPage {
             html += "</td></tr>"
         }
         return html + "</tbody></table>"
+    }
+
+    /// The resolved alerts, latest end first: when each started and ended and how long it lasted.
+    private static func history(_ rows: [Row]) -> String {
+        var html = """
+            <table id="alert-history"><thead><tr><th scope="col">Rule</th><th scope="col">Severity</th>\
+            <th scope="col">Group</th><th scope="col">Last value</th><th scope="col">Threshold</th>\
+            <th scope="col">Started (UTC)</th><th scope="col">Ended (UTC)</th><th scope="col">Lasted</th>\
+            </tr></thead><tbody>
+            """
+        for row in rows.sorted(by: { ($0.endedAt ?? $0.since) > ($1.endedAt ?? $1.since) }) {
+            let end = row.endedAt ?? row.since
+            let lasted = Double(end.nanosecondsSinceEpoch - row.startedAt.nanosecondsSinceEpoch) / 1e6
+            html += """
+                <tr><td>\(Markup.escape(row.rule))</td><td>\(Markup.escape(row.severity))</td>\
+                <td>\(Markup.escape(row.group.map { "\($0.key)=\($0.value)" }.joined(separator: " ")))</td>\
+                <td>\(Markup.escape(row.valueText))</td><td>\(Markup.escape(row.threshold))</td>\
+                <td>\(Markup.escape(row.startedAt.rfc3339))</td><td>\(Markup.escape(end.rfc3339))</td>\
+                <td>\(lastedText(max(lasted, 0) / 1_000))</td></tr>
+                """
+        }
+        return html + "</tbody></table>"
+    }
+
+    /// `45 s`, `12 min`, `3.5 h`.
+    static func lastedText(_ seconds: Double) -> String {
+        if seconds < 60 { return String(format: "%.0f s", seconds) }
+        if seconds < 3_600 { return String(format: "%.0f min", seconds / 60) }
+        return String(format: "%.1f h", seconds / 3_600)
     }
 
     /// `text` as a JSON string literal.

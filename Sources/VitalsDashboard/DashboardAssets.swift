@@ -32,6 +32,7 @@ enum DashboardAssets {
         th,td{padding:.4rem .6rem;border-bottom:1px solid var(--line);text-align:right;\
         font-variant-numeric:tabular-nums}
         th:first-child,td:first-child{text-align:left;overflow-wrap:anywhere}
+        th.text,td.text{text-align:left}
         th{color:var(--muted);font-weight:600;font-size:.9rem}
         .status-ok{color:var(--ok)}.status-bad{color:var(--bad)}.status-warn{color:var(--warn)}
         .muted{color:var(--muted)}

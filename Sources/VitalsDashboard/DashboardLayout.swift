@@ -7,6 +7,8 @@ package enum DashboardLayout {
         case overview = "Overview"
         case operations = "Operations"
         case agents = "Agents"
+        case pipeline = "Pipeline"
+        case tools = "Tools"
         case alerts = "Alerts"
     }
 
@@ -39,7 +41,8 @@ package enum DashboardLayout {
             <header><a class="brand" href="/">Vitals</a><nav aria-label="Sections"><ul>
             """
         let sections: [(Section, String)] = [
-            (.overview, "/"), (.operations, "/operations"), (.agents, "/agents"), (.alerts, "/alerts"),
+            (.overview, "/"), (.operations, "/operations"), (.agents, "/agents"), (.pipeline, "/pipeline"),
+            (.tools, "/tools"), (.alerts, "/alerts"),
         ]
         for (entry, href) in sections {
             let current = entry == section ? " aria-current=\"page\"" : ""

@@ -9,7 +9,9 @@ package enum OverviewPage {
     /// The page of `data`, with the fleet and contracts section of `report` (the report of the same window) when given.
     package static func render(_ data: OverviewData, report: PerformanceReport? = nil) -> String {
         let live = Dictionary(data.liveValues.map { ($0.key, $0.text) }, uniquingKeysWith: { first, _ in first })
-        var body = "<p class=\"muted\">All events, \(data.window.title).</p>"
+        var body = "<p class=\"muted\">All events, \(data.window.title). "
+        body += "<a href=\"/snapshot?window=\(data.window.rawValue)\" download>Download a snapshot</a> "
+        body += "(one HTML file, readable offline).</p>"
         body += "<section aria-labelledby=\"h-now\"><h2 id=\"h-now\">Throughput, errors and latency</h2>"
         body += "<div class=\"cards\">"
         body += DashboardLayout.card("Events per second", live["events_per_s"] ?? "–", live: "events_per_s")

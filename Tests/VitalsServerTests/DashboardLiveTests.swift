@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import VitalsAlerting
+import VitalsStore
 import VitalsTestSupport
 
 @testable import VitalsServer
@@ -127,6 +128,44 @@ extension DashboardLiveTests {
             let json = try await client.get("/v1/alerts").json
             let alert = try #require((json["alerts"] as? [[String: Any]])?.first)
             #expect((alert["acknowledgement"] as? [String: Any])?["author"] as? String == "dashboard")
+        }
+    }
+}
+
+extension DashboardLiveTests {
+    @Test(
+        "headless Chromium: /pipeline and /tools load clean in light and dark; an observation is acknowledged",
+        .enabled(if: Chromium.path != nil, "chromium is not installed (apt-get install chromium; scripts/test does)")
+    )
+    func reportPagesInBrowser() async throws {
+        let chromium = try #require(Chromium.path)
+        let fixture = try await ServerFixture(alertingRules: DashboardReportTests.timeoutRule) {
+            $0.store.labelKeys = DashboardReportTests.labelKeys
+        }
+        let alerting = try #require(fixture.alerting)
+        try await fixture.test(.live) { client in
+            #expect(try await client.post("/v1/events", DashboardReportTests.events).status == .ok)
+            await alerting.tick()
+            let base = "http://127.0.0.1:\(try #require(client.port))"
+            for (name, path) in [("pipeline", "/pipeline?window=1h"), ("tools", "/tools?window=1h")] {
+                for dark in [false, true] {
+                    let file = Chromium.screenshotFolder.appendingPathComponent(
+                        "\(name)-\(dark ? "dark" : "light").png"
+                    )
+                    try? FileManager.default.removeItem(at: file)
+                    let shot = try await Chromium.load(chromium, base + path, screenshot: file.path, dark: dark)
+                    #expect(shot.dom.contains("<h1>\(name == "tools" ? "Tools" : "Pipeline")</h1>"), "\(path)")
+                    #expect(try Data(contentsOf: file).starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(file.path)")
+                }
+            }
+            let page = try await Chromium.load(
+                chromium,
+                base + "/tools?window=1h&category=timeout",
+                action: "document.querySelector('button[data-ack]').click()",
+                until: "document.body.textContent.indexOf('acknowledged by dashboard') >= 0"
+            )
+            #expect(page.held, "the tools page never showed the acknowledgement")
+            #expect(!page.dom.contains("data-ack="))
         }
     }
 }

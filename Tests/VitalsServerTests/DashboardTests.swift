@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import Vitals
 import VitalsAlerting
 import VitalsDashboard
 
@@ -215,6 +216,32 @@ struct DashboardAlertTests {
             let bad = try await client.get("/alerts?state=asleep")
             #expect(bad.status == .badRequest)
             #expect(bad.text.contains("state=asleep: expected pending, firing or resolved"))
+        }
+    }
+
+    @Test("history: a resolved alert is listed with its start and end, and the state filter keeps only history")
+    func alertHistory() async throws {
+        let fixture = try await ServerFixture(alertingRules: Self.rules)
+        let alerting = try #require(fixture.alerting)
+        try await fixture.test { client in
+            #expect(try await client.post("/v1/events", AlertAPITests.failing(agent: "a1", failed: 6)).status == .ok)
+            await alerting.tick()
+            #expect(try await client.get("/alerts").text.contains("<h2 id=\"history\">History: resolved (0)</h2>"))
+            // Two hours on, the failures have left every window: the alert resolves and stays as history.
+            try await alerting.evaluate(at: Timestamp.now().adding(milliseconds: 7_200_000))
+            let json = try await client.get("/v1/alerts?state=resolved").json
+            let alert = try #require((json["alerts"] as? [[String: Any]])?.first)
+            let started = try #require(alert["active_since"] as? String)
+            let ended = try #require(alert["resolved_at"] as? String)
+            let page = try await client.get("/alerts").text
+            #expect(page.contains("<h2>Firing (0)</h2>"))
+            #expect(page.contains("<h2 id=\"history\">History: resolved (1)</h2>"))
+            #expect(page.contains("<td>\(started)</td><td>\(ended)</td>"), "start and end of the resolved alert")
+            #expect(page.contains("<td>2.0 h</td>") || page.contains("<td>1.9 h</td>"))
+            let history = try await client.get("/alerts?state=resolved&severity=critical").text
+            #expect(history.contains("History: resolved (1)") && !history.contains("<h2>Firing"))
+            let none = try await client.get("/alerts?state=resolved&severity=warn").text
+            #expect(none.contains("History: resolved (0)"))
         }
     }
 

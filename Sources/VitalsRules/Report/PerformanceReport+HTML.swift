@@ -6,6 +6,11 @@ extension PerformanceReport {
         let health = pipelineHealth
         var body = "<header><h1>\(Markup.escape(title))</h1>"
         body += "<div class=\"verdict \(check.passed ? "ok" : "bad")\">\(Markup.escape(check.verdict))</div></header>"
+        if !highlights.isEmpty {
+            body += "<h2>Overview</h2><section class=\"cards\" id=\"highlights\">"
+            for (label, value) in highlights { body += card(label, value, "") }
+            body += "</section><h2>Rules and analyses</h2>"
+        }
         body += "<section class=\"cards\">"
         body += card("Pipeline health", health.status.rawValue, light(health.status))
         body += card("Rules passed", NumberText.format(health.compliance * 100, decimals: 1) + "%", "")

@@ -29,6 +29,9 @@ public struct PerformanceReport: Sendable {
     package var memorySeries: [ThinningSeries.Point]
     /// The memory limit drawn on the memory chart, in MB.
     public var memoryLimitMegabytes: Double?
+    /// Figures a caller adds above the report's own, as label and value already formatted (the dashboard's
+    /// snapshot puts its overview here); the HTML renderer shows them as cards. Empty by default.
+    public var highlights: [(label: String, value: String)] = []
 
     /// The pipeline light from the rule results.
     public var pipelineHealth: PipelineHealth { PipelineHealth(results: check.results) }

@@ -7,15 +7,10 @@ import VitalsRules
 import VitalsStore
 
 extension VitalsServer {
-    /// The dashboard's agents pages and the report behind them and behind the overview's fleet section.
+    /// The dashboard's agents pages.
     func addAgentRoutes(to router: Router<BasicRequestContext>) {
         router.get("/agents") { request, _ in await self.page { try await self.agentsPage(request) } }
         router.get("/agents/**") { request, _ in await self.page { try await self.agentPage(request) } }
-    }
-
-    /// The report of `range` exactly as `/v1/report` builds it: every built-in pack over the store's buckets.
-    func dashboardReport(_ range: TimeRange) async throws -> PerformanceReport {
-        try await StoreAnalysis.report(try Self.builtInRules.get(), store: store, range: range)
     }
 
     private func agentsPage(_ request: Request) async throws -> String {
@@ -28,7 +23,7 @@ extension VitalsServer {
             sort: parameters["sort"]
         )
         let range = window.range(endingAt: .now())
-        let report = try await dashboardReport(range)
+        let report = try await builtInReport(range)
         let agents = try await AgentQueries.summaries(store, report: report, range: range)
         return AgentsPage.render(agents, window: window, filter: filter)
     }
@@ -44,7 +39,7 @@ extension VitalsServer {
         }
         try AgentPage.validate(id)
         let range = window.range(endingAt: .now())
-        let report = try await dashboardReport(range)
+        let report = try await builtInReport(range)
         let page = try await AgentPage.load(store, id: id, window: window, report: report, range: range)
         return page.render()
     }

@@ -13,8 +13,11 @@ extension VitalsServer {
         router.get("/") { request, _ in await self.page { try await self.overviewPage(request) } }
         router.get("/operations") { request, _ in await self.page { try await self.operationsPage(request) } }
         router.get("/operations/**") { request, _ in await self.page { try await self.operationPage(request) } }
+        router.get("/pipeline") { request, _ in await self.page { try await self.pipelinePage(request) } }
+        router.get("/tools") { request, _ in await self.page { try await self.toolsPage(request) } }
         router.get("/alerts") { request, _ in await self.page { try await self.alertsPage(request) } }
         addAgentRoutes(to: router)
+        router.get("/snapshot") { request, _ in await self.snapshot(request) }
         router.get("/v1/stream") { request, _ in try await self.answer { try self.stream(request) } }
     }
 
@@ -71,7 +74,7 @@ extension VitalsServer {
         let parameters = try dashboardParameters(request, allowed: ["window"])
         let window = try DashboardWindow(parameter: parameters["window"])
         let data = try await overview(window)
-        return OverviewPage.render(data, report: try await dashboardReport(data.range))
+        return OverviewPage.render(data, report: try await builtInReport(data.range))
     }
 
     private func operationsPage(_ request: Request) async throws -> String {
@@ -123,7 +126,9 @@ extension VitalsServer {
                 summary: alert.summary,
                 recommendation: alert.recommendation,
                 acknowledgedBy: alert.isAcknowledged(at: now) ? alert.acknowledgement?.author : nil,
-                muted: muted
+                muted: muted,
+                startedAt: alert.activeSince,
+                endedAt: alert.resolvedAt
             )
         }
         return AlertsPage.render(rows, filter: filter)

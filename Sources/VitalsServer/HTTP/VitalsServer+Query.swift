@@ -133,16 +133,17 @@ extension VitalsServer {
             throw QueryError("/v1/report covers the whole store: event=, metric= and label filters do not apply")
         }
         let format = try Self.reportFormat(parameters.format, accept: request.headers[.accept])
-        var options = ReportOptions()
-        options.title = "Vitals report, \(parameters.range.from.rfc3339) to \(parameters.range.to.rfc3339)"
-        let report = try await StoreAnalysis.report(
-            try Self.builtInRules.get(),
-            store: store,
-            range: parameters.range,
-            options: options
-        )
+        let report = try await builtInReport(parameters.range)
         let text = report.render(format)
         return .bodyResponse(Array(text.utf8), contentType: Self.contentType(of: format))
+    }
+
+    /// The performance report of `range` with every built-in pack over the store's buckets: what `/v1/report`
+    /// answers, and what the dashboard's pipeline, tools and snapshot pages show.
+    func builtInReport(_ range: TimeRange) async throws -> PerformanceReport {
+        var options = ReportOptions()
+        options.title = "Vitals report, \(range.from.rfc3339) to \(range.to.rfc3339)"
+        return try await StoreAnalysis.report(try Self.builtInRules.get(), store: store, range: range, options: options)
     }
 
     /// Every built-in pack, parsed once.
