@@ -96,10 +96,16 @@ struct ExampleFleetOutageTests {
         let process = Process()
         process.executableURL = ExampleFleetTests.program
         process.arguments = ["--database", url, "--days", "1", "--reports", folder.url.path, "--live", "12"]
+        let errors = folder.url.appendingPathComponent("stderr")
+        FileManager.default.createFile(atPath: errors.path, contents: Data())
         let stdout = try FileHandle(forWritingTo: output)
-        defer { try? stdout.close() }
+        let stderr = try FileHandle(forWritingTo: errors)
+        defer {
+            try? stdout.close()
+            try? stderr.close()
+        }
         process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
+        process.standardError = stderr
         try process.run()
         defer { ChildProcess.killAndReap(process) }
         func printed() -> String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
@@ -118,7 +124,14 @@ struct ExampleFleetOutageTests {
         try await Task.sleep(for: .seconds(4))
         _ = try await Self.postgres(["resume", directory])
         #expect(ChildProcess.exitStatus(of: process) == nil, "the outage fell inside the live reporting")
-        let status = try await ChildProcess.waitForExit(process, timeLimit: .seconds(180))
+        let status: Int32
+        do {
+            status = try await ChildProcess.waitForExit(process, timeLimit: .seconds(180))
+        } catch {
+            let log = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+            Issue.record("\(error)\n\(printed())\n\(log.suffix(4_000))")
+            return
+        }
         let text = printed()
         #expect(status == 0, "\(text)")
         let summary = try #require(
