@@ -92,4 +92,26 @@ extension AlertingService {
 
     /// The delivery's figures per receiver.
     public func receiverFigures() async -> [ReceiverFigures] { await sink.figures() }
+
+    /// Waits for `evaluations` more evaluations and then, when something fires, for a receiver to have been told
+    /// (a notification sent or failed); returns at the latest after `timeLimit`. For a program or a test that has
+    /// just stored data and wants the alerts it causes.
+    ///
+    /// ```swift
+    /// try await store.ingest(records)
+    /// await alerting.settle()
+    /// for (alert, _) in try await alerting.alerts() { print(alert.rule, alert.state) }
+    /// ```
+    public func settle(evaluations: Int = 2, timeLimit: Duration = .seconds(30)) async {
+        let clock = ContinuousClock()
+        let end = clock.now + timeLimit
+        let target = self.evaluations + evaluations
+        while clock.now < end {
+            do { try await Task.sleep(for: .milliseconds(100)) } catch { return }
+            guard self.evaluations >= target else { continue }
+            let firing = engine?.alerts.values.contains { $0.state == .firing } ?? false
+            let told = await sink.figures().reduce(0) { $0 + $1.sent + $1.failed }
+            if !firing || told > 0 { return }
+        }
+    }
 }

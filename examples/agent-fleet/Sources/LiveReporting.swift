@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import ServiceLifecycle
 import Vitals
 import VitalsPush
 import VitalsServer
@@ -21,17 +20,8 @@ struct LiveReporting {
         settings.host = "127.0.0.1"
         settings.port = 0
         settings.store.labelKeys += ["agent_domain"]
-        let server = VitalsServer(configuration: settings, store: store, logger: logger)
-        let (ports, listening) = AsyncStream.makeStream(of: Int.self)
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [server.makeApplication { listening.yield($0) }],
-                logger: logger
-            )
-        )
-        let serving = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw FleetError("the server did not start") }
+        let server = try await VitalsServer(configuration: settings, store: store, logger: logger).start()
+        let port = server.port
 
         var exporting = ExporterConfiguration()
         exporting.push.serverURL = "http://127.0.0.1:\(port)"
@@ -61,8 +51,7 @@ struct LiveReporting {
         exporter.stop()
         try await export.value
         let figures = exporter.statistics
-        await group.triggerGracefulShutdown()
-        try await serving.value
+        try await server.stop()
 
         var stored = 0
         let range = TimeRange(from: history, to: Timestamp.now().adding(milliseconds: 60_000))
@@ -73,10 +62,4 @@ struct LiveReporting {
             + "\(figures.retries) retries, \(figures.dropped) dropped, \(figures.lost) lost; "
             + "the store holds \(stored) of the \(jobs) jobs"
     }
-}
-
-/// A failure of the example itself, said in words.
-struct FleetError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

@@ -76,16 +76,8 @@ struct BotExample: AsyncParsableCommand {
         // The original's custom health checks: the database (built in) and the chat API the bot depends on.
         let chatAPI = HealthCheck(name: "chat_api", timeout: .seconds(1)) {}
         let server = VitalsServer(configuration: settings, store: store, extraChecks: [chatAPI], alerting: alerting)
-        let (ports, listening) = AsyncStream.makeStream(of: Int.self)
-        let services = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [server.makeApplication { listening.yield($0) }, alerting],
-                logger: logger
-            )
-        )
-        let serving = Task { try await services.run() }
-        var portIterator = ports.makeAsyncIterator()
-        guard let port = await portIterator.next() else { throw ValidationError("the server did not start") }
+        let running = try await server.start(services: [alerting])
+        let port = running.port
         let base = "http://127.0.0.1:\(port)"
         print("vitals: serving the bot's history on \(base) (store: \(database))")
 
@@ -115,15 +107,8 @@ struct BotExample: AsyncParsableCommand {
         print("\n" + tracker.summary())
 
         // The supervisor evaluates every second: wait for two evaluations of the data just sent, and for its
-        // notification when something fires (at most 30 s on a machine that is very busy).
-        let evaluated = await alerting.metrics().evaluations
-        for _ in 0..<150 {
-            try await Task.sleep(for: .milliseconds(200))
-            guard await alerting.metrics().evaluations >= evaluated + 2 else { continue }
-            let firing = await alerting.metrics().alerts[.firing, default: 0]
-            let told = await alerting.receiverFigures().reduce(0) { $0 + $1.sent + $1.failed }
-            if firing == 0 || told > 0 { break }
-        }
+        // notification when something fires.
+        await alerting.settle()
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
         for path in [
             "/health", "/v1/stats?event=request&by=route&window=1h", "/v1/stats?event=work_order&by=action&window=1h",
@@ -142,8 +127,7 @@ struct BotExample: AsyncParsableCommand {
         for figures in await alerting.receiverFigures() {
             print("  receiver \(figures.receiver): \(figures.sent) sent, \(figures.failed) failed")
         }
-        await services.triggerGracefulShutdown()
-        try await serving.value
+        try await running.stop()
         try await store.close()
     }
 }

@@ -81,7 +81,7 @@ struct MCPToolsExample: AsyncParsableCommand {
         let store = try await SQLiteStore.open(path: database, configuration: settings.store)
         let alerting = try makeAlerting(store: store, logger: logger)
         let watching = Task { try await alerting.run() }
-        var server = try await ServerRun.start(settings, store: store, alerting: alerting, logger: logger)
+        var server = try await VitalsServer(configuration: settings, store: store, alerting: alerting).start()
         let base = "http://127.0.0.1:\(server.port)"
         print("vitals: serving the tool server's history on \(base) (store: \(database))")
 
@@ -111,13 +111,8 @@ struct MCPToolsExample: AsyncParsableCommand {
             }
             if outage, phase == 1 {
                 try await Task.sleep(for: .seconds(1.5))
-                server = try await ServerRun.start(
-                    settings,
-                    port: server.port,
-                    store: store,
-                    alerting: alerting,
-                    logger: logger
-                )
+                settings.port = server.port
+                server = try await VitalsServer(configuration: settings, store: store, alerting: alerting).start()
                 print("outage: the server is back on \(base)")
             }
         }
@@ -132,7 +127,7 @@ struct MCPToolsExample: AsyncParsableCommand {
         )
         if let baseline { try writeBaseline(collector.events, to: baseline) }
 
-        try await waitForAlerts(alerting)
+        await alerting.settle()
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
         for path in [
             "/v1/stats?event=tool_call&window=1h", "/v1/stats?event=tool_call&by=tier&window=1h",
@@ -183,19 +178,6 @@ struct MCPToolsExample: AsyncParsableCommand {
             ),
             logger: logger
         )
-    }
-
-    /// Waits for two evaluations of the data just sent and, when something fires, for its notification (at most
-    /// 30 s on a machine that is very busy).
-    private func waitForAlerts(_ alerting: AlertingService) async throws {
-        let evaluated = await alerting.metrics().evaluations
-        for _ in 0..<150 {
-            try await Task.sleep(for: .milliseconds(200))
-            guard await alerting.metrics().evaluations >= evaluated + 2 else { continue }
-            let firing = await alerting.metrics().alerts[.firing, default: 0]
-            let told = await alerting.receiverFigures().reduce(0) { $0 + $1.sent + $1.failed }
-            if firing == 0 || told > 0 { return }
-        }
     }
 
     private func writeBaseline(_ events: [Event], to path: String) throws {
