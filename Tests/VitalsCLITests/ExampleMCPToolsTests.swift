@@ -47,6 +47,13 @@ struct ExampleMCPToolsTests {
         #expect(degraded.stdout.contains(#""labels":{"provider":"glm"},"count":"#))
         #expect(degraded.stdout.contains("firing critical tier4-timeout [\"tool\": \"debug\"]"))
         #expect(degraded.stdout.contains("firing high tier1-latency [\"tool\": \"listmodels\"]"))
+        // The dashboard's tools view shows the timeout observation with its Acknowledge button.
+        #expect(
+            degraded.stdout.contains(
+                "GET /tools?window=1h&category=timeout → 200: 1 Acknowledge buttons, debug failing"
+            ),
+            "\(degraded.stdout)"
+        )
         // The webhook got Alertmanager's payload for the critical alert.
         let bodies = webhook.requests.map { String(decoding: $0.body, as: UTF8.self) }
         #expect(bodies.contains { $0.contains(#""alertname":"tier4-timeout""#) && $0.contains(#""status":"firing""#) })
@@ -60,6 +67,7 @@ struct ExampleMCPToolsTests {
         )
         #expect(calm.status == 0, "\(calm.stderr)")
         #expect(calm.stdout.contains("auditor: 0 alerts"), "\(calm.stdout)")
+        #expect(calm.stdout.contains("→ 200: 0 Acknowledge buttons, debug not failing"), "\(calm.stdout)")
         let lines = try String(contentsOfFile: folder.path("healthy.jsonl"), encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 600 && lines.allSatisfy { $0.contains(#""event":"tool_call""#) })
         for (file, status) in [("healthy.jsonl", 0), ("degraded.jsonl", 1)] {

@@ -137,6 +137,18 @@ struct MCPToolsExample: AsyncParsableCommand {
             let body = try await response.body.collect(upTo: 1 << 20)
             print("\nGET \(path) → \(response.status.code)\n" + String(buffer: body))
         }
+        // The dashboard's tools view, as a browser gets it: the observations and their Acknowledge buttons.
+        let page = try await client.execute(
+            HTTPClientRequest(url: base + "/tools?window=1h&category=timeout"),
+            timeout: .seconds(10)
+        )
+        let html = String(buffer: try await page.body.collect(upTo: 4 << 20))
+        let debugRow = html.components(separatedBy: "<tr").first { $0.contains(">debug<") }
+        print(
+            "\nGET /tools?window=1h&category=timeout → \(page.status.code): "
+                + "\(html.components(separatedBy: "data-ack=").count - 1) Acknowledge buttons, "
+                + "debug \(debugRow?.contains("✗ fail") == true ? "failing" : "not failing")"
+        )
         try? await client.shutdown()
         let alerts = try await alerting.alerts()
         print("\nauditor: \(alerts.count) alerts")
