@@ -99,6 +99,17 @@ struct BrowserLoginTests {
             )
             #expect(ingest.status == .forbidden)
             #expect(ingest.headers[.setCookie] == nil)
+            // A page reached over HTTPS (through a TLS proxy) gets a Secure cookie.
+            for tls: HTTPFields in [
+                [.origin: "https://localhost"],
+                [BrowserHeader.secFetchSite: "same-origin", BrowserHeader.forwardedProto: "https"],
+            ] {
+                var headers = tls
+                headers[.contentType] = "application/x-www-form-urlencoded"
+                let secure = try await client.post("/login", "token=\(Self.secrets["read"]!)", headers: headers)
+                #expect(secure.status == .seeOther)
+                #expect(secure.headers[.setCookie]?.hasSuffix("; HttpOnly; SameSite=Strict; Secure") == true)
+            }
         }
     }
 
@@ -134,6 +145,9 @@ struct BrowserLoginTests {
                     == "this token lacks the admin scope needed for POST /v1/alerts/\(fingerprint)/ack"
             )
 
+            let signedIn = try await client.get("/login", headers: session).text
+            #expect(signedIn.contains("action=\"/logout\""))
+            #expect(!(try await client.get("/login").text.contains("action=\"/logout\"")))
             let logout = try await client.post("/logout", "", headers: ack)
             #expect(logout.status == .seeOther)
             #expect(logout.headers[.location] == "/login")
