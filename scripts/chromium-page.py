@@ -3,7 +3,7 @@
 and prints one JSON object: the DOM once a JavaScript condition holds, console errors, failed requests, requests to
 hosts other than 127.0.0.1, and optionally a screenshot written to a file.
 
-Usage: chromium-page.py CHROMIUM URL [--action JS] [--until JS] [--timeout SECONDS] [--screenshot FILE] [--dark] [--size WxH]
+Usage: chromium-page.py CHROMIUM URL [--step JS]... [--action JS] [--until JS] [--timeout SECONDS] [--screenshot FILE] [--dark] [--size WxH]
 """
 import argparse, base64, json, os, subprocess, sys, tempfile, time, urllib.parse
 
@@ -12,6 +12,9 @@ parser.add_argument("chromium")
 parser.add_argument("url")
 parser.add_argument("--until", default="true")
 parser.add_argument("--action", help="JavaScript run once the page has loaded (a click, say), before --until")
+parser.add_argument("--step", action="append", default=[],
+                    help="JavaScript evaluated on each loaded page until it returns true (it acts then: fills a form and "
+                         "submits it, say), in order, before --action; a step may lead to another page")
 parser.add_argument("--timeout", type=float, default=15)
 parser.add_argument("--screenshot")
 parser.add_argument("--dark", action="store_true")
@@ -83,6 +86,22 @@ try:
     send("Page.navigate", {"url": args.url}, session)
     held = False
     until = time.time() + args.timeout
+    for step in args.step:
+        done = False
+        while time.time() < until and not done:
+            try:
+                check = send("Runtime.evaluate", {"expression": f"document.readyState === 'complete' && !!({step})",
+                                                  "returnByValue": True}, session)
+                done = check.get("result", {}).get("value") is True
+            except SystemExit:
+                # A navigation destroyed the page the expression ran in: try again on the next one.
+                if time.time() > deadline:
+                    raise
+            if not done:
+                time.sleep(0.2)
+        if not done:
+            raise SystemExit("chromium-page: the step never held: " + step)
+        time.sleep(0.3)
     if args.action:
         while time.time() < until:
             ready = send("Runtime.evaluate", {"expression": "document.readyState", "returnByValue": True}, session)

@@ -31,6 +31,8 @@ public final class VitalsServer: Sendable {
     /// Ingest memory: `ingest_queue × max_body_bytes` bytes for bodies, decoded records and prepared batches.
     let ingestBudget: IngestBudget
     let verifier: TokenVerifier
+    /// The dashboard's browser sessions (`POST /login`), used only when tokens are configured.
+    let sessions: BrowserSessions
     let startedAt = ContinuousClock.now
     /// The watcher, when alerting is configured: the alert, silence and rule routes answer through it.
     let alerting: AlertingService?
@@ -76,6 +78,7 @@ public final class VitalsServer: Sendable {
         let largest = (1 + Self.otlpProcessingFactor) * configuration.maxBodyBytes
         self.ingestBudget = IngestBudget(capacity: max(largest, overflow ? .max / 4 : budget))
         self.verifier = TokenVerifier(configuration.tokens)
+        self.sessions = BrowserSessions(verifier: verifier)
     }
 
     /// The paths the server answers (documented in `openapi.yaml`; a test keeps the two equal).
@@ -106,7 +109,7 @@ public final class VitalsServer: Sendable {
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(server: self))
-        router.add(middleware: AccessMiddleware(verifier: verifier))
+        router.add(middleware: AccessMiddleware(verifier: verifier, sessions: sessions))
         addIngestRoutes(to: router)
         addTraceRoutes(to: router)
         addQueryRoutes(to: router)
@@ -114,6 +117,7 @@ public final class VitalsServer: Sendable {
         addHealthRoutes(to: router)
         addMetricsRoutes(to: router)
         addDashboardRoutes(to: router)
+        addLoginRoutes(to: router)
         return router
     }
 }

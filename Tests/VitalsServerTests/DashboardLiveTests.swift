@@ -170,6 +170,53 @@ extension DashboardLiveTests {
     }
 }
 
+extension DashboardLiveTests {
+    @Test(
+        "headless Chromium with tokens: signing in through the form, then Acknowledge acknowledges the alert",
+        .enabled(if: Chromium.path != nil, "chromium is not installed (apt-get install chromium; scripts/test does)")
+    )
+    func signInAndAcknowledgeInBrowser() async throws {
+        let chromium = try #require(Chromium.path)
+        let logs = LogLines()
+        let fixture = try await BrowserLoginTests.fixture(logs: logs)
+        let admin = try #require(BrowserLoginTests.secrets["admin"])
+        try await fixture.test(.live) { client in
+            let fingerprint = try await BrowserLoginTests.firingAlert(client, fixture)
+            let base = "http://127.0.0.1:\(try #require(client.port))"
+            let login = try await Chromium.load(
+                chromium,
+                base + "/alerts",
+                until: "location.pathname === '/login' && !!document.getElementById('token')",
+                screenshot: Chromium.screenshotFolder.appendingPathComponent("login-light.png").path
+            )
+            #expect(login.held, "/alerts did not lead to the login form")
+            #expect(login.dom.contains("<h1>Sign in</h1>"))
+            let page = try await Chromium.load(
+                chromium,
+                base + "/alerts",
+                steps: [
+                    """
+                    (function(){var t=document.getElementById('token');if(!t)return false;\
+                    t.value='\(admin)';t.form.submit();return true})()
+                    """,
+                    """
+                    (function(){var b=document.querySelector('button[data-ack]');if(!b)return false;\
+                    b.click();return true})()
+                    """,
+                ],
+                until: "document.body.textContent.indexOf('acknowledged by dashboard') >= 0"
+            )
+            #expect(page.held, "the page never showed the acknowledgement")
+            #expect(!page.dom.contains(admin))
+            let json = try await client.get("/v1/alerts", headers: [.authorization: "Bearer \(admin)"]).json
+            let alert = try #require((json["alerts"] as? [[String: Any]])?.first)
+            #expect(alert["fingerprint"] as? String == fingerprint)
+            #expect((alert["acknowledgement"] as? [String: Any])?["author"] as? String == "dashboard")
+        }
+        #expect(!logs.text.contains(admin), "the token was logged")
+    }
+}
+
 /// Debian's `chromium`, driven headless over the DevTools protocol by `scripts/chromium-page.py`.
 enum Chromium {
     /// What a page load gave.
@@ -200,18 +247,21 @@ enum Chromium {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("scripts/chromium-page.py").path
 
-    /// Loads `url` until the JavaScript `until` holds (or 15 s pass), and checks that the page logged no console
+    /// Loads `url`, runs each of `steps` once it returns true (each may lead to another page), then `action`, until
+    /// the JavaScript `until` holds (or 15 s pass), and checks that the page logged no console
     /// error, had no failed request and asked nothing of a host other than 127.0.0.1. Waits on a thread of its own: the
     /// concurrency pool also runs the server the browser talks to.
     static func load(
         _ chromium: String,
         _ url: String,
+        steps: [String] = [],
         action: String? = nil,
         until: String = "true",
         screenshot: String? = nil,
         dark: Bool = false
     ) async throws -> Page {
         var arguments = [script, chromium, url, "--until", until]
+        for step in steps { arguments += ["--step", step] }
         if let action { arguments += ["--action", action] }
         if let screenshot { arguments += ["--screenshot", screenshot] }
         if dark { arguments.append("--dark") }

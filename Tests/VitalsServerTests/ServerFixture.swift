@@ -24,6 +24,7 @@ final class ServerFixture: Sendable {
     init(
         extraChecks: [HealthCheck] = [],
         alertingRules: String? = nil,
+        logger: Logger = Logger(label: "vitals.server"),
         _ configure: (inout ServerConfiguration) -> Void = { _ in }
     ) async throws {
         folder =
@@ -58,7 +59,8 @@ final class ServerFixture: Sendable {
             store: store,
             extraChecks: extraChecks,
             httpProber: AsyncHTTPProber(),
-            alerting: alerting
+            alerting: alerting,
+            logger: logger
         )
     }
 
