@@ -77,6 +77,14 @@ public struct Event: Sendable, Hashable {
         return attributes[key]?.description
     }
 
+    /// The value of series label `key`: a label, the outcome for `status`, else an attribute's
+    /// ``AttributeValue/labelText`` (text, an integer or a boolean; never a fraction).
+    package func seriesLabel(_ key: String) -> String? {
+        if let label = labels[key] { return label }
+        if key == WireKey.status { return status.rawValue }
+        return attributes[key]?.labelText
+    }
+
     /// A numeric attribute (`prompt_tokens`, `cost_usd`, …), or `nil` when absent or not a number.
     public func number(_ key: String) -> Double? {
         attributes[key]?.doubleValue
