@@ -277,7 +277,10 @@ struct ServeCommandTests {
         #expect(llmCalls > 1_000)
         let series = try #require(try await json("/v1/series")["series"] as? [[String: Any]])
         let names = Set(series.compactMap { $0["name"] as? String })
-        #expect(names.isSuperset(of: ["llm_call", "tool_call", "pipeline_stage", "queue_depth"]), "\(names)")
+        #expect(
+            names.isSuperset(of: ["llm_call", "tool_call", "task", "stage", "workload_pct", "kb_coverage"]),
+            "\(names)"
+        )
         let failures = try await json("/v1/events?status=error&limit=5")
         #expect((failures["events"] as? [Any])?.isEmpty == false)
         try await client.shutdown()
