@@ -224,8 +224,10 @@ package struct DemoFleet: Sendable {
         let slower = trouble == nil ? 1 : 1 + (trouble?.kind == .overload ? 0.5 : 1.5) * severity
         let duration = random.logNormal(median: agent.taskMilliseconds, sigma: 0.6) * slower
         let roll = random.nextDouble()
+        // Under 1 % of a healthy agent's tasks fail, so that its ~50 tasks of a quarter hour rarely pass the pack's
+        // 5 % by chance and the error-rate bottlenecks are the agents in trouble.
         let status: EventStatus =
-            roll < 0.02 + failing ? (roll < 0.005 ? .timeout : .error) : (roll < 0.03 + failing ? .cancelled : .ok)
+            roll < 0.006 + failing ? (roll < 0.001 ? .timeout : .error) : (roll < 0.009 + failing ? .cancelled : .ok)
         let error: String? =
             switch status {
             case .error: "task \(type) failed: \(trouble?.kind == .errors ? "upstream API returned 503" : "bad input")"
