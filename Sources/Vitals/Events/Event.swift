@@ -70,7 +70,8 @@ public struct Event: Sendable, Hashable {
         self.parentSpanID = parentSpanID
     }
 
-    /// The value of a label or, failing that, of a string attribute (how `--by` and series keys look keys up).
+    /// The value of a label or, failing that, of an attribute as text (how `--by` and rules over a file look keys
+    /// up; series keys use ``seriesLabel(_:)``, which leaves fractions out).
     public func labelOrAttribute(_ key: String) -> String? {
         if let label = labels[key] { return label }
         if key == WireKey.status { return status.rawValue }
