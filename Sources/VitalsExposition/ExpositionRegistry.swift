@@ -38,9 +38,10 @@ public final class ExpositionRegistry: Sendable {
     /// Creates an empty registry.
     ///
     /// - Parameters:
-    ///   - labelKeys: Keys whose values label a series, looked up with `Event.labelOrAttribute(_:)` for events and
-    ///     in `Sample.labels` for gauges. Keys that are not valid label names are written with `_` for the
-    ///     invalid characters; `event`, `metric`, `le`, `kind`, `overflow` and `quantile` are taken and ignored.
+    ///   - labelKeys: Keys whose values label a series, looked up with `Event.seriesLabel(_:)` for events (labels,
+    ///     the outcome, text, integer and boolean attributes) and in `Sample.labels` for gauges. Keys that are not
+    ///     valid label names are written with `_` for the invalid characters; `event`, `metric`, `le`, `kind`,
+    ///     `overflow` and `quantile` are taken and ignored.
     ///   - seriesLimit: Series per event or gauge name before the rest fold into its `overflow="true"` series.
     ///   - nameLimit: Event names (and, apart, gauge names) with series of their own; events of further names
     ///     count in one series labelled `event="__other__",overflow="true"` (`metric=` for gauges), so that memory

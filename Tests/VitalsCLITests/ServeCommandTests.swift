@@ -267,19 +267,29 @@ struct ServeCommandTests {
             let body = try await response.body.collect(upTo: 1 << 24)
             return try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] ?? [:]
         }
+        func count(_ event: String) async throws -> Int {
+            let stats = try await json("/v1/stats?event=\(event)&window=1h")
+            return (stats["series"] as? [[String: Any]])?.compactMap { $0["count"] as? Int }.reduce(0, +) ?? 0
+        }
+        // The history arrives a minute at a time; a discovery run (stage events) starts every 150 s.
         var llmCalls = 0
-        for _ in 0..<100 where llmCalls == 0 {
-            let stats = try await json("/v1/stats?event=llm_call&window=1h")
-            llmCalls = (stats["series"] as? [[String: Any]])?.compactMap { $0["count"] as? Int }.reduce(0, +) ?? 0
-            if llmCalls == 0 { try await Task.sleep(for: .milliseconds(100)) }
+        var stages = 0
+        for _ in 0..<300 where stages == 0 {
+            llmCalls = try await count("llm_call")
+            stages = try await count("stage")
+            if stages == 0 { try await Task.sleep(for: .milliseconds(100)) }
         }
         // Ten minutes of history at once, at tens of events per second.
         #expect(llmCalls > 1_000)
+        #expect(stages > 0)
         let series = try #require(try await json("/v1/series")["series"] as? [[String: Any]])
         let names = Set(series.compactMap { $0["name"] as? String })
-        #expect(names.isSuperset(of: ["llm_call", "tool_call", "pipeline_stage", "queue_depth"]), "\(names)")
+        #expect(
+            names.isSuperset(of: ["llm_call", "tool_call", "task", "stage", "workload_pct", "kb_coverage"]),
+            "\(names)"
+        )
         let failures = try await json("/v1/events?status=error&limit=5")
-        #expect((failures["events"] as? [Any])?.isEmpty == false)
+        #expect((failures["events"] as? [Any])?.isEmpty == false, "\(failures)")
         try await client.shutdown()
         server.signal(SIGTERM)
         #expect(await server.waitForExit() == 0)

@@ -130,6 +130,27 @@ struct EventFamilyTests {
         #expect(text.contains("# TYPE vitals_event_duration_seconds histogram"))
     }
 
+    @Test("stage and tier label by default; an integer tier labels like its text, a fractional one not at all")
+    func stageAndTier() {
+        let registry = ExpositionRegistry()
+        registry.record([
+            event("tool_call", milliseconds: 1, labels: [:], attributes: ["tool": "search", "tier": 2]),
+            event("tool_call", milliseconds: 1, labels: [:], attributes: ["tool": "search", "tier": "2"]),
+            event("tool_call", milliseconds: 1, labels: [:], attributes: ["tool": "ping", "tier": 1.5]),
+            event("stage", milliseconds: 900, labels: [:], attributes: ["stage": "session"]),
+        ])
+        let parsed = registry.parsed()
+        let calls = parsed.samples("vitals_events_total", ["event": "tool_call"])
+        #expect(
+            Set(calls.map(\.labels)) == [
+                ["event": "tool_call", "tool": "search", "tier": "2", "status": "ok"],
+                ["event": "tool_call", "tool": "ping", "status": "ok"],
+            ]
+        )
+        #expect(parsed.value("vitals_events_total", ["event": "tool_call", "tier": "2"]) == 2)
+        #expect(parsed.value("vitals_events_total", ["event": "stage", "stage": "session"]) == 1)
+    }
+
     @Test("a gauge holds its last value, or the newest by timestamp")
     func gauges() {
         let registry = ExpositionRegistry()

@@ -14,9 +14,9 @@ import VitalsStore
 /// real SQLite file, compared with `/v1/report` and with the data sent.
 @Suite("Dashboard report pages")
 struct DashboardReportTests {
-    /// `stage`, `tier` and `intent` kept as labels, so that the pipeline and tool-tiers packs can read them (the store
-    /// keeps only text attributes as labels, so `tier` is sent as `"1"`, not `1`).
-    static let labelKeys = SeriesKey.defaultLabelKeys + ["stage", "tier", "intent"]
+    /// `intent` kept as a label too, so that the pipeline pack's edge invariant can read it (`stage` and `tier`, which
+    /// the stage contracts and the tier rules read, are default label keys).
+    static let labelKeys = SeriesKey.defaultLabelKeys + ["intent"]
 
     /// A tool whose name would run as a script if the page forgot to escape it.
     static let hostileTool = "<script>alert(1)</script>"

@@ -58,8 +58,11 @@ struct DemoFleetTests {
                 #expect(end.map { $0 >= from && $0 < to } == true)
                 #expect(event.start.flatMap { start in end.map { start <= $0 } } == true)
                 #expect(event.status == .ok ? event.error == nil : event.status == .cancelled || event.error != nil)
-                for key in ["service", "agent_id", "agent_name", "agent_domain"] {
-                    #expect(event.labels[key]?.isEmpty == false, "\(event.name) lacks \(key)")
+                #expect(event.labels["service"]?.isEmpty == false, "\(event.name) lacks a service")
+                if ["llm_call", "tool_call", "task"].contains(event.name) {
+                    for key in ["agent_id", "agent_name", "agent_domain"] {
+                        #expect(event.labels[key]?.isEmpty == false, "\(event.name) lacks \(key)")
+                    }
                 }
                 if let end { #expect(end >= previous); previous = end }
             case .sample(let sample):
@@ -72,40 +75,82 @@ struct DemoFleetTests {
         }
     }
 
-    @Test func coversModelsToolsPhasesJobsFailuresAndGauges() {
+    @Test func feedsEveryBuiltInPack() {
         var fleet = DemoFleet(seed: 11)
         let records = fleet.records(from: at(seconds: 0), to: at(seconds: 300))
         let all = events(records)
         let llm = all.filter { $0.name == "llm_call" }
-        let models = Set(llm.compactMap { $0.attributes["model"]?.stringValue })
-        let providers = Set(llm.compactMap { $0.attributes["provider"]?.stringValue })
-        let tools = Set(all.filter { $0.name == "tool_call" }.compactMap { $0.attributes["tool"]?.stringValue })
-        let phases = Set(
-            all.filter { $0.name == "pipeline_stage" }.compactMap { $0.attributes["phase"]?.stringValue }
-        )
-        #expect(models.count >= 4)
-        #expect(providers.count >= 2)
-        #expect(tools.isSuperset(of: ["search", "sql", "http_fetch", "code_exec"]))
-        #expect(phases == ["ingest", "parse", "enrich", "index"])
-        #expect(all.contains { $0.name == "job" })
-        #expect(all.contains { $0.status == .error && $0.error?.isEmpty == false })
-        #expect(all.contains { $0.status == .timeout })
-        let failures = all.filter { $0.status.isFailure }.count
-        #expect(failures < all.count / 5)
-        #expect(Set(all.compactMap { $0.labels["agent_id"] }).count >= 5)
+        #expect(Set(llm.compactMap { $0.attributes["model"]?.stringValue }).count >= 4)
+        #expect(Set(llm.compactMap { $0.attributes["provider"]?.stringValue }).count >= 2)
         for call in llm where call.status == .ok {
             #expect((call.number("prompt_tokens") ?? 0) > 0)
             #expect((call.number("cost_usd") ?? -1) >= 0)
         }
-        let gauges = samples(records)
-        let depth = gauges.filter { $0.name == "queue_depth" }
-        let memory = gauges.filter { $0.name == "memory_mb" }
-        let agents = Set(all.compactMap { $0.labels["agent_id"] })
-        // Every agent reports both gauges every ~10 s: 30 samples each in 300 s.
-        for agent in agents {
-            #expect(depth.filter { $0.labels["agent_id"] == agent }.count == 30)
-            #expect(memory.filter { $0.labels["agent_id"] == agent }.count == 30)
+        // Tools with their tier, as a number.
+        var tiers: [String: Set<AttributeValue>] = [:]
+        for call in all where call.name == "tool_call" {
+            tiers[call.attributes["tool"]?.stringValue ?? "?", default: []].insert(call.attributes["tier"] ?? "none")
         }
+        #expect(
+            tiers == [
+                "status": [.int(1)], "vector_lookup": [.int(1)], "search": [.int(2)], "http_fetch": [.int(2)],
+                "sql": [.int(2)], "code_exec": [.int(3)], "file_parse": [.int(3)], "deep_research": [.int(4)],
+            ]
+        )
+        // Two full discovery runs (one every 150 s): init, 57 sessions, the run.
+        let stages = all.filter { $0.name == "stage" }
+        #expect(stages.filter { $0.attributes["stage"] == "init" }.count == 2)
+        #expect(stages.filter { $0.attributes["stage"] == "session" }.count == 2 * 57)
+        #expect(stages.filter { $0.attributes["stage"] == "discovery" }.count == 2)
+        #expect(all.filter { $0.name == "monitoring" }.count == 300)
+        let tasks = all.filter { $0.name == "task" }
+        #expect(tasks.contains { $0.status == .error && $0.error?.isEmpty == false })
+        #expect(all.contains { $0.status == .timeout })
+        #expect(all.filter { $0.status.isFailure }.count < all.count / 10)
+        #expect(
+            Set(all.filter { $0.name == "request" }.compactMap { $0.labels["service"] }) == ["helpdesk", "kb", "cmms"]
+        )
+        // 108 agents in three domains; every one reports its five gauges every 15 s: 20 times in 300 s.
+        let gauges = samples(records)
+        let agents = Set(gauges.compactMap { $0.labels["agent_id"] })
+        #expect(agents.count == 108)
+        #expect(Set(gauges.compactMap { $0.labels["agent_domain"] }) == ["support", "knowledge", "maintenance"])
+        for name in ["workload_pct", "queue_depth", "concurrent_tasks", "cache_hit_rate", "memory_mb"] {
+            let named = gauges.filter { $0.name == name }
+            #expect(named.count == 108 * 20, "\(name)")
+            #expect(Set(named.compactMap { $0.labels["agent_id"] }) == agents, "\(name)")
+        }
+        #expect(gauges.filter { $0.name == "memory_mb" }.allSatisfy { $0.value < 100 })
+        #expect(gauges.filter { $0.name == "cache_hit_rate" }.allSatisfy { (0...1).contains($0.value) })
+        // Every service reports its knowledge-base coverage every 30 s.
+        let coverage = gauges.filter { $0.name == "kb_coverage" }
+        #expect(coverage.count == 3 * 10)
+    }
+
+    @Test func agentsDegradeAndRecover() throws {
+        var fleet = DemoFleet(seed: 9)
+        let from = at(seconds: 0)
+        let to = at(seconds: 7_200)
+        let troubles = fleet.troubles(from: from, to: to)
+        #expect(Set(troubles.map(\.kind)) == Set(DemoFleet.TroubleKind.allCases))
+        // At any time some agent is in trouble, never more than a handful.
+        for second in stride(from: 30.0, to: 7_200, by: 60) {
+            let now = fleet.troubles(from: at(seconds: second), to: at(seconds: second + 1))
+            #expect((1...8).contains(now.count), "\(now.count) at \(second) s")
+        }
+        // An overloaded agent runs at full load at its worst and comes back down once it has recovered.
+        let overload = try #require(troubles.first { $0.kind == .overload && $0.start > from })
+        func workload(at time: Timestamp) -> Double? {
+            samples(fleet.records(from: time, to: time.adding(milliseconds: 15_000)))
+                .first { $0.name == "workload_pct" && $0.labels["agent_id"] == overload.agentID }?.value
+        }
+        let length = overload.end.milliseconds(since: overload.start)
+        let worst = try #require(workload(at: overload.start.adding(milliseconds: length / 2)))
+        let before = try #require(workload(at: overload.start.adding(milliseconds: -120_000)))
+        #expect(worst > 95)
+        #expect(before < worst - 5)
+        #expect(overload.severity(at: overload.start.adding(milliseconds: length / 2)) == 1)
+        #expect(overload.severity(at: overload.end) == 0)
     }
 
     @Test func modelsDifferInLatencyAndSlowSpellsSlowTheirTargetDown() throws {

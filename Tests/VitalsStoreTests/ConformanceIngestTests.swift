@@ -106,7 +106,7 @@ struct ConformanceIngestTests {
         }
     }
 
-    @Test("series identity: configured keys, string attributes only, status", arguments: TestBackend.allCases)
+    @Test("series identity: configured keys only, status", arguments: TestBackend.allCases)
     func seriesIdentity(backend: TestBackend) async throws {
         try await backend.withStore { store in
             let t = Fixture.day0

@@ -16,6 +16,8 @@ struct JSONLControlCharacterTests {
             (#"{"event":"x","model":"m\r"}"#, "model", "U+000D is not allowed in a label value"),
             (#"{"event":"x","gen_ai.request.model":"\b"}"#, "gen_ai.request.model", "U+0008 is not allowed"),
             (#"{"event":"x","route":"\f"}"#, "route", "U+000C is not allowed in a label value"),
+            (#"{"event":"stage","stage":"init\n"}"#, "stage", "U+000A is not allowed in a label value"),
+            (#"{"event":"tool_call","ti\u0065r":"1\u0000"}"#, "tier", "U+0000 is not allowed in a label value"),
             (#"{"metric":"m","value":1,"host":"h\u0000"}"#, "host", "U+0000 is not allowed in a label value"),
             (#"{"event":"x","k\u0000ey":1}"#, #"k\u0000ey"#, "U+0000 is not allowed in a key"),
             (#"{"metric":"m","value":1,"a\nb":"v"}"#, #"a\u000Ab"#, "U+000A is not allowed in a key"),

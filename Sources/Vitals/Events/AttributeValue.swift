@@ -23,6 +23,22 @@ public enum AttributeValue: Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
+    /// The label this value makes when its key is a series label key: a string as it is, an integer in decimal
+    /// (`"tier": 1` makes `tier="1"`), a boolean as `true`/`false`; `nil` for a fractional number, which is a
+    /// measurement (and whose text is not one value: `1.0`, `1`, `1e0`).
+    ///
+    /// The one rule of the store and of `/metrics`; it agrees with ``description``, which rules evaluated over a
+    /// file compare, for every value it returns.
+    @inline(__always)
+    package var labelText: String? {
+        switch self {
+        case .string(let text): return text
+        case .int(let number): return String(number)
+        case .bool(let flag): return flag ? "true" : "false"
+        case .double: return nil
+        }
+    }
+
     /// The value as text: strings as they are, numbers in their shortest exact form, booleans as `true`/`false`.
     public var description: String {
         switch self {

@@ -70,11 +70,20 @@ public struct Event: Sendable, Hashable {
         self.parentSpanID = parentSpanID
     }
 
-    /// The value of a label or, failing that, of a string attribute (how `--by` and series keys look keys up).
+    /// The value of a label or, failing that, of an attribute as text (how `--by` and rules over a file look keys
+    /// up; series keys use ``seriesLabel(_:)``, which leaves fractions out).
     public func labelOrAttribute(_ key: String) -> String? {
         if let label = labels[key] { return label }
         if key == WireKey.status { return status.rawValue }
         return attributes[key]?.description
+    }
+
+    /// The value of series label `key`: a label, the outcome for `status`, else an attribute's
+    /// ``AttributeValue/labelText`` (text, an integer or a boolean; never a fraction).
+    package func seriesLabel(_ key: String) -> String? {
+        if let label = labels[key] { return label }
+        if key == WireKey.status { return status.rawValue }
+        return attributes[key]?.labelText
     }
 
     /// A numeric attribute (`prompt_tokens`, `cost_usd`, …), or `nil` when absent or not a number.

@@ -39,6 +39,10 @@ public enum WireKey {
     public static let confidence = "confidence"
     public static let memoryMB = "memory_mb"
     public static let quality = "quality"
+    /// The stage of a pipeline `stage` event (`init`, `session`, `discovery`, …).
+    public static let stage = "stage"
+    /// The latency tier (1–4) of a `tool_call` event.
+    public static let tier = "tier"
 
     /// The keys that are identity labels of an event rather than attributes, in the order they are written.
     public static let identityLabels: [String] = [service, agentID, agentName, agentDomain, workerID]

@@ -22,7 +22,7 @@ enum JSONLKey: UInt8 {
     case agentIDAlias, agentNameAlias
     // Conventional attributes, and the OpenTelemetry aliases of five of them.
     case model, provider, tool, phase, promptTokens, completionTokens, cachedTokens, totalTokens
-    case costUSD, route, confidence, memoryMB, quality
+    case costUSD, route, confidence, memoryMB, quality, stage, tier
     case modelAlias, providerAlias, toolAlias, promptTokensAlias, completionTokensAlias
     /// Any other key; the decoder builds its name from the bytes.
     case other
@@ -37,8 +37,8 @@ enum JSONLKey: UInt8 {
         case .service, .agentID, .agentName, .agentDomain, .workerID, .agentIDAlias, .agentNameAlias:
             return .identity
         case .model, .provider, .tool, .phase, .promptTokens, .completionTokens, .cachedTokens, .totalTokens,
-            .costUSD, .route, .confidence, .memoryMB, .quality, .modelAlias, .providerAlias, .toolAlias,
-            .promptTokensAlias, .completionTokensAlias:
+            .costUSD, .route, .confidence, .memoryMB, .quality, .stage, .tier, .modelAlias, .providerAlias,
+            .toolAlias, .promptTokensAlias, .completionTokensAlias:
             return .attribute
         case .other:
             return .other
@@ -124,6 +124,8 @@ enum JSONLKey: UInt8 {
             case .confidence: return "confidence"
             case .memoryMB: return "memory_mb"
             case .quality: return "quality"
+            case .stage: return "stage"
+            case .tier: return "tier"
             case .other: return ""
             }
         }
@@ -194,11 +196,13 @@ enum JSONLKey: UInt8 {
             if starts("success\"") { return (.success, 7) }
             if starts("service\"") { return (.service, 7) }
             if starts("span_id\"") { return (.spanID, 7) }
+            if starts("stage\"") { return (.stage, 5) }
         case UInt8(ascii: "t"):
             if starts("ts\"") { return (.timestamp, 2) }
             if starts("tool\"") { return (.tool, 4) }
             if starts("total_tokens\"") { return (.totalTokens, 12) }
             if starts("trace_id\"") { return (.traceID, 8) }
+            if starts("tier\"") { return (.tier, 4) }
         case UInt8(ascii: "v"):
             if starts("value\"") { return (.value, 5) }
         case UInt8(ascii: "w"):
@@ -219,6 +223,7 @@ enum JSONLKey: UInt8 {
             if equals("ts") { return .timestamp }
         case 4:
             if equals("tool") { return .tool }
+            if equals("tier") { return .tier }
         case 5:
             switch p[0] {
             case UInt8(ascii: "e"):
@@ -228,6 +233,7 @@ enum JSONLKey: UInt8 {
             case UInt8(ascii: "v"): if equals("value") { return .value }
             case UInt8(ascii: "p"): if equals("phase") { return .phase }
             case UInt8(ascii: "r"): if equals("route") { return .route }
+            case UInt8(ascii: "s"): if equals("stage") { return .stage }
             default: break
             }
         case 6:

@@ -5,7 +5,8 @@
 /// NUL ends the text for a C API (an event name `a\u0000b` was stored as `a`, merging with event `a`), a line
 /// break splits a scrape or a log line. JSON lets a string carry them as escapes, so the decoder refuses them,
 /// naming the field, in `event`, `metric`, every key that is not a reserved one, every label value, and the
-/// values of the attributes that make series by default (`model`, `provider`, `tool`, `phase`, `route`).
+/// values of the attributes that make series by default (`model`, `provider`, `tool`, `phase`, `route`, `stage`,
+/// `tier`).
 /// Other attribute values are free text (an error message may span lines) and keep them.
 extension JSONLScanner {
     /// Refuses a string token that stands for a control character, naming the field and what the string is.
@@ -81,7 +82,8 @@ extension JSONLKey {
     /// so that its value is held to the rules of a label value.
     var isDefaultLabel: Bool {
         switch self {
-        case .model, .provider, .tool, .phase, .route, .modelAlias, .providerAlias, .toolAlias: return true
+        case .model, .provider, .tool, .phase, .route, .stage, .tier, .modelAlias, .providerAlias, .toolAlias:
+            return true
         default: return false
         }
     }

@@ -36,12 +36,17 @@ public struct SeriesKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The label keys a series is split by unless configured otherwise: the identity labels (`service`,
-    /// `agent_id`, `agent_name`, `agent_domain`, `worker_id`) plus `model`, `provider`, `tool`, `phase`, `route`
-    /// and `status` (DESIGN.md, "Which attributes become labels"). The store and the Prometheus exposition both
-    /// start from this list.
+    /// `agent_id`, `agent_name`, `agent_domain`, `worker_id`) plus `model`, `provider`, `tool`, `phase`, `route`,
+    /// `status`, `stage` and `tier` (DESIGN.md, "Which attributes become labels"). The store and the Prometheus
+    /// exposition both start from this list.
+    ///
+    /// `stage` and `tier` are there for the built-in packs: the `pipeline` pack's contracts select `stage` events by
+    /// their `stage`, the `tool-tiers` pack's rules select `tool_call` events by their `tier`. Both take a handful
+    /// of values, so they cost few series.
     public static let defaultLabelKeys: [String] =
         WireKey.identityLabels + [
             WireKey.model, WireKey.provider, WireKey.tool, WireKey.phase, WireKey.route, WireKey.status,
+            WireKey.stage, WireKey.tier,
         ]
 
     /// The label that marks the series holding everything past a name's series limit.

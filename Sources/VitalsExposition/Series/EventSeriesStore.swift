@@ -34,7 +34,7 @@ struct EventSeriesStore: Sendable {
 
     /// Adds one event to its series, creating the series (or folding into the name's overflow series) first.
     mutating func record(_ event: Event) {
-        let (series, isNew) = directory.series(name: event.name) { event.labelOrAttribute($0) }
+        let (series, isNew) = directory.series(name: event.name) { event.seriesLabel($0) }
         if isNew { appendStorage() }
 
         let seconds = event.durationMilliseconds / 1_000

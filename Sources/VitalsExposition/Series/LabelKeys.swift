@@ -1,6 +1,6 @@
 /// The label keys read from events and samples, each with the label name it is written under.
 struct LabelKeys: Sendable {
-    /// The keys as given (what `Event.labelOrAttribute(_:)` and `Sample.labels` are asked for).
+    /// The keys as given (what `Event.seriesLabel(_:)` and `Sample.labels` are asked for).
     let keys: [String]
     /// The valid Prometheus label name of each key (`gen_ai.agent.id` → `gen_ai_agent_id`).
     let names: [String]

@@ -1,19 +1,7 @@
 import Vitals
 
-/// Who is in the simulated fleet and how its models, tools and stages behave.
+/// What the simulated fleet calls: its models and its tools, and the constants of its pipeline.
 extension DemoFleet {
-
-    struct Agent {
-        var id: String
-        var name: String
-        var domain: String
-        var service: String
-        var models: [Int]
-        var tools: [Int]
-        var memoryBase: Double
-        /// MB per hour; one agent leaks.
-        var memoryGrowth: Double
-    }
 
     struct Model {
         var name: String
@@ -27,76 +15,15 @@ extension DemoFleet {
         var completionTokens: Double
     }
 
-    struct Operation {
+    /// A tool and the latency tier (1–4) of the `tool-tiers` pack it is filed under.
+    struct Tool {
         var name: String
+        var tier: Int
         var medianMilliseconds: Double
         var sigma: Double
         var errorRate: Double
         var errors: [String]
     }
-
-    static let agents: [Agent] = [
-        Agent(
-            id: "AGENT_07",
-            name: "support-triage",
-            domain: "support",
-            service: "helpdesk",
-            models: [1, 3],
-            tools: [0, 4],
-            memoryBase: 180,
-            memoryGrowth: 0
-        ),
-        Agent(
-            id: "AGENT_12",
-            name: "kb-curator",
-            domain: "knowledge",
-            service: "kb",
-            models: [0, 2],
-            tools: [0, 2, 4],
-            memoryBase: 320,
-            memoryGrowth: 0
-        ),
-        Agent(
-            id: "AGENT_23",
-            name: "sql-analyst",
-            domain: "analytics",
-            service: "insights",
-            models: [0, 4],
-            tools: [1, 3],
-            memoryBase: 250,
-            memoryGrowth: 0
-        ),
-        Agent(
-            id: "AGENT_31",
-            name: "code-fixer",
-            domain: "engineering",
-            service: "devbot",
-            models: [2, 0],
-            tools: [3, 0, 2],
-            memoryBase: 410,
-            memoryGrowth: 24
-        ),
-        Agent(
-            id: "AGENT_48",
-            name: "work-order-bot",
-            domain: "maintenance",
-            service: "cmms",
-            models: [1, 4],
-            tools: [1, 2],
-            memoryBase: 150,
-            memoryGrowth: 0
-        ),
-        Agent(
-            id: "AGENT_54",
-            name: "telegram-router",
-            domain: "messaging",
-            service: "chat",
-            models: [3, 1],
-            tools: [0, 4],
-            memoryBase: 95,
-            memoryGrowth: 0
-        ),
-    ]
 
     static let models: [Model] = [
         Model(
@@ -155,79 +82,84 @@ extension DemoFleet {
         "rate limit exceeded (429)", "upstream returned 500", "context length exceeded", "invalid JSON in response",
     ]
 
-    static let tools: [Operation] = [
-        Operation(
-            name: "search",
-            medianMilliseconds: 240,
+    /// Each tool keeps to its tier's range except `sql`: filed under tier 2 (200 ms–5 s), it answers in tens of
+    /// milliseconds, so the `tool-tiers` pack suggests tier 1 for it.
+    static let tools: [Tool] = [
+        Tool(
+            name: "status",
+            tier: 1,
+            medianMilliseconds: 12,
             sigma: 0.5,
-            errorRate: 0.02,
-            errors: ["search backend unavailable", "query rejected"]
+            errorRate: 0.002,
+            errors: ["status endpoint returned 503"]
         ),
-        Operation(
-            name: "sql",
-            medianMilliseconds: 45,
-            sigma: 0.7,
-            errorRate: 0.03,
-            errors: ["deadlock detected", "relation does not exist"]
-        ),
-        Operation(
-            name: "http_fetch",
-            medianMilliseconds: 320,
-            sigma: 0.6,
-            errorRate: 0.04,
-            errors: ["HTTP 404", "connection reset by peer", "TLS handshake failed"]
-        ),
-        Operation(
-            name: "code_exec",
-            medianMilliseconds: 850,
-            sigma: 0.55,
-            errorRate: 0.05,
-            errors: ["process exited with status 1", "sandbox out of memory"]
-        ),
-        Operation(
+        Tool(
             name: "vector_lookup",
+            tier: 1,
             medianMilliseconds: 35,
             sigma: 0.4,
             errorRate: 0.01,
             errors: ["index not ready"]
         ),
-    ]
-
-    static let phases: [Operation] = [
-        Operation(
-            name: "ingest",
-            medianMilliseconds: 30,
-            sigma: 0.4,
-            errorRate: 0.005,
-            errors: ["source unreachable"]
-        ),
-        Operation(
-            name: "parse",
-            medianMilliseconds: 90,
+        Tool(
+            name: "search",
+            tier: 2,
+            medianMilliseconds: 260,
             sigma: 0.5,
             errorRate: 0.02,
-            errors: ["malformed document"]
+            errors: ["search backend unavailable", "query rejected"]
         ),
-        Operation(
-            name: "enrich",
+        Tool(
+            name: "http_fetch",
+            tier: 2,
             medianMilliseconds: 420,
-            sigma: 0.5,
-            errorRate: 0.01,
-            errors: ["enrichment model failed"]
+            sigma: 0.6,
+            errorRate: 0.04,
+            errors: ["HTTP 404", "connection reset by peer", "TLS handshake failed"]
         ),
-        Operation(
-            name: "index",
-            medianMilliseconds: 130,
-            sigma: 0.4,
-            errorRate: 0.005,
-            errors: ["index write conflict"]
+        Tool(
+            name: "sql",
+            tier: 2,
+            medianMilliseconds: 45,
+            sigma: 0.7,
+            errorRate: 0.03,
+            errors: ["deadlock detected", "relation does not exist"]
+        ),
+        Tool(
+            name: "code_exec",
+            tier: 3,
+            medianMilliseconds: 1_200,
+            sigma: 0.55,
+            errorRate: 0.05,
+            errors: ["process exited with status 1", "sandbox out of memory"]
+        ),
+        Tool(
+            name: "file_parse",
+            tier: 3,
+            medianMilliseconds: 900,
+            sigma: 0.5,
+            errorRate: 0.02,
+            errors: ["unsupported file format", "file too large"]
+        ),
+        Tool(
+            name: "deep_research",
+            tier: 4,
+            medianMilliseconds: 11_000,
+            sigma: 0.35,
+            errorRate: 0.03,
+            errors: ["workflow step failed: source unreachable"]
         ),
     ]
 
-    static let jobTypes = ["summarize_ticket", "reindex_kb", "nightly_report", "close_work_order"]
+    /// The timeout of each tier (index = tier), in milliseconds: a call that would take longer is cut off there.
+    static let tierTimeoutMilliseconds: [Double] = [0, 5_000, 30_000, 60_000, 60_000]
+
+    static let taskTypes = ["summarize_ticket", "reindex_kb", "nightly_report", "close_work_order", "answer_question"]
 
     static let llmTimeoutMilliseconds = 30_000.0
-    static let toolTimeoutMilliseconds = 10_000.0
     static let spellWindowSeconds = 600
-    static let gaugeIntervalSeconds: Int64 = 10
+    /// Every agent reports its gauges once per this period, each at its own offset.
+    static let gaugeIntervalSeconds: Int64 = 15
+    /// The services report `kb_coverage` once per this period.
+    static let coverageIntervalSeconds: Int64 = 30
 }

@@ -10,13 +10,21 @@ import Darwin
 #endif
 
 /// A simulated fleet of AI agents for `vitals serve --demo`: events and gauge samples that look like a real
-/// deployment, so the dashboard, the query API and the rules have something to show.
+/// deployment and feed every built-in rule pack, so the dashboard, the query API and the rules have something to
+/// show.
 ///
-/// Six agents call five models, run five tools, push documents through a four-stage pipeline and work jobs
-/// off a queue: about 100 events per second of simulated time, with log-normal latencies that differ per
-/// model and tool, plausible token counts and costs, a few percent of errors and timeouts, and `queue_depth`
-/// and `memory_mb` gauges per agent every 10 s. Every ten minutes one model or tool has a slow spell (3–5×
-/// slower for one to two minutes, with more timeouts); ``slowSpells(from:to:)`` lists them.
+/// 108 agents in three domains (`support`, `knowledge`, `maintenance`; labelled `agent_id`, `agent_name`,
+/// `agent_domain`, `service`) call five models (`llm_call` with tokens and cost) and eight tools (`tool_call` with
+/// `tool` and its latency `tier`, one tool slower-tiered than it needs) and finish `task` events; each reports
+/// `workload_pct`, `queue_depth`, `concurrent_tasks`, `cache_hit_rate` and `memory_mb` every 15 s. A discovery
+/// pipeline sends `stage` events (`init`, `session`, `discovery`) that keep their contracts but for one slow session
+/// per run, and `monitoring` events; three services send `request` events and `kb_coverage`. In all about 100
+/// events per second of simulated time, with log-normal latencies, a few percent of errors and timeouts.
+///
+/// Things change over minutes: every ten minutes one model or tool has a slow spell (3–5× slower for one to two
+/// minutes, ``slowSpells(from:to:)``), and two to four agents at a time degrade (overloaded, failing or with a cold
+/// cache) and recover over seven to nine minutes (``troubles(from:to:)``), so workload bands, bottlenecks and
+/// alerts move.
 ///
 /// The output depends only on the seed and the interval: each second of simulated time is generated from
 /// its own random stream, so `records(from: a, to: c)` holds the same records as `records(from: a, to: b)`
@@ -93,13 +101,17 @@ package struct DemoFleet: Sendable {
     private func generate(second: Int64, into timed: inout [(Timestamp, Record)]) {
         var random = SplitMix64(seed: seed ^ (UInt64(bitPattern: second) &* 0x9E37_79B9_7F4A_7C15))
         let base = second * 1_000_000_000
-        let spells = slowSpells(
-            from: Timestamp(nanosecondsSinceEpoch: base),
-            to: Timestamp(nanosecondsSinceEpoch: base + 1_000_000_000)
-        )
+        let from = Timestamp(nanosecondsSinceEpoch: base)
+        let to = Timestamp(nanosecondsSinceEpoch: base + 1_000_000_000)
+        let spells = slowSpells(from: from, to: to)
+        var trouble: [String: (kind: TroubleKind, severity: Double)] = [:]
+        for spell in troubles(from: from, to: to) {
+            let severity = spell.severity(at: from)
+            if severity > (trouble[spell.agentID]?.severity ?? 0) { trouble[spell.agentID] = (spell.kind, severity) }
+        }
         // A daily-ish swell so charts are not flat: ±25 % over half an hour.
         let swell = 1 + 0.25 * sin(Double(second) / 1_800 * 2 * .pi)
-        let counts = [35.0, 40.0, 20.0, 4.0].map { random.poisson(mean: $0 * swell) }
+        let counts = [32.0, 40.0, 6.0, 6.0].map { random.poisson(mean: $0 * swell) }
         for (kind, count) in counts.enumerated() {
             for _ in 0..<count {
                 let end = Timestamp(nanosecondsSinceEpoch: base + Int64(random.nextDouble() * 1e9))
@@ -108,29 +120,28 @@ package struct DemoFleet: Sendable {
                 switch kind {
                 case 0: event = llmCall(agent: agent, end: end, spells: spells, random: &random)
                 case 1: event = toolCall(agent: agent, end: end, spells: spells, random: &random)
-                case 2: event = stage(agent: agent, end: end, random: &random)
-                default: event = job(agent: agent, end: end, random: &random)
+                case 2: event = task(agent: agent, end: end, trouble: trouble[agent.id], random: &random)
+                default: event = request(end: end, random: &random)
                 }
                 timed.append((end, .event(event)))
             }
         }
-        for (index, agent) in Self.agents.enumerated() {
-            // Each agent reports at its own offset within the 10 s period.
-            guard (second + Int64(index)) % Self.gaugeIntervalSeconds == 0 else { continue }
-            let at = Timestamp(nanosecondsSinceEpoch: base + Int64(index) * 37_000_000)
-            let hours = Double(second % 86_400) / 3_600
-            let memory = agent.memoryBase + agent.memoryGrowth * hours + random.normal() * agent.memoryBase * 0.03
-            let depth = max(0, (8 + 6 * sin(Double(second) / 300 + Double(index)) + random.normal() * 2).rounded())
-            let labels = Self.labels(agent)
-            timed.append((at, .sample(Sample(name: "queue_depth", value: depth, timestamp: at, labels: labels))))
-            timed.append(
-                (
-                    at,
-                    .sample(
-                        Sample(name: "memory_mb", value: (memory * 10).rounded() / 10, timestamp: at, labels: labels)
-                    )
-                )
-            )
+        stages(second: second, into: &timed)
+        timed.append(monitoring(base: base, random: &random))
+        coverage(second: second, base: base, random: &random, into: &timed)
+        for agent in Self.agents {
+            // Each agent reports at its own offset within the period.
+            guard (second + Int64(agent.index)) % Self.gaugeIntervalSeconds == 0 else { continue }
+            let at = Timestamp(nanosecondsSinceEpoch: base + Int64(agent.index) * 7_000_000)
+            for sample in Self.gauges(
+                of: agent,
+                at: at,
+                second: second,
+                trouble: trouble[agent.id],
+                random: &random
+            ) {
+                timed.append((at, .sample(sample)))
+            }
         }
     }
 
@@ -156,7 +167,7 @@ package struct DemoFleet: Sendable {
         let cost = (Double(prompt) * model.promptPrice + Double(completion) * model.completionPrice) / 1_000_000
         return Self.event(
             "llm_call",
-            agent: agent,
+            labels: Self.labels(agent),
             end: end,
             milliseconds: duration,
             status: status,
@@ -175,62 +186,64 @@ package struct DemoFleet: Sendable {
     private func toolCall(agent: Agent, end: Timestamp, spells: [SlowSpell], random: inout SplitMix64) -> Event {
         let tool = Self.tools[agent.tools[random.nextInt(below: agent.tools.count)]]
         let slow = spells.first { $0.kind == "tool" && $0.name == tool.name && $0.start <= end && end < $0.end }
+        let timeout = Self.tierTimeoutMilliseconds[tool.tier]
         var duration = random.logNormal(median: tool.medianMilliseconds, sigma: tool.sigma) * (slow?.factor ?? 1)
         var status = EventStatus.ok
         var error: String?
         let roll = random.nextDouble()
-        if roll < (slow == nil ? 0.006 : 0.06) || duration > Self.toolTimeoutMilliseconds {
+        if roll < (slow == nil ? 0.004 : 0.05) || duration > timeout {
             status = .timeout
-            error = "\(tool.name) did not answer within \(Int(Self.toolTimeoutMilliseconds / 1_000)) s"
-            duration = Self.toolTimeoutMilliseconds
-        } else if roll < 0.006 + tool.errorRate {
+            error = "\(tool.name) did not answer within \(Int(timeout / 1_000)) s"
+            duration = timeout
+        } else if roll < 0.004 + tool.errorRate {
             status = .error
             error = tool.errors[random.nextInt(below: tool.errors.count)]
         }
         return Self.event(
             "tool_call",
-            agent: agent,
+            labels: Self.labels(agent),
             end: end,
             milliseconds: duration,
             status: status,
             error: error,
-            attributes: ["tool": .string(tool.name)]
+            // The tier as a number, as clients write it: an integer attribute of a label key is a label.
+            attributes: ["tool": .string(tool.name), "tier": .int(Int64(tool.tier))]
         )
     }
 
-    private func stage(agent: Agent, end: Timestamp, random: inout SplitMix64) -> Event {
-        let phase = Self.phases[random.nextInt(below: Self.phases.count)]
-        let duration = random.logNormal(median: phase.medianMilliseconds, sigma: phase.sigma)
-        let failed = random.nextDouble() < phase.errorRate
-        return Self.event(
-            "pipeline_stage",
-            agent: agent,
-            end: end,
-            milliseconds: duration,
-            status: failed ? .error : .ok,
-            error: failed ? phase.errors[random.nextInt(below: phase.errors.count)] : nil,
-            attributes: [
-                "phase": .string(phase.name),
-                "documents": .int(Int64(1 + random.nextInt(below: 20))),
-            ]
-        )
-    }
-
-    private func job(agent: Agent, end: Timestamp, random: inout SplitMix64) -> Event {
-        let type = Self.jobTypes[random.nextInt(below: Self.jobTypes.count)]
-        let duration = random.logNormal(median: 6_000, sigma: 0.8)
+    /// A finished task of `agent`; an agent in trouble fails more (`errors`) or works slower.
+    private func task(
+        agent: Agent,
+        end: Timestamp,
+        trouble: (kind: TroubleKind, severity: Double)?,
+        random: inout SplitMix64
+    ) -> Event {
+        let type = Self.taskTypes[random.nextInt(below: Self.taskTypes.count)]
+        let severity = trouble?.severity ?? 0
+        let failing = trouble?.kind == .errors ? 0.3 * severity : 0
+        let slower = trouble == nil ? 1 : 1 + (trouble?.kind == .overload ? 0.5 : 1.5) * severity
+        let duration = random.logNormal(median: agent.taskMilliseconds, sigma: 0.6) * slower
         let roll = random.nextDouble()
-        let status: EventStatus = roll < 0.04 ? .error : (roll < 0.05 ? .cancelled : .ok)
+        // Under 1 % of a healthy agent's tasks fail, so that its ~50 tasks of a quarter hour rarely pass the pack's
+        // 5 % by chance and the error-rate bottlenecks are the agents in trouble.
+        let status: EventStatus =
+            roll < 0.006 + failing ? (roll < 0.001 ? .timeout : .error) : (roll < 0.009 + failing ? .cancelled : .ok)
+        let error: String? =
+            switch status {
+            case .error: "task \(type) failed: \(trouble?.kind == .errors ? "upstream API returned 503" : "bad input")"
+            case .timeout: "task \(type) ran past its deadline"
+            default: nil
+            }
         return Self.event(
-            "job",
-            agent: agent,
+            "task",
+            labels: Self.labels(agent),
             end: end,
             milliseconds: duration,
             status: status,
-            error: status == .error ? "job \(type) failed: worker crashed" : nil,
+            error: error,
             attributes: [
-                "queue": .string("\(agent.service)-jobs"),
-                "job_type": .string(type),
+                "queue": .string("\(agent.service)-tasks"),
+                "task_type": .string(type),
                 "attempt": .int(Int64(1 + (roll < 0.1 ? 1 : 0))),
             ]
         )
@@ -257,10 +270,10 @@ package struct DemoFleet: Sendable {
         )
     }
 
-    /// An event of `agent` that ended at `end` after `milliseconds`.
-    private static func event(
+    /// An event labelled `labels` that ended at `end` after `milliseconds`.
+    static func event(
         _ name: String,
-        agent: Agent,
+        labels: Labels,
         end: Timestamp,
         milliseconds: Double,
         status: EventStatus,
@@ -274,27 +287,20 @@ package struct DemoFleet: Sendable {
             durationMilliseconds: rounded(milliseconds),
             status: status,
             error: error,
-            labels: labels(agent),
+            labels: labels,
             attributes: attributes
         )
-    }
-
-    private static func labels(_ agent: Agent) -> Labels {
-        [
-            "service": agent.service, "agent_id": agent.id, "agent_name": agent.name,
-            "agent_domain": agent.domain,
-        ]
     }
 
     private static func rounded(_ milliseconds: Double) -> Double {
         (max(0, milliseconds) * 1_000).rounded() / 1_000
     }
 
-    private static func floorSecond(_ timestamp: Timestamp) -> Int64 {
+    static func floorSecond(_ timestamp: Timestamp) -> Int64 {
         floorDivide(timestamp.nanosecondsSinceEpoch, 1_000_000_000)
     }
 
-    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+    static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
         let quotient = value / divisor
         return value % divisor < 0 ? quotient - 1 : quotient
     }

@@ -109,9 +109,11 @@ package struct PreparedBatch: Sendable {
                 }
                 for (position, attribute) in attributes.enumerated() {
                     guard let role = roles.role(of: attribute.key) else { continue }
+                    if role.slot >= 0, values[role.slot] == nil {
+                        values[role.slot] = attribute.value.labelText
+                    }
                     switch attribute.value {
-                    case .string(let text):
-                        if role.slot >= 0, values[role.slot] == nil { values[role.slot] = text }
+                    case .string:
                         if role.omittedAsAttribute, masks, !labels.contains(where: { $0.key == attribute.key }) {
                             omittedAttributes |= 1 << UInt64(position)
                         }

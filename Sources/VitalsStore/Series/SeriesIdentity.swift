@@ -3,8 +3,10 @@ package import Vitals
 /// Picks the labels that make an event's or a sample's series, following ``StoreConfiguration/labelKeys``.
 ///
 /// For events, each configured key is looked up in the event's labels, then (for `status`) in its outcome,
-/// then in its string attributes. Numeric and boolean attributes are never labels, so a token count never
-/// creates a series. Gauge samples keep all their labels: a sample's labels are labels by definition.
+/// then in its attributes: a string as it is, an integer as its decimal text (`"tier": 1` is the label `tier="1"`),
+/// a boolean as `true`/`false` (`AttributeValue.labelText`, the rule `/metrics` follows too), which is how rules
+/// evaluated over a file compare them. A fractional number is a measurement, never a label; an attribute whose key
+/// is not a label key (a token count) never creates a series. Gauge samples keep all their labels: a sample's labels are labels by definition.
 ///
 /// ```swift
 /// let identity = SeriesIdentity(labelKeys: SeriesKey.defaultLabelKeys)
@@ -51,9 +53,8 @@ package struct SeriesIdentity: Sendable, Hashable {
         }
         if let statusSlot, values[statusSlot] == nil { values[statusSlot] = event.status.rawValue }
         for attribute in event.attributes.elements {
-            guard case .string(let text) = attribute.value, let slot = slots[attribute.key], values[slot] == nil
-            else { continue }
-            values[slot] = text
+            guard let slot = slots[attribute.key], values[slot] == nil else { continue }
+            values[slot] = attribute.value.labelText
         }
     }
 

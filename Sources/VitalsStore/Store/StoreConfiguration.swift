@@ -11,10 +11,11 @@ public import Vitals
 /// ```
 public struct StoreConfiguration: Sendable, Hashable {
     /// The label keys that identify an event's series: the identity labels plus `model`, `provider`, `tool`,
-    /// `phase`, `route` and `status` by default (DESIGN.md, "Which attributes become labels").
+    /// `phase`, `route`, `status`, `stage` and `tier` by default (``SeriesKey/defaultLabelKeys``).
     ///
-    /// A key is taken from the event's labels, else from a string attribute; numeric and boolean attributes
-    /// never become labels. Gauge samples use all of their labels.
+    /// A key is taken from the event's labels, else from an attribute that is text, an integer (its decimal
+    /// text) or a boolean (`true`/`false`); a fractional number never becomes a label. Gauge samples use all of
+    /// their labels.
     public var labelKeys: [String]
     /// The most series one event or gauge name may have; the excess is folded into one series labelled
     /// `__overflow__` and counted. Default 1,000.
