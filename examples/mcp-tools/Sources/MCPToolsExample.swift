@@ -77,7 +77,6 @@ struct MCPToolsExample: AsyncParsableCommand {
         settings.host = "127.0.0.1"
         settings.port = 0
         settings.database = database
-        settings.store.labelKeys += ["tier"]
         let store = try await SQLiteStore.open(path: database, configuration: settings.store)
         let alerting = try makeAlerting(store: store, logger: logger)
         let watching = Task { try await alerting.run() }
