@@ -33,10 +33,7 @@ struct LiveReporting {
         let exporter = VitalsExporter(configuration: exporting, logger: logger)
         let export = Task { try await exporter.run() }
 
-        // Written at once, not buffered, so a watcher (the example's test) knows when live reporting starts.
-        FileHandle.standardOutput.write(
-            Data("live: reporting for \(seconds) s through \(exporting.push.serverURL)\n".utf8)
-        )
+        say("live: reporting for \(seconds) s through \(exporting.push.serverURL)")
         let clock = ContinuousClock()
         let end = clock.now + .seconds(seconds)
         var jobs = 0
@@ -51,15 +48,28 @@ struct LiveReporting {
         exporter.stop()
         try await export.value
         let figures = exporter.statistics
-        try await server.stop()
-
-        var stored = 0
-        let range = TimeRange(from: history, to: Timestamp.now().adding(milliseconds: 60_000))
-        for (_, statistics) in try await store.eventStatisticsBySeries(names: ["task"], range: range) {
-            stored += Int(statistics.count)
+        say("live: the exporter is done (\(figures.sent) sent, \(figures.queued) still queued)")
+        // A request still waiting for the database holds the server's graceful stop; give it a bounded time.
+        do {
+            try await withTimeout(.seconds(60), name: "server_stop") { try await server.stop() }
+        } catch is TimeoutError {
+            say("live: the server did not stop within 60 s: requests still wait for the database")
+        }
+        let stored = try await withTimeout(.seconds(60), name: "store_read") { [store] in
+            var stored = 0
+            let range = TimeRange(from: history, to: Timestamp.now().adding(milliseconds: 60_000))
+            for (_, statistics) in try await store.eventStatisticsBySeries(names: ["task"], range: range) {
+                stored += Int(statistics.count)
+            }
+            return stored
         }
         return "live: \(jobs) jobs reported over \(seconds) s; exporter: \(figures.sent) records sent, "
             + "\(figures.retries) retries, \(figures.dropped) dropped, \(figures.lost) lost; "
             + "the store holds \(stored) of the \(jobs) jobs"
+    }
+
+    /// Writes a line at once, not buffered, so a watcher (the example's test) sees how far the run got.
+    private func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 }
