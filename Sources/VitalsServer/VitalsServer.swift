@@ -41,6 +41,8 @@ public final class VitalsServer: Sendable {
     let openStreams = Atomic<Int>(0)
     /// Counts committed batches: a live stream sends an update when it changes.
     let ingestGeneration = Atomic<UInt64>(0)
+    /// The live streams' overview, computed once per window and update for all of them.
+    let sharedOverview = SharedOverview()
 
     /// Creates a server over an open store.
     ///

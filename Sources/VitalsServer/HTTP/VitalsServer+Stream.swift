@@ -47,7 +47,9 @@ extension VitalsServer {
                 if sentGeneration == nil || elapsed >= Self.streamInterval
                     || (generation != sentGeneration && elapsed >= Self.streamMinimumGap)
                 {
-                    let data = try await self.overview(window)
+                    let data = try await self.sharedOverview.overview(window, generation: generation) {
+                        try await self.overview(window)
+                    }
                     try await writer.write(ByteBuffer(string: LiveUpdate.event(data)))
                     sentGeneration = generation
                     sentAt = ContinuousClock.now
