@@ -263,7 +263,11 @@ let package = Package(
             path: "examples/mcp-tools/Sources"
         ),
         // Test helpers shared by the test targets: child processes with a deadline on every wait.
-        .target(name: "VitalsTestSupport", dependencies: ["Vitals"], path: "Tests/VitalsTestSupport"),
+        .target(
+            name: "VitalsTestSupport",
+            dependencies: ["Vitals", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/VitalsTestSupport"
+        ),
         .target(
             name: "VitalsHTTPTestSupport",
             dependencies: [

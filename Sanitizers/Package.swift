@@ -49,7 +49,7 @@ let package = Package(
             name: "VitalsStoreCrashProbe",
             dependencies: ["Vitals", "VitalsStore", "VitalsSQLite"]
         ),
-        .target(name: "VitalsTestSupport", dependencies: ["Vitals"]),
+        .target(name: "VitalsTestSupport", dependencies: ["Vitals", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "VitalsTests",
             dependencies: [

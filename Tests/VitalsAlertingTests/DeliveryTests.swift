@@ -7,6 +7,7 @@ import VitalsAlerting
 import VitalsHTTPClient
 import VitalsHTTPTestSupport
 import VitalsStore
+import VitalsTestSupport
 
 /// The outbox, retries, circuit breaker, hourly cap and restarts, against real HTTP receivers on 127.0.0.1.
 @Suite("Notification delivery", .timeLimit(.minutes(1)))

@@ -6,6 +6,7 @@ import VitalsAlerting
 import VitalsHTTPClient
 import VitalsHTTPTestSupport
 import VitalsStore
+import VitalsTestSupport
 
 /// What Slack, Telegram and a webhook receive, over real HTTP on 127.0.0.1.
 @Suite("Receiver payloads over HTTP", .timeLimit(.minutes(1)))

@@ -3,6 +3,7 @@ import VitalsAlerting
 import VitalsHTTPClient
 import VitalsHTTPTestSupport
 import VitalsStore
+import VitalsTestSupport
 
 /// Webhook URLs, header values and bot tokens are sent, never logged nor put in an error.
 @Suite("Secrets stay out of logs and errors", .timeLimit(.minutes(1)))

@@ -6,6 +6,7 @@ import VitalsHTTPClient
 import VitalsHTTPTestSupport
 import VitalsSQLite
 import VitalsStore
+import VitalsTestSupport
 
 /// The alerting service's notifications through the delivery to a real webhook, with a SQLite store holding both
 /// the alerts and the outbox.

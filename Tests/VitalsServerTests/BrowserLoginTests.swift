@@ -6,6 +6,7 @@ import Synchronization
 import Testing
 import VitalsAlerting
 import VitalsStore
+import VitalsTestSupport
 
 @testable import VitalsServer
 
@@ -14,10 +15,10 @@ import VitalsStore
 struct BrowserLoginTests {
     static let secrets = ["ingest": "ingest-7f3a-secret", "read": "read-91c2-secret", "admin": "admin-d04e-secret"]
 
-    static func fixture(logs: LogLines? = nil) async throws -> ServerFixture {
+    static func fixture(logs: LogCapture? = nil) async throws -> ServerFixture {
         try await ServerFixture(
             alertingRules: DashboardAlertTests.rules,
-            logger: logs?.logger() ?? Logger(label: "vitals.server")
+            logger: logs?.logger(label: "vitals.server") ?? Logger(label: "vitals.server")
         ) {
             $0.tokens = [
                 AccessToken(token: secrets["ingest"]!, scopes: [.ingest]),
@@ -115,7 +116,7 @@ struct BrowserLoginTests {
 
     @Test("read token: pages and the stream load with the cookie, acknowledging is 403; logout ends the session")
     func readSession() async throws {
-        let logs = LogLines()
+        let logs = LogCapture()
         let fixture = try await Self.fixture(logs: logs)
         try await fixture.test(.live) { client in
             let fingerprint = try await Self.firingAlert(client, fixture)
@@ -164,7 +165,7 @@ struct BrowserLoginTests {
 
     @Test("admin token: the cookie acknowledges from the same origin; a cross-site POST with it is refused")
     func adminSession() async throws {
-        let logs = LogLines()
+        let logs = LogCapture()
         let fixture = try await Self.fixture(logs: logs)
         try await fixture.test(.live) { client in
             let fingerprint = try await Self.firingAlert(client, fixture)
@@ -265,37 +266,6 @@ struct BrowserLoginTests {
         #expect(VitalsServer.safeTarget("/agents?window=1h") == "/agents?window=1h")
         for bad in [nil, "", "https://evil.example/", "//evil.example/", "/\\evil.example", "/login", "/a b", "/a\nb"] {
             #expect(VitalsServer.safeTarget(bad) == "/", "\(bad ?? "nil")")
-        }
-    }
-}
-
-/// A swift-log handler keeping every line and its metadata as text, for tests that look for what must not be logged.
-final class LogLines: Sendable {
-    private let lines = Mutex([String]())
-
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-
-    /// A logger writing here at `trace` level, so that every line the server could write is seen.
-    func logger() -> Logger {
-        var logger = Logger(label: "vitals.server") { _ in Handler(lines: self) }
-        logger.logLevel = .trace
-        return logger
-    }
-
-    private struct Handler: LogHandler {
-        let lines: LogLines
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            let line = "\(event.level) \(event.message) " + all.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            lines.lines.withLock { $0.append(line) }
         }
     }
 }

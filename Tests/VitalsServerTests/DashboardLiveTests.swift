@@ -177,7 +177,7 @@ extension DashboardLiveTests {
     )
     func signInAndAcknowledgeInBrowser() async throws {
         let chromium = try #require(Chromium.path)
-        let logs = LogLines()
+        let logs = LogCapture()
         let fixture = try await BrowserLoginTests.fixture(logs: logs)
         let admin = try #require(BrowserLoginTests.secrets["admin"])
         try await fixture.test(.live) { client in

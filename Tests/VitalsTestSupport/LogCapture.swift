@@ -1,26 +1,28 @@
-import Logging
+package import Logging
 import Vitals
 
 /// A swift-log handler that keeps every line, with its metadata, for the test to read.
-final class LogCapture: Sendable {
-    struct Line: Sendable {
-        var level: Logger.Level
-        var message: String
-        var metadata: [String: String]
+package final class LogCapture: Sendable {
+    package struct Line: Sendable {
+        package var level: Logger.Level
+        package var message: String
+        package var metadata: [String: String]
 
         /// The message and every metadata key and value, as one text to search.
-        var text: String {
+        package var text: String {
             ([message] + metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
         }
     }
 
     private let storage = LockedValue([Line]())
 
-    var lines: [Line] { storage.withLock { $0 } }
-    var text: String { lines.map(\.text).joined(separator: "\n") }
+    package init() {}
+
+    package var lines: [Line] { storage.withLock { $0 } }
+    package var text: String { lines.map(\.text).joined(separator: "\n") }
 
     /// A logger writing here, at `trace` level so that nothing escapes the check.
-    func logger(label: String = "vitals.alerting") -> Logger {
+    package func logger(label: String = "vitals.alerting") -> Logger {
         var logger = Logger(label: label) { _ in Handler(capture: self) }
         logger.logLevel = .trace
         return logger
