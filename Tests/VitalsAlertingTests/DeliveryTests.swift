@@ -74,10 +74,11 @@ struct DeliveryTests {
                 try await eventually("delivered") { delivery.statistics(of: "hook")?.sent == 1 }
             }
         }
-        // Delivered once. An attempt whose 300 ms deadline passed just as the receiver started listening may
-        // still have reached it (at least once, as documented): every copy then carries the same id to dedupe on.
+        // Delivered once. An attempt whose 300 ms deadline passed while the receiver was already listening (one
+        // just as it started; on a loaded machine, several whose answers came too late) still reached it: at least
+        // once, as documented, and every copy carries the same id to dedupe on.
         #expect(delivery.statistics(of: "hook")?.sent == 1)
-        #expect((1...2).contains(server.requests.count))
+        #expect(server.requests.count >= 1)
         #expect(Set(server.requests.compactMap(\.notificationID)) == [Fixtures.notification().id])
     }
 
