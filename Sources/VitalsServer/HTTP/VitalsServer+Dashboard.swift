@@ -61,20 +61,23 @@ extension VitalsServer {
     }
 
     /// The overview of a window (the page and the stream share it).
-    func overview(_ window: DashboardWindow) async throws -> OverviewData {
+    func overview(_ window: DashboardWindow, now: Timestamp = .now()) async throws -> OverviewData {
         var alerts: (firing: Int, pending: Int)?
         if let alerting {
             let states = try await alerting.alerts().map(\.alert.state)
             alerts = (states.count { $0 == .firing }, states.count { $0 == .pending })
         }
-        return try await DashboardQueries.overview(store, window: window, alerts: alerts)
+        return try await DashboardQueries.overview(store, window: window, now: now, alerts: alerts)
     }
 
     private func overviewPage(_ request: Request) async throws -> String {
         let parameters = try dashboardParameters(request, allowed: ["window"])
         let window = try DashboardWindow(parameter: parameters["window"])
-        let data = try await overview(window)
-        return OverviewPage.render(data, report: try await builtInReport(data.range))
+        // The figures and the packs' report read the store independently, over the same range: both at once.
+        let now = Timestamp.now()
+        async let report = builtInReport(window.range(endingAt: now))
+        let data = try await overview(window, now: now)
+        return OverviewPage.render(data, report: try await report)
     }
 
     private func operationsPage(_ request: Request) async throws -> String {
