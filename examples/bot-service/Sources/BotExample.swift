@@ -40,11 +40,7 @@ struct BotExample: AsyncParsableCommand {
     var database = "bot-service.db"
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
-            return handler
-        }
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)  // info and above, as swift-log's default
         let logger = Logger(label: "bot")
         var settings = ServerConfiguration()
         settings.host = "127.0.0.1"

@@ -59,11 +59,7 @@ struct MCPToolsExample: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
-            return handler
-        }
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)  // info and above, as swift-log's default
         let logger = Logger(label: "mcp")
         // The original's variables: GLM_SESSION_TIMEOUT=30, KIMI_SESSION_TIMEOUT=25, AI_AUDITOR_BATCH_SIZE=10.
         var timeouts = TimeoutPolicy(default: .seconds(60), providers: ["glm": .seconds(30), "kimi": .seconds(25)])

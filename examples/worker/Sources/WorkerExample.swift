@@ -29,11 +29,7 @@ struct WorkerExample: AsyncParsableCommand {
     func run() async throws {
         guard (1...10_000).contains(workers) else { throw ValidationError("--workers: expected 1 to 10,000") }
         // Tier 3: the standard logger prints `llm_call_complete phase=initial duration_ms=… worker_id=…` lines.
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
-            return handler
-        }
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)  // info and above, as swift-log's default
         let base = directory
         let seed = seed
         let outcomes = await withTaskGroup(of: WorkerOutcome.self) { group in
