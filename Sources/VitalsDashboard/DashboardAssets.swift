@@ -66,38 +66,63 @@ enum DashboardAssets {
         .card .value.word{font-size:1.25rem;padding:.2rem 0}
         """
 
-    /// Live numbers: an `EventSource` on `/v1/stream` fills every `[data-live=KEY]` element; a dropped connection
-    /// is retried with a doubling delay up to 30 s.
+    /// Live pages: an `EventSource` on `/v1/stream` fills every `[data-live=KEY]` element at each update, and when
+    /// an update tells of a change (a new `generation`: a batch or an alert action) or of another count of active
+    /// alerts, the page's `<main>` is fetched again and swapped in place: no reload, scroll and focus kept. A refetch
+    /// after a change names the generation it wants (`X-Vitals-Generation`), so the server may answer every open
+    /// copy of the page with one rendering. A refetch waits at least 2 s after the last one and ten times as long as
+    /// the last one took, so a slow page throttles itself; it waits while the page is hidden or a filter field has
+    /// the focus. A dropped stream is retried with a doubling delay up to 30 s.
     static let liveScript = """
         (function(){
         var w=document.body.getAttribute('data-live-window');
         var s=document.getElementById('live-status');
         if(!w||!window.EventSource||!s)return;
-        var delay=1000;
+        var delay=1000,gen=null,alerts=null,fresh=false,busy=false,queued=false,last=0,cost=0;
+        function count(k){s.setAttribute(k,String(Number(s.getAttribute(k)||'0')+1));}
+        function later(ms){if(!queued){queued=true;setTimeout(function(){queued=false;refresh();},ms);}}
+        function refresh(){
+        if(busy){later(500);return;}
+        var a=document.activeElement,wait=Math.max(2000,10*cost)-(Date.now()-last);
+        if(document.hidden||(a&&a.closest&&a.closest('main form'))){later(2000);return;}
+        if(wait>0){later(wait);return;}
+        var h={Accept:'text/html'};if(!fresh)h['X-Vitals-Generation']=String(gen);
+        busy=true;fresh=false;var t=Date.now();
+        fetch(location.href,{headers:h,credentials:'same-origin'})
+        .then(function(r){if(!r.ok)throw new Error('HTTP '+r.status);return r.text();})
+        .then(function(x){var m=new DOMParser().parseFromString(x,'text/html').querySelector('main');
+        var here=document.querySelector('main');if(m&&here){here.innerHTML=m.innerHTML;count('data-refreshes');}})
+        .catch(function(){})
+        .then(function(){busy=false;last=Date.now();cost=last-t;});}
         function connect(){
         var es=new EventSource('/v1/stream?window='+encodeURIComponent(w));
         es.addEventListener('update',function(e){
         var d=JSON.parse(e.data);
         Object.keys(d.values).forEach(function(k){
         document.querySelectorAll('[data-live="'+k+'"]').forEach(function(el){el.textContent=d.values[k];});});
+        var al=(d.values.alerts_firing||'')+'/'+(d.values.alerts_pending||'');
+        if(gen!==null&&(d.generation!==gen||al!==alerts)){if(al!==alerts)fresh=true;gen=d.generation;refresh();}
+        gen=d.generation;alerts=al;
         s.textContent='Live: updated '+new Date(d.generated_at).toLocaleTimeString();
-        s.setAttribute('data-updates',String(Number(s.getAttribute('data-updates')||'0')+1));
+        count('data-updates');
         delay=1000;});
         es.onerror=function(){es.close();s.textContent='Live: reconnecting\\u2026';
         setTimeout(connect,delay);delay=Math.min(delay*2,30000);};}
         connect();})();
         """
 
-    /// The alert page's buttons: `POST /v1/alerts/FINGERPRINT/ack` or `POST /v1/silences` (one hour, the alert's
-    /// rule and group), then a reload; a failure is written into the status line with the API's message.
+    /// The alert buttons: `POST /v1/alerts/FINGERPRINT/ack` or `POST /v1/silences` (one hour, the alert's rule and
+    /// group), then a reload; a failure is written into the status line with the API's message. Clicks are listened
+    /// for on the document, so that the buttons of a `<main>` swapped in by a live refresh work too.
     static let alertScript = """
         (function(){
-        var out=document.getElementById('alert-status');
         function post(url,body){return fetch(url,{method:'POST',headers:{'Content-Type':'application/json'},
         body:JSON.stringify(body)}).then(function(r){if(!r.ok){return r.json().then(function(j){
         throw new Error(j.error||('HTTP '+r.status));});}});}
-        document.querySelectorAll('button[data-ack],button[data-silence]').forEach(function(b){
-        b.addEventListener('click',function(){
+        document.addEventListener('click',function(e){
+        var b=e.target.closest&&e.target.closest('button[data-ack],button[data-silence]');
+        if(!b)return;
+        var out=document.getElementById('alert-status');
         b.disabled=true;out.textContent='Sending\\u2026';
         var sent=b.hasAttribute('data-ack')
         ?post('/v1/alerts/'+encodeURIComponent(b.getAttribute('data-ack'))+'/ack',
@@ -105,6 +130,6 @@ enum DashboardAssets {
         :post('/v1/silences',{matchers:JSON.parse(b.getAttribute('data-silence')),duration:'1h',
         createdBy:'dashboard',comment:'silenced from the dashboard'});
         sent.then(function(){out.textContent='Done.';location.reload();})
-        .catch(function(e){out.textContent='Failed: '+e.message;b.disabled=false;});});});})();
+        .catch(function(e){out.textContent='Failed: '+e.message;b.disabled=false;});});})();
         """
 }

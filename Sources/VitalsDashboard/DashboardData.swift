@@ -74,9 +74,22 @@ package enum DashboardQueries {
     package static let sparklineLimit = 60
 
     /// Every event name with data in `range`, each merged over its series, busiest first.
-    package static func operations(_ store: any MetricStore, range: TimeRange) async throws -> [OperationSummary] {
+    ///
+    /// - Parameter events: Reads every event series' statistics over `range`, when the caller shares that read;
+    ///   `nil` reads them here.
+    package static func operations(
+        _ store: any MetricStore,
+        range: TimeRange,
+        events: (@Sendable () async throws -> [(series: SeriesInfo, statistics: EventStatistics)])? = nil
+    ) async throws -> [OperationSummary] {
         var byName: [String: EventStatistics] = [:]
-        for (series, statistics) in try await store.eventStatisticsBySeries(names: nil, range: range) {
+        let series: [(series: SeriesInfo, statistics: EventStatistics)]
+        if let events {
+            series = try await events()
+        } else {
+            series = try await store.eventStatisticsBySeries(names: nil, range: range)
+        }
+        for (series, statistics) in series {
             byName[series.key.name, default: EventStatistics()].merge(statistics)
         }
         return byName.map { OperationSummary(name: $0.key, statistics: $0.value, seconds: range.seconds) }
@@ -88,10 +101,11 @@ package enum DashboardQueries {
         _ store: any MetricStore,
         window: DashboardWindow,
         now: Timestamp = .now(),
-        alerts: (firing: Int, pending: Int)? = nil
+        alerts: (firing: Int, pending: Int)? = nil,
+        events: (@Sendable () async throws -> [(series: SeriesInfo, statistics: EventStatistics)])? = nil
     ) async throws -> OverviewData {
         let range = window.range(endingAt: now)
-        let operations = try await operations(store, range: range)
+        let operations = try await operations(store, range: range, events: events)
         var total = EventStatistics()
         for operation in operations { total.merge(operation.statistics) }
         return OverviewData(

@@ -20,7 +20,9 @@ package enum DashboardLayout {
     ///   - window: The window shown; the selector links keep the page and change only `window=`.
     ///   - path: This page's path, for the selector's links (already percent-encoded).
     ///   - query: Other query parameters to keep in the selector's links, percent-encoded `key=value` pairs.
-    ///   - live: Whether the page subscribes to `/v1/stream`.
+    ///   - live: Whether the page subscribes to `/v1/stream` (of its window, or of the shortest for a page
+    ///     without one): its `data-live` figures follow every update, and its content is fetched again when the
+    ///     store took a batch or the number of active alerts changed.
     ///   - body: The content, already HTML.
     ///   - script: A script to run after the content.
     static func page(
@@ -29,7 +31,7 @@ package enum DashboardLayout {
         window: DashboardWindow?,
         path: String,
         query: [String] = [],
-        live: Bool = false,
+        live: Bool = true,
         body: String,
         script: String? = nil
     ) -> String {
@@ -37,7 +39,7 @@ package enum DashboardLayout {
             <!doctype html><html lang="en"><head><meta charset="utf-8">\
             <meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,">\
             <title>\(Markup.escape(title)) · Vitals</title><style>\(DashboardAssets.style)</style></head>\
-            <body\(live && window != nil ? " data-live-window=\"\(window!.rawValue)\"" : "")>\
+            <body\(live ? " data-live-window=\"\((window ?? .fifteenMinutes).rawValue)\"" : "")>\
             <header><a class="brand" href="/">Vitals</a><nav aria-label="Sections"><ul>
             """
         let sections: [(Section, String)] = [
@@ -78,6 +80,7 @@ package enum DashboardLayout {
             section: nil,
             window: nil,
             path: "/",
+            live: false,
             body: """
                 <p class="error" role="alert"><strong>Error:</strong> \(Markup.escape(error.message))</p>\
                 <p><a href="/">Back to the overview</a></p>

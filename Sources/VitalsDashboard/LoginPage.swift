@@ -31,6 +31,13 @@ package enum LoginPage {
                 <button type="submit">Sign out</button></form>
                 """
         }
-        return DashboardLayout.page(title: "Sign in", section: nil, window: nil, path: "/login", body: body)
+        return DashboardLayout.page(
+            title: "Sign in",
+            section: nil,
+            window: nil,
+            path: "/login",
+            live: false,
+            body: body
+        )
     }
 }

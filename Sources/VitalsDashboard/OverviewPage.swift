@@ -45,7 +45,6 @@ package enum OverviewPage {
             section: .overview,
             window: data.window,
             path: "/",
-            live: true,
             body: body
         )
     }

@@ -3,6 +3,7 @@ public import Logging
 import Synchronization
 import Vitals
 public import VitalsAlerting
+import VitalsDashboard
 public import VitalsExposition
 public import VitalsStore
 
@@ -39,10 +40,13 @@ public final class VitalsServer: Sendable {
     private let shuttingDown = Atomic<Bool>(false)
     /// Live streams open now (`GET /v1/stream`), at most `configuration.maxStreams`.
     let openStreams = Atomic<Int>(0)
-    /// Counts committed batches: a live stream sends an update when it changes.
-    let ingestGeneration = Atomic<UInt64>(0)
-    /// The live streams' overview, computed once per window and update for all of them.
-    let sharedOverview = SharedOverview()
+    /// Counts committed batches and alert actions: a live stream sends an update when it changes, and an open page
+    /// then fetches its content again.
+    let changeGeneration = Atomic<UInt64>(0)
+    /// The live streams' overview, computed once per window and change for all of them.
+    let sharedOverviews = SharedAnswers<DashboardWindow, OverviewData>()
+    /// The pages' HTML by address, computed once per change for every open page that refreshes.
+    let sharedPages = SharedAnswers<String, String>()
 
     /// Creates a server over an open store.
     ///

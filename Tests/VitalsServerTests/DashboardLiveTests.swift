@@ -84,6 +84,23 @@ struct DashboardLiveTests {
 
             // A fleet for the agents pages and the overview's fleet section.
             #expect(try await client.post("/v1/events", DashboardAgentTests.records).status == .ok)
+
+            // Any other page fetches its content again after an ingest and swaps it in, without a reload (the mark
+            // set once the page loaded would be gone).
+            async let agents = Chromium.load(
+                chromium,
+                base + "/agents?window=1h",
+                action: "window.vitalsMark = 1",
+                until:
+                    "window.vitalsMark === 1 && document.querySelector('main').textContent.indexOf('late-agent') >= 0"
+            )
+            try await Task.sleep(for: .seconds(2))
+            let late =
+                "{\"event\":\"task\",\"ts\":\"\(Recent.time(seconds: 90))\",\"duration_ms\":8,\"agent_id\":\"late-agent\"}"
+            #expect(try await client.post("/v1/events", late).status == .ok)
+            let agentsPage = try await agents
+            let refreshed = agentsPage.held && agentsPage.dom.contains("data-refreshes=\"")
+            #expect(refreshed, "the agents page never showed the agent ingested after it loaded, in place")
             let pages = [
                 ("overview", "/?window=1h"), ("operations", "/operations?window=1h"),
                 ("operation", "/operations/llm_call?window=1h&by=model"), ("agents", "/agents?window=1h"),

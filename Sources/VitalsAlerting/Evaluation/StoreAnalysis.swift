@@ -1,4 +1,4 @@
-import Vitals
+package import Vitals
 package import VitalsRules
 package import VitalsStore
 
@@ -22,21 +22,27 @@ package enum StoreAnalysis {
 
     /// The performance report over the data of `range`: operations, agents, rules, bottlenecks and the memory
     /// trend (from the `memory_mb` gauge).
+    ///
+    /// - Parameter events: Reads every event series' statistics over `range` when the caller shares that read
+    ///   with another consumer; `nil` reads them here.
     package static func report(
         _ rules: [Rule],
         store: any MetricStore,
         range: TimeRange,
-        options: ReportOptions = ReportOptions()
+        options: ReportOptions = ReportOptions(),
+        events: (@Sendable () async throws -> [(series: SeriesInfo, statistics: EventStatistics)])? = nil
     ) async throws -> PerformanceReport {
         var builder = ReportBuilder(rules: rules, options: options)
-        let source = StoreRuleSource(store: store, range: range)
+        let source = StoreRuleSource(store: store, range: range, events: events)
+        // The memory series is read while the aggregates are.
+        async let memory = store.gaugeTimeSeries(
+            StatsQuery(name: WireKey.memoryMB, range: range),
+            step: memoryStep(range)
+        )
         for (series, lastSeen) in try await source.aggregatesWithLastSeen(for: nil) {
             builder.add(series, lastSeen: min(lastSeen, range.to))
         }
-        for series in try await store.gaugeTimeSeries(
-            StatsQuery(name: WireKey.memoryMB, range: range),
-            step: memoryStep(range)
-        ) {
+        for series in try await memory {
             for point in series.points where point.statistics.count > 0 {
                 if let mean = point.statistics.mean { builder.addMemory(at: point.start, megabytes: mean) }
             }

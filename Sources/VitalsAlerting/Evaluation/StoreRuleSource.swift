@@ -1,4 +1,4 @@
-import Vitals
+package import Vitals
 package import VitalsRules
 package import VitalsStore
 
@@ -18,11 +18,19 @@ package struct StoreRuleSource: RuleDataSource, Sendable {
     package var store: any MetricStore
     /// The data's time range.
     package var range: TimeRange
+    /// Reads every event series' statistics over `range`, when the caller shares one read between several
+    /// consumers (the overview page and its report); `nil` reads them from the store.
+    package var events: (@Sendable () async throws -> [(series: SeriesInfo, statistics: EventStatistics)])?
 
     /// A source over the series of `store` in `range`.
-    package init(store: any MetricStore, range: TimeRange) {
+    package init(
+        store: any MetricStore,
+        range: TimeRange,
+        events: (@Sendable () async throws -> [(series: SeriesInfo, statistics: EventStatistics)])? = nil
+    ) {
         self.store = store
         self.range = range
+        self.events = events
     }
 
     package func feed(_ evaluator: inout RuleEvaluator) async throws {
@@ -38,11 +46,23 @@ package struct StoreRuleSource: RuleDataSource, Sendable {
     /// ``aggregates(for:)`` with the time each series last had data.
     func aggregatesWithLastSeen(for rules: [Rule]?) async throws -> [(series: SeriesAggregate, lastSeen: Timestamp)] {
         var aggregates: [(series: SeriesAggregate, lastSeen: Timestamp)] = []
+        // The gauges are read while the events are.
+        let gaugeNames = Self.names(of: .gauge, in: rules)
+        let store = self.store
+        let range = self.range
+        async let gauges: [(series: SeriesInfo, statistics: GaugeStatistics)] = {
+            guard let names = gaugeNames else { return [] }
+            return try await store.gaugeStatisticsBySeries(names: names.all ? nil : names.exact, range: range)
+        }()
         if let names = Self.names(of: .event, in: rules) {
-            for (info, statistics) in try await store.eventStatisticsBySeries(
-                names: names.all ? nil : names.exact,
-                range: range
-            ) {
+            var series: [(series: SeriesInfo, statistics: EventStatistics)]
+            if let events {
+                series = try await events()
+                if !names.all { series.removeAll { !names.exact.contains($0.series.key.name) } }
+            } else {
+                series = try await store.eventStatisticsBySeries(names: names.all ? nil : names.exact, range: range)
+            }
+            for (info, statistics) in series {
                 var attributes: [String: AttributeStatistics] = [:]
                 for (name, sum) in statistics.attributeSums {
                     attributes[name] = AttributeStatistics(count: statistics.count, sum: sum)
@@ -61,23 +81,13 @@ package struct StoreRuleSource: RuleDataSource, Sendable {
                 )
             }
         }
-        if let names = Self.names(of: .gauge, in: rules) {
-            for (info, statistics) in try await store.gaugeStatisticsBySeries(
-                names: names.all ? nil : names.exact,
-                range: range
-            ) {
-                aggregates.append(
-                    (
-                        SeriesAggregate(
-                            key: info.key,
-                            gauge: statistics,
-                            firstTime: range.from,
-                            lastTime: range.to
-                        ),
-                        info.lastSeen
-                    )
+        for (info, statistics) in try await gauges {
+            aggregates.append(
+                (
+                    SeriesAggregate(key: info.key, gauge: statistics, firstTime: range.from, lastTime: range.to),
+                    info.lastSeen
                 )
-            }
+            )
         }
         return aggregates
     }

@@ -9,8 +9,8 @@ import VitalsStore
 extension VitalsServer {
     /// The dashboard's agents pages.
     func addAgentRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/agents") { request, _ in await self.page { try await self.agentsPage(request) } }
-        router.get("/agents/**") { request, _ in await self.page { try await self.agentPage(request) } }
+        router.get("/agents") { request, _ in await self.sharedPage(request) { try await self.agentsPage(request) } }
+        router.get("/agents/**") { request, _ in await self.sharedPage(request) { try await self.agentPage(request) } }
     }
 
     private func agentsPage(_ request: Request) async throws -> String {

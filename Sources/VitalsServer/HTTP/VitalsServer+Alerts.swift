@@ -9,17 +9,31 @@ import VitalsStore
 extension VitalsServer {
     func addAlertRoutes(to router: Router<BasicRequestContext>) {
         router.get("/v1/alerts") { request, _ in try await self.answer { try await self.listAlerts(request) } }
+        // An alert action changes what pages show: open ones are told through their stream.
         router.post("/v1/alerts/{fingerprint}/ack") { request, context in
             try await self.answer {
-                try await self.acknowledge(request, fingerprint: context.parameters.get("fingerprint") ?? "")
+                try await self.changing {
+                    try await self.acknowledge(request, fingerprint: context.parameters.get("fingerprint") ?? "")
+                }
             }
         }
         router.get("/v1/silences") { _, _ in try await self.answer { try await self.listSilences() } }
-        router.post("/v1/silences") { request, _ in try await self.answer { try await self.createSilence(request) } }
+        router.post("/v1/silences") { request, _ in
+            try await self.answer { try await self.changing { try await self.createSilence(request) } }
+        }
         router.delete("/v1/silences/{id}") { _, context in
-            try await self.answer { try await self.deleteSilence(context.parameters.get("id") ?? "") }
+            try await self.answer {
+                try await self.changing { try await self.deleteSilence(context.parameters.get("id") ?? "") }
+            }
         }
         router.get("/v1/rules") { _, _ in try await self.answer { try await self.listRules() } }
+    }
+
+    /// Runs an action, then counts a change when it succeeded.
+    private func changing(_ action: () async throws -> Response) async throws -> Response {
+        let response = try await action()
+        noteChange()
+        return response
     }
 
     private func alertingService() throws(APIError) -> AlertingService {

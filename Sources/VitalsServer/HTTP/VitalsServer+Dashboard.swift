@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import Synchronization
 import Vitals
 import VitalsAlerting
 import VitalsDashboard
@@ -10,15 +11,40 @@ import VitalsStore
 extension VitalsServer {
     /// The dashboard's pages; `VitalsDashboard` renders them from the store's query API.
     func addDashboardRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/") { request, _ in await self.page { try await self.overviewPage(request) } }
-        router.get("/operations") { request, _ in await self.page { try await self.operationsPage(request) } }
-        router.get("/operations/**") { request, _ in await self.page { try await self.operationPage(request) } }
-        router.get("/pipeline") { request, _ in await self.page { try await self.pipelinePage(request) } }
-        router.get("/tools") { request, _ in await self.page { try await self.toolsPage(request) } }
-        router.get("/alerts") { request, _ in await self.page { try await self.alertsPage(request) } }
+        router.get("/") { request, _ in await self.sharedPage(request) { try await self.overviewPage(request) } }
+        router.get("/operations") { request, _ in
+            await self.sharedPage(request) { try await self.operationsPage(request) }
+        }
+        router.get("/operations/**") { request, _ in
+            await self.sharedPage(request) { try await self.operationPage(request) }
+        }
+        router.get("/pipeline") { request, _ in await self.sharedPage(request) { try await self.pipelinePage(request) }
+        }
+        router.get("/tools") { request, _ in await self.sharedPage(request) { try await self.toolsPage(request) } }
+        router.get("/alerts") { request, _ in await self.sharedPage(request) { try await self.alertsPage(request) } }
         addAgentRoutes(to: router)
         router.get("/snapshot") { request, _ in await self.snapshot(request) }
         router.get("/v1/stream") { request, _ in try await self.answer { try self.stream(request) } }
+    }
+
+    /// The header of a live page's refetch: the change generation its stream told it of.
+    static let generationHeader = HTTPFields.Element.Name("X-Vitals-Generation")!
+
+    /// ``page(_:)`` for a page whose HTML may be shared: a live page's refetch names the change generation it
+    /// wants, and copies of one address asking at about the same time get one rendering.
+    func sharedPage(_ request: Request, _ body: @escaping @Sendable () async throws -> String) async -> Response {
+        await page {
+            guard let wanted = request.headers[Self.generationHeader].flatMap({ UInt64($0) }) else {
+                return try await body()
+            }
+            let current = changeGeneration.load(ordering: .acquiring)
+            return try await sharedPages.value(
+                request.uri.description,
+                current: current,
+                wanted: min(wanted, current),
+                compute: body
+            )
+        }
     }
 
     /// Runs a page: 200 with its HTML; a 400 page for a bad parameter; a 503 page when the store fails.
@@ -61,22 +87,37 @@ extension VitalsServer {
     }
 
     /// The overview of a window (the page and the stream share it).
-    func overview(_ window: DashboardWindow, now: Timestamp = .now()) async throws -> OverviewData {
+    ///
+    /// - Parameter events: Reads every event series' statistics over the window, when the caller shares that
+    ///   read; `nil` reads them here.
+    func overview(
+        _ window: DashboardWindow,
+        now: Timestamp = .now(),
+        events: (@Sendable () async throws -> [(series: SeriesInfo, statistics: EventStatistics)])? = nil
+    ) async throws -> OverviewData {
         var alerts: (firing: Int, pending: Int)?
         if let alerting {
             let states = try await alerting.alerts().map(\.alert.state)
             alerts = (states.count { $0 == .firing }, states.count { $0 == .pending })
         }
-        return try await DashboardQueries.overview(store, window: window, now: now, alerts: alerts)
+        return try await DashboardQueries.overview(store, window: window, now: now, alerts: alerts, events: events)
     }
 
     private func overviewPage(_ request: Request) async throws -> String {
         let parameters = try dashboardParameters(request, allowed: ["window"])
         let window = try DashboardWindow(parameter: parameters["window"])
-        // The figures and the packs' report read the store independently, over the same range: both at once.
+        // The figures and the packs' report need the same statistics of every event series over the same range:
+        // they are read once and shared, while the report reads its gauges.
         let now = Timestamp.now()
-        async let report = builtInReport(window.range(endingAt: now))
-        let data = try await overview(window, now: now)
+        let range = window.range(endingAt: now)
+        let store = self.store
+        let read = Task { try await store.eventStatisticsBySeries(names: nil, range: range) }
+        defer { read.cancel() }
+        let events: @Sendable () async throws -> [(series: SeriesInfo, statistics: EventStatistics)] = {
+            try await read.value
+        }
+        async let report = builtInReport(range, events: events)
+        let data = try await overview(window, now: now, events: events)
         return OverviewPage.render(data, report: try await report)
     }
 

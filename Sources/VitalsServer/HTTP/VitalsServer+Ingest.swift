@@ -80,7 +80,7 @@ extension VitalsServer {
                 )
             }
         }
-        if result.acceptedEvents + result.acceptedSamples > 0 { noteIngest() }
+        if result.acceptedEvents + result.acceptedSamples > 0 { noteChange() }
         let elapsed = ContinuousClock.now - storeStart
         let storeSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         if !result.rejected.isEmpty {

@@ -140,10 +140,21 @@ extension VitalsServer {
 
     /// The performance report of `range` with every built-in pack over the store's buckets: what `/v1/report`
     /// answers, and what the dashboard's pipeline, tools and snapshot pages show.
-    func builtInReport(_ range: TimeRange) async throws -> PerformanceReport {
+    ///
+    /// - Parameter events: Reads every event series' statistics over `range`, when the caller shares that read.
+    func builtInReport(
+        _ range: TimeRange,
+        events: (@Sendable () async throws -> [(series: SeriesInfo, statistics: EventStatistics)])? = nil
+    ) async throws -> PerformanceReport {
         var options = ReportOptions()
         options.title = "Vitals report, \(range.from.rfc3339) to \(range.to.rfc3339)"
-        return try await StoreAnalysis.report(try Self.builtInRules.get(), store: store, range: range, options: options)
+        return try await StoreAnalysis.report(
+            try Self.builtInRules.get(),
+            store: store,
+            range: range,
+            options: options,
+            events: events
+        )
     }
 
     /// Every built-in pack, parsed once.

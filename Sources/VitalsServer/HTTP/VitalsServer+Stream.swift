@@ -42,15 +42,15 @@ extension VitalsServer {
             var sentGeneration: UInt64?
             var sentAt = ContinuousClock.now
             while !self.isShuttingDown && !Task.isCancelled && !Task.isShuttingDownGracefully {
-                let generation = self.ingestGeneration.load(ordering: .acquiring)
+                let generation = self.changeGeneration.load(ordering: .acquiring)
                 let elapsed = ContinuousClock.now - sentAt
                 if sentGeneration == nil || elapsed >= Self.streamInterval
                     || (generation != sentGeneration && elapsed >= Self.streamMinimumGap)
                 {
-                    let data = try await self.sharedOverview.overview(window, generation: generation) {
+                    let data = try await self.sharedOverviews.value(window, current: generation, wanted: generation) {
                         try await self.overview(window)
                     }
-                    try await writer.write(ByteBuffer(string: LiveUpdate.event(data)))
+                    try await writer.write(ByteBuffer(string: LiveUpdate.event(data, generation: generation)))
                     sentGeneration = generation
                     sentAt = ContinuousClock.now
                 }
@@ -77,9 +77,10 @@ extension VitalsServer {
         openStreams.subtract(1, ordering: .acquiringAndReleasing)
     }
 
-    /// Called after every committed batch, so that open streams send an update.
-    func noteIngest() {
-        ingestGeneration.add(1, ordering: .acquiringAndReleasing)
+    /// Called after every committed batch and every alert action, so that open streams send an update and open
+    /// pages fetch their content again.
+    func noteChange() {
+        changeGeneration.add(1, ordering: .acquiringAndReleasing)
     }
 }
 
