@@ -269,3 +269,38 @@ struct BrowserLoginTests {
         }
     }
 }
+
+extension BrowserLoginTests {
+    @Test("a sign-in form that trickles gets 408 and is closed; one past 16 KiB gets 413; neither holds any budget")
+    func hostileForms() async throws {
+        let fixture = try await ServerFixture { configuration in
+            configuration.bodyTimeout = .seconds(1)
+            configuration.tokens = [AccessToken(token: Self.secrets["read"]!, scopes: [.read])]
+        }
+        try await fixture.test(.live) { client in
+            let port = try #require(client.port)
+            let trickler = try RawConnection(port: port)
+            trickler.send(
+                "POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nSec-Fetch-Site: same-origin\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\n"
+                    + "Content-Length: 500\r\n\r\ntoken="
+            )
+            let answer = await trickler.readAll()
+            #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer.prefix(200))")
+            #expect(answer.contains("too slowly"))
+
+            let large = "token=" + String(repeating: "a", count: 17 * 1024)
+            let refused = try await client.post("/login", large, headers: Self.form)
+            #expect(refused.status == .contentTooLarge)
+            #expect(refused.text.contains("larger than 16 KiB"))
+
+            let signedIn = try await client.post(
+                "/login",
+                "token=\(Self.secrets["read"]!)&next=/alerts",
+                headers: Self.form
+            )
+            #expect(signedIn.status == .seeOther, "an honest form still signs in")
+            try await HostileRequestTests.expectNothingHeld(fixture.server)
+        }
+    }
+}

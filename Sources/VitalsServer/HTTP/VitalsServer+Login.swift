@@ -34,7 +34,33 @@ extension VitalsServer {
     private func login(_ request: Request, context: BasicRequestContext) async throws -> Response {
         guard verifier.isEnabled else { return Self.redirect(to: "/") }
         guard request.isSameOrigin else { return Self.crossSite }
-        let body = try await request.body.collect(upTo: 16 * 1024)
+        // The form within 16 KiB and the body deadline of ingest: a client trickling its form is cut off.
+        let body: ByteBuffer
+        do {
+            let reader = BodyReader(limit: 16 * 1024, budget: ingestBudget, timeout: configuration.bodyTimeout)
+            let (buffer, reserved) = try await reader.read(request.body)
+            ingestBudget.give(reserved)
+            body = buffer
+        } catch BodyReader.Failure.tooLarge {
+            return Self.html(
+                LoginPage.render(next: "/", message: "the form is larger than 16 KiB; enter a token"),
+                status: .contentTooLarge
+            )
+        } catch BodyReader.Failure.tooSlow {
+            var response = Self.html(
+                LoginPage.render(next: "/", message: "the form arrived too slowly; send it again"),
+                status: .requestTimeout
+            )
+            response.headers[.connection] = "close"
+            return response
+        } catch BodyReader.Failure.overBudget {
+            var response = Self.html(
+                LoginPage.render(next: "/", message: "the server is busy receiving data; try again in a second"),
+                status: .serviceUnavailable
+            )
+            response.headers[.retryAfter] = "1"
+            return response
+        }
         guard let form = try? URLEncodedFormDecoder().decode(LoginForm.self, from: String(buffer: body)) else {
             return Self.html(
                 LoginPage.render(next: "/", message: "the form was not filled in; enter a token"),
