@@ -58,8 +58,42 @@ final class PostgresBackend: StoreBackend {
                     )
                 }
                 try await insertRawEvents(group, ids: ids, connection)
+                if !group.batchKeys.isEmpty {
+                    try await connection.query(
+                        """
+                        INSERT INTO batch_keys (key, received_at)
+                        SELECT * FROM unnest(\(group.batchKeys.map(\.key))::text[], \(group.batchKeys.map(\.receivedAt))::bigint[])
+                        ON CONFLICT (key) DO NOTHING
+                        """,
+                        logger: logger
+                    )
+                }
                 return ids
             }
+        }
+    }
+
+    func storedBatchKeys(_ keys: [String]) async throws -> Set<String> {
+        try await failing("reading batch keys") {
+            let rows = try await client.query(
+                "SELECT key FROM batch_keys WHERE key = ANY(\(keys)::text[])",
+                logger: logger
+            )
+            var stored = Set<String>()
+            for try await key in rows.decode(String.self) { stored.insert(key) }
+            return stored
+        }
+    }
+
+    func forgetBatchKeys(before time: Int64) async throws -> Int {
+        try await failing("forgetting old batch keys") {
+            let rows = try await client.query(
+                "WITH deleted AS (DELETE FROM batch_keys WHERE received_at < \(time) RETURNING 1) SELECT COUNT(*) FROM deleted",
+                logger: logger
+            )
+            var deleted = 0
+            for try await count in rows.decode(Int64.self) { deleted = Int(count) }
+            return deleted
         }
     }
 

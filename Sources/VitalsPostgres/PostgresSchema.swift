@@ -102,6 +102,14 @@ enum PostgresSchema {
                 """,
             ]
         ),
+        SchemaMigration(
+            version: 3,
+            description: "batch keys (Idempotency-Key), so that a retried batch is stored once",
+            statements: [
+                "CREATE TABLE batch_keys (key TEXT PRIMARY KEY, received_at BIGINT NOT NULL)",
+                "CREATE INDEX batch_keys_by_time ON batch_keys (received_at)",
+            ]
+        ),
     ]
 
     static let versionTable = "vitals_schema"

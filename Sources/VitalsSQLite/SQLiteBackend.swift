@@ -38,7 +38,29 @@ final class SQLiteBackend: StoreBackend {
                 try Self.mergeGaugeBuckets(group.gaugeBuckets(at: level, before: watermark), level: level, ids: ids, db)
             }
             try Self.insertRawEvents(group, ids: ids, db)
+            if !group.batchKeys.isEmpty {
+                let insert = try db.cachedStatement(
+                    sql: "INSERT OR IGNORE INTO batch_keys (key, received_at) VALUES (?, ?)"
+                )
+                for (key, receivedAt) in group.batchKeys { try insert.execute(arguments: [key, receivedAt]) }
+            }
             return ids
+        }
+    }
+
+    func storedBatchKeys(_ keys: [String]) async throws -> Set<String> {
+        try await reading("reading batch keys") { db in
+            var stored = Set<String>()
+            let select = try db.cachedStatement(sql: "SELECT 1 FROM batch_keys WHERE key = ?")
+            for key in keys where try Int.fetchOne(select, arguments: [key]) != nil { stored.insert(key) }
+            return stored
+        }
+    }
+
+    func forgetBatchKeys(before time: Int64) async throws -> Int {
+        try await writing("forgetting old batch keys") { db in
+            try db.execute(sql: "DELETE FROM batch_keys WHERE received_at < ?", arguments: [time])
+            return db.changesCount
         }
     }
 

@@ -107,6 +107,14 @@ enum SQLiteSchema {
                 """,
             ]
         ),
+        SchemaMigration(
+            version: 3,
+            description: "batch keys (Idempotency-Key), so that a retried batch is stored once",
+            statements: [
+                "CREATE TABLE batch_keys (key TEXT PRIMARY KEY, received_at INTEGER NOT NULL) WITHOUT ROWID",
+                "CREATE INDEX batch_keys_by_time ON batch_keys (received_at)",
+            ]
+        ),
     ]
 
     /// The table that marks a Vitals database and records its applied migrations.

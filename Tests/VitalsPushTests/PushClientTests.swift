@@ -27,6 +27,7 @@ struct PushClientTests {
             try await PushClient(configuration: configuration(port: port)).push(files: [path])
         }
         #expect(receiver.requests.map(\.lines.count) == [1_000, 1_000, 500])
+        #expect(Set(receiver.requests.compactMap(\.idempotencyKey)).count == 3, "a key of its own per batch")
         #expect(receiver.storedLines == lines)
         #expect(report.batches == 3)
         #expect(report.linesSent == 2_500)
@@ -110,6 +111,8 @@ struct PushClientTests {
         }
         #expect(receiver.requests.count == 3)
         #expect(receiver.requests.allSatisfy { $0.lines == lines })
+        let keys = Set(receiver.requests.map(\.idempotencyKey))
+        #expect(keys.count == 1 && keys.first??.isEmpty == false, "one key for the batch, the same on its retries")
         #expect(receiver.acknowledgedLines == lines)
         #expect(report.retries == 2)
         #expect(report.batches == 1)

@@ -16,6 +16,7 @@ final class Receiver: Sendable {
         var gzip: Bool
         var authorization: String?
         var contentType: String?
+        var idempotencyKey: String?
     }
 
     enum Reply: Sendable {
@@ -68,7 +69,8 @@ final class Receiver: Sendable {
             bodyBytes: size,
             gzip: gzip,
             authorization: request.headers[.authorization],
-            contentType: request.headers[.contentType]
+            contentType: request.headers[.contentType],
+            idempotencyKey: request.headers[HTTPFields.Element.Name("Idempotency-Key")!]
         )
         let reply: Reply? = state.withLock { state in
             state.requests.append(received)

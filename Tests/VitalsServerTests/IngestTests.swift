@@ -188,3 +188,37 @@ struct IngestTests {
         }
     }
 }
+
+extension IngestTests {
+    @Test("a batch sent again with its Idempotency-Key is answered as a duplicate and stored once; a bad key is a 400")
+    func idempotentRetries() async throws {
+        let fixture = try await ServerFixture()
+        try await fixture.test(.router) { client in
+            let headers: HTTPFields = [HTTPFields.Element.Name("Idempotency-Key")!: "5b1f0c3e-batch"]
+            let first = try await client.post("/v1/events", llmCalls(10), headers: headers).json
+            #expect(first["accepted"] as? Int == 10 && first["duplicate"] == nil)
+            let again = try await client.post("/v1/events", llmCalls(10), headers: headers).json
+            #expect(again["accepted"] as? Int == 10)
+            #expect(again["duplicate"] as? Bool == true)
+            let stats = try await client.get("/v1/stats?event=llm_call").json
+            #expect((stats["series"] as? [[String: Any]])?.first?["count"] as? Int == 10)
+            let metrics = try await client.get("/metrics").text
+            #expect(metrics.contains("llm_call"), "the exposition saw the batch")
+
+            for bad in [String(repeating: "k", count: 201), "two words"] {
+                let refused = try await client.post(
+                    "/v1/events",
+                    llmCalls(1),
+                    headers: [HTTPFields.Element.Name("Idempotency-Key")!: bad]
+                )
+                #expect(refused.status == .badRequest)
+                #expect(refused.text.contains("Idempotency-Key"))
+            }
+            let after = try await client.get("/v1/stats?event=llm_call").json
+            #expect(
+                (after["series"] as? [[String: Any]])?.first?["count"] as? Int == 10,
+                "refused batches store nothing"
+            )
+        }
+    }
+}

@@ -8,7 +8,9 @@ import NIOHTTP1
 /// Sends batches to `POST /v1/events`, retrying what may succeed later and nothing else.
 ///
 /// A batch answered 2xx is never sent again: the server has made it durable. A 413 splits the batch in two
-/// (the server's limit is lower than ours) down to single lines, which are then rejected locally.
+/// (the server's limit is lower than ours) down to single lines, which are then rejected locally. Each body
+/// carries an `Idempotency-Key` of its own, the same on every retry, so a batch the server committed but whose
+/// answer was lost (a timeout, a dropped connection, a database that failed after the commit) is not stored twice.
 struct BatchSender: Sendable {
     /// What became of one batch.
     struct Delivery: Sendable {
@@ -95,6 +97,7 @@ struct BatchSender: Sendable {
         request.headers.add(name: "Content-Type", value: "application/x-ndjson")
         if compressed { request.headers.add(name: "Content-Encoding", value: "gzip") }
         if let token = configuration.token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        request.headers.add(name: "Idempotency-Key", value: UUID().uuidString)
         request.body = .bytes(payload)
 
         let policy = configuration.retry

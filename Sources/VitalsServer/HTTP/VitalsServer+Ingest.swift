@@ -21,6 +21,7 @@ extension VitalsServer {
     /// `POST /v1/events`: the body (within the byte budget and its deadline), admission, decoding, one durable
     /// store batch, then the answer.
     func ingest(_ request: Request) async throws -> Response {
+        let batchKey = try Self.batchKey(request)
         let maximumRecords = configuration.maxBatchRecords
         let (payload, reserved) = try await readPayload(request, processingFactor: 3) { bytes throws(APIError) in
             do throws(IngestBodyError) {
@@ -30,7 +31,7 @@ extension VitalsServer {
             }
         }
         defer { leaveIngest(reserved) }
-        let result = try await storeDurably(payload.records)
+        let result = try await storeDurably(payload.records, batchKey: batchKey)
         var rejections = payload.rejections
         for rejection in result.rejected {
             rejections.append(.init(line: payload.lines[rejection.index], reason: rejection.reason))
@@ -47,10 +48,25 @@ extension VitalsServer {
                 accepted: result.accepted,
                 rejections: rejections,
                 rejectedCount: rejectedCount,
-                overflowed: result.overflowed
+                overflowed: result.overflowed,
+                duplicate: result.duplicate
             )
         )
     }
+
+    /// The `Idempotency-Key` header: 1 to 200 visible ASCII characters, or none.
+    static func batchKey(_ request: Request) throws(APIError) -> String? {
+        guard let value = request.headers[Self.idempotencyKey] else { return nil }
+        guard (1...200).contains(value.utf8.count), value.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw APIError(
+                .badRequest,
+                "Idempotency-Key: expected 1 to 200 visible ASCII characters (a UUID per batch, the same on retries)"
+            )
+        }
+        return value
+    }
+
+    static let idempotencyKey = HTTPFields.Element.Name("Idempotency-Key")!
 
     /// Gives back what ``readPayload(_:processingFactor:decode:)`` holds once the answer is made.
     func leaveIngest(_ reserved: Int) {
@@ -60,17 +76,19 @@ extension VitalsServer {
     }
 
     /// Commits `records` to the store as one batch — durable when this returns — and records the accepted ones in
-    /// the exposition; a 503 when the store fails (nothing of the batch was stored then).
+    /// the exposition; a 503 when the store fails (nothing of the batch was stored then). A batch whose key is
+    /// stored already is a retry of one committed before: nothing is stored or recorded again (`duplicate`).
     func storeDurably(
-        _ records: [Record]
+        _ records: [Record],
+        batchKey: String? = nil
     ) async throws -> (
-        accepted: Int, rejected: [IngestResult.Rejection], overflowed: Int, storeSeconds: Double
+        accepted: Int, rejected: [IngestResult.Rejection], overflowed: Int, storeSeconds: Double, duplicate: Bool
     ) {
         let storeStart = ContinuousClock.now
         var result = IngestResult()
         if !records.isEmpty {
             do {
-                result = try await store.ingest(records, receivedAt: .now())
+                result = try await store.ingest(records, receivedAt: .now(), batchKey: batchKey)
             } catch {
                 logger.error("ingest: the store failed", metadata: ["error": "\(error)"])
                 throw APIError(
@@ -80,9 +98,12 @@ extension VitalsServer {
                 )
             }
         }
-        if result.acceptedEvents + result.acceptedSamples > 0 { noteChange() }
         let elapsed = ContinuousClock.now - storeStart
         let storeSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        if result.duplicate {
+            return (result.accepted, result.rejected, result.overflowed, storeSeconds, true)
+        }
+        if result.acceptedEvents + result.acceptedSamples > 0 { noteChange() }
         if !result.rejected.isEmpty {
             let rejectedIndices = Set(result.rejected.map(\.index))
             var accepted: [Record] = []
@@ -94,7 +115,7 @@ extension VitalsServer {
         } else {
             exposition.record(records)
         }
-        return (result.accepted, result.rejected, result.overflowed, storeSeconds)
+        return (result.accepted, result.rejected, result.overflowed, storeSeconds, false)
     }
 
     /// Reads and decodes the body. On success the request holds a place in the ingest gate and the returned bytes
@@ -223,7 +244,8 @@ extension VitalsServer {
         accepted: Int,
         rejections: [IngestPayload.Rejection],
         rejectedCount: Int,
-        overflowed: Int
+        overflowed: Int,
+        duplicate: Bool = false
     ) -> [UInt8] {
         var json = JSONWriter(capacity: 96 + 64 * min(rejections.count, IngestPayload.listedRejections))
         json.beginObject()
@@ -238,6 +260,7 @@ extension VitalsServer {
         json.endArray()
         json.integer("rejected_count", rejectedCount)
         json.integer("overflowed", overflowed)
+        if duplicate { json.bool("duplicate", true) }
         json.endObject()
         return json.bytes
     }

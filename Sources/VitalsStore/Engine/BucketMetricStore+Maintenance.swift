@@ -50,6 +50,7 @@ extension BucketMetricStore {
         let retention = configuration.retention
         let time = now.nanosecondsSinceEpoch
         report.rawEvents = try await deleteAll(of: .rawEvents, before: time &- retention.rawEvents.nanoseconds)
+        report.batchKeys = try await backend.forgetBatchKeys(before: time &- batchKeyRetention.nanoseconds)
         let state = try await backend.state()
         for level in BucketLevel.allCases {
             var cutoff = time &- retention.retention(of: level).nanoseconds

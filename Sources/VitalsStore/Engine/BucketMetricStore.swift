@@ -48,9 +48,9 @@ public final class BucketMetricStore: MetricStore, Sendable {
         get async { await queue.roundSizes }
     }
 
-    public func ingest(_ records: [Record], receivedAt: Timestamp) async throws -> IngestResult {
+    public func ingest(_ records: [Record], receivedAt: Timestamp, batchKey: String?) async throws -> IngestResult {
         try checkOpen()
-        let batch = PreparedBatch(
+        var batch = PreparedBatch(
             records,
             receivedAt: receivedAt,
             identity: identity,
@@ -58,6 +58,7 @@ public final class BucketMetricStore: MetricStore, Sendable {
             keepsRawEvents: configuration.keepsRawEvents
         )
         if batch.keys.isEmpty { return batch.result }
+        batch.batchKey = batchKey.map { ($0, receivedAt.nanosecondsSinceEpoch) }
         return try await queue.submit(batch)
     }
 
@@ -122,11 +123,20 @@ public final class BucketMetricStore: MetricStore, Sendable {
             let stored = try await backend.loadSeries(kind: kind, name: name)
             registry.withLock { $0.load(kind: kind, name: name, series: stored) }
         }
+        // Batches whose key is stored already (or repeated in this round) were committed before: not again.
+        let keys = batches.compactMap { $0.batchKey?.key }
+        var stored = keys.isEmpty ? [] : try await backend.storedBatchKeys(keys)
         let (group, results) = registry.withLock { registry in
             var admission = SeriesAdmission(registry: registry)
             var group = WriteGroup()
             var results: [IngestResult] = []
             for batch in batches {
+                if let key = batch.batchKey, !stored.insert(key.key).inserted {
+                    var result = batch.result
+                    result.duplicate = true
+                    results.append(result)
+                    continue
+                }
                 results.append(group.add(batch, admission: &admission, registry: registry))
             }
             return (group, results)

@@ -92,8 +92,15 @@ package protocol StoreBackend: StateStore {
     func loadSeries(kind: SeriesKind, name: String) async throws -> [(id: Int64, key: SeriesKey)]
 
     /// Writes a group in one transaction, merging its buckets into stored ones (and into hour and day buckets
-    /// already rolled up, so late data is never lost), and returns the id of each of its series in order.
+    /// already rolled up, so late data is never lost), and storing its batch keys, and returns the id of each of
+    /// its series in order.
     func write(_ group: WriteGroup) async throws -> [Int64]
+
+    /// Which of `keys` are stored batch keys (see ``WriteGroup/batchKeys``).
+    func storedBatchKeys(_ keys: [String]) async throws -> Set<String>
+
+    /// Forgets the batch keys received before `time` (nanoseconds); returns how many.
+    func forgetBatchKeys(before time: Int64) async throws -> Int
 
     /// The roll-up and retention state.
     func state() async throws -> StoreState

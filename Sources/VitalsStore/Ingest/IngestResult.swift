@@ -29,6 +29,9 @@ public struct IngestResult: Sendable, Hashable {
     public var overflowed: Int
     /// Series created by this batch.
     public var newSeries: Int
+    /// Whether the batch's key was already stored: a retry of a batch committed before. Nothing was stored
+    /// again; the counts are those of this copy.
+    public var duplicate = false
 
     /// Creates a result.
     public init(

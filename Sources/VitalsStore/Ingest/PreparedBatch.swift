@@ -24,6 +24,8 @@ package struct PreparedBatch: Sendable {
     /// Raw rows, with the series position of each.
     package var rawEvents: [RawEventRow] = []
     package var rawSeries: [Int] = []
+    /// The batch's key and the time it was received, when the client gave one.
+    package var batchKey: (key: String, receivedAt: Int64)?
     /// Accepted and rejected counts; overflow and new series are filled in by the writer.
     package var result = IngestResult()
 

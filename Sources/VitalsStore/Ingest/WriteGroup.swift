@@ -14,6 +14,8 @@ package struct WriteGroup: Sendable {
     /// Raw rows and the series position of each.
     package private(set) var rawEvents: [RawEventRow] = []
     package private(set) var rawSeries: [Int] = []
+    /// The keys of the group's batches, stored in its transaction, with the time each was received.
+    package private(set) var batchKeys: [(key: String, receivedAt: Int64)] = []
 
     private var positions: [SeriesKey: Int] = [:]
 
@@ -31,6 +33,7 @@ package struct WriteGroup: Sendable {
         registry: SeriesRegistry
     ) -> IngestResult {
         var result = batch.result
+        if let key = batch.batchKey { batchKeys.append(key) }
         var mapped: [Int] = []
         var overflowing: [Bool] = []
         mapped.reserveCapacity(batch.keys.count)

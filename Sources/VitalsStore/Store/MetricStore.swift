@@ -21,12 +21,18 @@ public protocol MetricStore: Sendable {
     /// Invalid records (an empty name, a negative or non-finite duration or value) are rejected one by one
     /// with a reason; the rest of the batch is stored. The whole accepted part is committed atomically.
     ///
+    /// A batch may carry a key (a client's `Idempotency-Key`): the key is stored with the batch, in its
+    /// transaction, and a batch whose key is already stored is not stored again (its result says `duplicate`).
+    /// A client that retries a batch whose answer it never saw, with the same key, so stores it exactly once.
+    /// Keys are kept for ``batchKeyRetention``.
+    ///
     /// - Parameters:
     ///   - records: Events and samples, in any order and over any time span.
     ///   - receivedAt: The time filed for records that carry no timestamp.
+    ///   - batchKey: The batch's key, `nil` for none.
     /// - Returns: What was accepted, rejected and folded into overflow series.
     /// - Throws: ``StoreError`` when the database fails; nothing of the batch is stored then.
-    func ingest(_ records: [Record], receivedAt: Timestamp) async throws -> IngestResult
+    func ingest(_ records: [Record], receivedAt: Timestamp, batchKey: String?) async throws -> IngestResult
 
     /// Event statistics per group over a range.
     func eventStats(_ query: StatsQuery) async throws -> [EventStatsGroup]
@@ -77,9 +83,17 @@ public protocol MetricStore: Sendable {
 extension MetricStore {
     /// Stores a batch, filing records without timestamps at the current time.
     public func ingest(_ records: [Record]) async throws -> IngestResult {
-        try await ingest(records, receivedAt: .now())
+        try await ingest(records, receivedAt: .now(), batchKey: nil)
+    }
+
+    /// Stores a batch without a key.
+    public func ingest(_ records: [Record], receivedAt: Timestamp) async throws -> IngestResult {
+        try await ingest(records, receivedAt: receivedAt, batchKey: nil)
     }
 }
+
+/// How long a batch key is remembered: a retry later than this stores its batch again. A day.
+public let batchKeyRetention: Duration = .seconds(86_400)
 
 /// What one roll-up pass did.
 public struct RollupReport: Sendable, Hashable {
@@ -101,6 +115,8 @@ public struct RetentionReport: Sendable, Hashable {
     public var rawEvents: Int
     /// Buckets deleted (events and gauges), per level.
     public var buckets: [BucketLevel: Int]
+    /// Batch keys forgotten (older than ``batchKeyRetention``).
+    public var batchKeys = 0
 
     /// Creates a report.
     public init(rawEvents: Int = 0, buckets: [BucketLevel: Int] = [:]) {
