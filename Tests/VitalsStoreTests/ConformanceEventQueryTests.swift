@@ -160,3 +160,38 @@ struct ConformanceEventQueryTests {
         }
     }
 }
+
+extension ConformanceEventQueryTests {
+    @Test(
+        "events of every series, read while batches of new series are committed, are all known: never an error",
+        arguments: TestBackend.allCases
+    )
+    func readsDuringNewSeries(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let t = Fixture.day0 + 10 * Fixture.minute
+            let range = Fixture.range(Fixture.day0, Fixture.day0 + Fixture.hour)
+            _ = try await store.ingest([Fixture.event(end: t, duration: 1, labels: ["agent_id": "first"])])
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                group.addTask {
+                    for index in 0..<150 {
+                        _ = try await store.ingest([
+                            Fixture.event(end: t + Int64(index), duration: 1, labels: ["agent_id": "new-\(index)"])
+                        ])
+                    }
+                    return 0
+                }
+                group.addTask {
+                    var reads = 0
+                    for _ in 0..<300 {
+                        let events = try await store.events(EventQuery(range: range, order: .newestFirst, limit: 5))
+                        if !events.isEmpty { reads += 1 }
+                    }
+                    return reads
+                }
+                var total = 0
+                for try await count in group { total += count }
+                #expect(total == 300, "every read found events")
+            }
+        }
+    }
+}

@@ -59,7 +59,13 @@ extension BucketMetricStore {
             after: query.order == .oldestFirst ? query.after : nil,
             allSeries: query.name == nil && query.matchers.isEmpty
         )
-        return try await rawEvents(filter).map { stored in
+        let rows = try await rawEvents(filter)
+        if filter.allSeries, rows.contains(where: { keys[$0.seriesID] == nil }) {
+            // Read without a series filter, the events may include some of a series committed after the series
+            // were listed (with the series, in one transaction): listed again, they are known.
+            for info in try await backend.listSeries(kind: .event, name: nil) { keys[info.id] = info.key }
+        }
+        return try rows.map { stored in
             guard let key = keys[stored.seriesID] else {
                 throw StoreError(code: .corruptDatabase, message: "\(displayName): event \(stored.id) has no series")
             }
