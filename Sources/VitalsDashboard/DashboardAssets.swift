@@ -67,8 +67,9 @@ enum DashboardAssets {
         """
 
     /// Live pages: an `EventSource` on `/v1/stream` fills every `[data-live=KEY]` element at each update, and when
-    /// an update tells of a change (a new `generation`: a batch or an alert action) or of another count of active
-    /// alerts, the page's `<main>` is fetched again and swapped in place: no reload, scroll and focus kept. A refetch
+    /// an update tells of a change (a `generation` other than the page's own `data-generation`, or than the last
+    /// update's: a batch or an alert action) or of another count of active alerts, the page's `<main>` is fetched
+    /// again and swapped in place: no reload, scroll and focus kept. A refetch
     /// after a change names the generation it wants (`X-Vitals-Generation`), so the server may answer every open
     /// copy of the page with one rendering. A refetch waits at least 2 s after the last one and ten times as long as
     /// the last one took, so a slow page throttles itself; it waits while the page is hidden or a filter field has
@@ -78,7 +79,8 @@ enum DashboardAssets {
         var w=document.body.getAttribute('data-live-window');
         var s=document.getElementById('live-status');
         if(!w||!window.EventSource||!s)return;
-        var delay=1000,gen=null,alerts=null,fresh=false,busy=false,queued=false,last=0,cost=0;
+        var g=document.body.getAttribute('data-generation');
+        var delay=1000,gen=g===null?null:Number(g),alerts=null,fresh=false,busy=false,queued=false,last=0,cost=0;
         function count(k){s.setAttribute(k,String(Number(s.getAttribute(k)||'0')+1));}
         function later(ms){if(!queued){queued=true;setTimeout(function(){queued=false;refresh();},ms);}}
         function refresh(){
@@ -101,8 +103,10 @@ enum DashboardAssets {
         Object.keys(d.values).forEach(function(k){
         document.querySelectorAll('[data-live="'+k+'"]').forEach(function(el){el.textContent=d.values[k];});});
         var al=(d.values.alerts_firing||'')+'/'+(d.values.alerts_pending||'');
-        if(gen!==null&&(d.generation!==gen||al!==alerts)){if(al!==alerts)fresh=true;gen=d.generation;refresh();}
+        var moved=gen!==null&&d.generation!==gen,flipped=alerts!==null&&al!==alerts;
         gen=d.generation;alerts=al;
+        if(flipped)fresh=true;
+        if(moved||flipped)refresh();
         s.textContent='Live: updated '+new Date(d.generated_at).toLocaleTimeString();
         count('data-updates');
         delay=1000;});

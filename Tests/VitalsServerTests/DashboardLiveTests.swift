@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Synchronization
 import Testing
 import VitalsAlerting
 import VitalsStore
@@ -86,7 +87,10 @@ struct DashboardLiveTests {
             #expect(try await client.post("/v1/events", DashboardAgentTests.records).status == .ok)
 
             // Any other page fetches its content again after an ingest and swaps it in, without a reload (the mark
-            // set once the page loaded would be gone).
+            // set once the page loaded would be gone). The batch is sent once the page's stream is open.
+            let server = fixture.server
+            func streams() -> Int { server.openStreams.load(ordering: .acquiring) }
+            for _ in 0..<200 where streams() > 0 { try await Task.sleep(for: .milliseconds(50)) }
             async let agents = Chromium.load(
                 chromium,
                 base + "/agents?window=1h",
@@ -94,7 +98,8 @@ struct DashboardLiveTests {
                 until:
                     "window.vitalsMark === 1 && document.querySelector('main').textContent.indexOf('late-agent') >= 0"
             )
-            try await Task.sleep(for: .seconds(2))
+            for _ in 0..<400 where streams() == 0 { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(streams() == 1, "the agents page opened its stream")
             let late =
                 "{\"event\":\"task\",\"ts\":\"\(Recent.time(seconds: 90))\",\"duration_ms\":8,\"agent_id\":\"late-agent\"}"
             #expect(try await client.post("/v1/events", late).status == .ok)

@@ -11,17 +11,17 @@ import VitalsStore
 extension VitalsServer {
     /// The dashboard's pages; `VitalsDashboard` renders them from the store's query API.
     func addDashboardRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/") { request, _ in await self.sharedPage(request) { try await self.overviewPage(request) } }
-        router.get("/operations") { request, _ in
-            await self.sharedPage(request) { try await self.operationsPage(request) }
+        let pages: [(String, @Sendable (Request) async throws -> String)] = [
+            ("/", { try await self.overviewPage($0) }),
+            ("/operations", { try await self.operationsPage($0) }),
+            ("/operations/**", { try await self.operationPage($0) }),
+            ("/pipeline", { try await self.pipelinePage($0) }),
+            ("/tools", { try await self.toolsPage($0) }),
+            ("/alerts", { try await self.alertsPage($0) }),
+        ]
+        for (path, render) in pages {
+            router.get(RouterPath(path)) { request, _ in await self.sharedPage(request) { try await render(request) } }
         }
-        router.get("/operations/**") { request, _ in
-            await self.sharedPage(request) { try await self.operationPage(request) }
-        }
-        router.get("/pipeline") { request, _ in await self.sharedPage(request) { try await self.pipelinePage(request) }
-        }
-        router.get("/tools") { request, _ in await self.sharedPage(request) { try await self.toolsPage(request) } }
-        router.get("/alerts") { request, _ in await self.sharedPage(request) { try await self.alertsPage(request) } }
         addAgentRoutes(to: router)
         router.get("/snapshot") { request, _ in await self.snapshot(request) }
         router.get("/v1/stream") { request, _ in try await self.answer { try self.stream(request) } }
@@ -32,19 +32,31 @@ extension VitalsServer {
 
     /// ``page(_:)`` for a page whose HTML may be shared: a live page's refetch names the change generation it
     /// wants, and copies of one address asking at about the same time get one rendering.
+    ///
+    /// The page's `<body>` carries the change generation read before the page read the store
+    /// (`data-generation`): its live script refetches it as soon as its stream tells of a later one.
     func sharedPage(_ request: Request, _ body: @escaping @Sendable () async throws -> String) async -> Response {
         await page {
-            guard let wanted = request.headers[Self.generationHeader].flatMap({ UInt64($0) }) else {
-                return try await body()
-            }
             let current = changeGeneration.load(ordering: .acquiring)
+            let stamped: @Sendable () async throws -> String = { Self.stamp(try await body(), generation: current) }
+            guard let wanted = request.headers[Self.generationHeader].flatMap({ UInt64($0) }) else {
+                return try await stamped()
+            }
             return try await sharedPages.value(
                 request.uri.description,
                 current: current,
                 wanted: min(wanted, current),
-                compute: body
+                compute: stamped
             )
         }
+    }
+
+    /// `html` with `data-generation="N"` on its `<body>`.
+    static func stamp(_ html: String, generation: UInt64) -> String {
+        guard let body = html.range(of: "<body") else { return html }
+        var stamped = html
+        stamped.insert(contentsOf: " data-generation=\"\(generation)\"", at: body.upperBound)
+        return stamped
     }
 
     /// Runs a page: 200 with its HTML; a 400 page for a bad parameter; a 503 page when the store fails.
