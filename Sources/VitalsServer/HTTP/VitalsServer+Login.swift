@@ -41,24 +41,20 @@ extension VitalsServer {
             let (buffer, reserved) = try await reader.read(request.body)
             ingestBudget.give(reserved)
             body = buffer
-        } catch BodyReader.Failure.tooLarge {
-            return Self.html(
-                LoginPage.render(next: "/", message: "the form is larger than 16 KiB; enter a token"),
-                status: .contentTooLarge
-            )
-        } catch BodyReader.Failure.tooSlow {
-            var response = Self.html(
-                LoginPage.render(next: "/", message: "the form arrived too slowly; send it again"),
-                status: .requestTimeout
-            )
-            response.headers[.connection] = "close"
-            return response
-        } catch BodyReader.Failure.overBudget {
-            var response = Self.html(
-                LoginPage.render(next: "/", message: "the server is busy receiving data; try again in a second"),
-                status: .serviceUnavailable
-            )
-            response.headers[.retryAfter] = "1"
+        } catch let failure as BodyReader.Failure {
+            let (status, message, header): (HTTPResponse.Status, String, (HTTPFields.Element.Name, String)?) =
+                switch failure {
+                case .tooLarge:
+                    (.contentTooLarge, "the form is larger than 16 KiB; enter a token", nil)
+                case .tooSlow: (.requestTimeout, "the form arrived too slowly; send it again", (.connection, "close"))
+                case .overBudget:
+                    (
+                        .serviceUnavailable, "the server is busy receiving data; try again in a second",
+                        (.retryAfter, "1")
+                    )
+                }
+            var response = Self.html(LoginPage.render(next: "/", message: message), status: status)
+            if let (name, value) = header { response.headers[name] = value }
             return response
         }
         guard let form = try? URLEncodedFormDecoder().decode(LoginForm.self, from: String(buffer: body)) else {
