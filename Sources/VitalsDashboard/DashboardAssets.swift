@@ -73,7 +73,8 @@ enum DashboardAssets {
     /// after a change names the generation it wants (`X-Vitals-Generation`), so the server may answer every open
     /// copy of the page with one rendering. A refetch waits at least 2 s after the last one and ten times as long as
     /// the last one took, so a slow page throttles itself; it waits while the page is hidden or a filter field has
-    /// the focus. A dropped stream is retried with a doubling delay up to 30 s.
+    /// the focus. A refetch sent to the sign-in page (the session ended) goes there. A dropped stream is retried with
+    /// a doubling delay up to 30 s.
     static let liveScript = """
         (function(){
         var w=document.body.getAttribute('data-live-window');
@@ -91,7 +92,8 @@ enum DashboardAssets {
         var h={Accept:'text/html'};if(!fresh)h['X-Vitals-Generation']=String(gen);
         busy=true;fresh=false;var t=Date.now();
         fetch(location.href,{headers:h,credentials:'same-origin'})
-        .then(function(r){if(!r.ok)throw new Error('HTTP '+r.status);return r.text();})
+        .then(function(r){if(r.redirected){location.href=r.url;throw new Error('signed out');}
+        if(!r.ok)throw new Error('HTTP '+r.status);return r.text();})
         .then(function(x){var m=new DOMParser().parseFromString(x,'text/html').querySelector('main');
         var here=document.querySelector('main');if(m&&here){here.innerHTML=m.innerHTML;count('data-refreshes');}})
         .catch(function(){})
