@@ -146,11 +146,15 @@ extension PostgresBackend {
                 conditions += " AND (e.time, e.id) > ($\(bindings.count - 1), $\(bindings.count))"
             }
             bindings.append(Int64(filter.limit))
+            // `OFFSET 0` keeps the subquery a per-span primary-key range scan: flattened into the join, the
+            // planner sorted the whole table by the query's order to stop at its limit (a sequential scan of
+            // 2.3M events, 200 ms, for 16 spans of 1,000).
             let sql = """
                 SELECT e.id, e.series_id, e.time, e.duration_ms, e.status, e.detail
                 FROM unnest($1::bigint[], $2::bigint[]) AS r(first_id, last_id)
-                JOIN events e ON e.id BETWEEN r.first_id AND r.last_id
-                WHERE \(conditions)
+                CROSS JOIN LATERAL (
+                    SELECT * FROM events e WHERE e.id BETWEEN r.first_id AND r.last_id AND \(conditions) OFFSET 0
+                ) e
                 ORDER BY \(Self.orderClause(filter.order, alias: "e")) LIMIT $\(bindings.count)
                 """
             let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
