@@ -97,6 +97,43 @@ extension PostgresBackend {
         }
     }
 
+    func eventBucketBounds(
+        level: BucketLevel,
+        seriesIDs: [Int64],
+        from: Int64,
+        to: Int64
+    ) async throws -> [EventBucketBound] {
+        try await failing("reading event bucket bounds") {
+            // A bucket without a recorded maximum bounds nothing: it counts as infinitely long.
+            let rows = try await client.query(
+                """
+                SELECT b.start, MAX(b.duration_max), COUNT(*) FILTER (WHERE b.duration_max IS NULL),
+                       SUM(b.errors)::bigint, SUM(b.count)::bigint
+                FROM unnest(\(seriesIDs)::bigint[]) AS s(sid) CROSS JOIN LATERAL (
+                    SELECT start, duration_max, errors, count FROM event_buckets
+                    WHERE level = \(Int16(level.rawValue)) AND series_id = s.sid AND start >= \(from) AND start < \(to)
+                ) b
+                GROUP BY b.start
+                """,
+                logger: logger
+            )
+            var bounds: [EventBucketBound] = []
+            for try await (start, maxDuration, unbounded, errors, count) in rows.decode(
+                (Int64, Double?, Int64, Int64, Int64).self
+            ) {
+                bounds.append(
+                    EventBucketBound(
+                        start: start,
+                        maxDuration: unbounded > 0 ? .infinity : maxDuration ?? .infinity,
+                        errors: errors,
+                        count: count
+                    )
+                )
+            }
+            return bounds
+        }
+    }
+
     func eventSpans(from: Int64, to: Int64, failedOnly: Bool) async throws -> [EventSpan] {
         try await failing("reading event spans") {
             let rows = try await client.query(
