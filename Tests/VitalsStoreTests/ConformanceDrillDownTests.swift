@@ -2,8 +2,8 @@ import Testing
 import Vitals
 import VitalsStore
 
-/// Drill-down into a few series, which reads only the spans their buckets point at, against answers computed
-/// here from every event.
+/// Drill-down into a few series, which reads only the spans their buckets point at, and grouped stats, which
+/// merge stored buckets from their bytes, against answers computed here from every event.
 @Suite("Conformance: drill-down by buckets, grouped stats from stored bytes")
 struct ConformanceDrillDownTests {
     static let start = Fixture.day0 + Fixture.hour
@@ -114,6 +114,53 @@ struct ConformanceDrillDownTests {
             for (index, query) in Self.drillQueries().enumerated() {
                 let found = try await store.events(query)
                 #expect(found.map(\.id) == Self.expectedEvents(all, query).map(\.id), "query \(index), hours")
+            }
+        }
+    }
+
+    @Test(
+        "stats grouped by agent and per hour are the statistics of the events themselves, before and after roll-up",
+        arguments: TestBackend.allCases
+    )
+    func groupedStats(backend: TestBackend) async throws {
+        let records = Self.batches().flatMap { $0 }
+        // Whole minutes: buckets answer them exactly.
+        let from = Self.start + 13 * Fixture.minute
+        let to = Self.start + 5 * Fixture.hour + 41 * Fixture.minute
+        var expected: [String: EventStatistics] = [:]
+        var hourly: [String: [Int64: EventStatistics]] = [:]
+        for case .event(let event) in records where event.name == "llm_call" {
+            guard let time = event.end?.nanosecondsSinceEpoch, time >= from, time < to,
+                let agent = event.labels["agent_id"]
+            else { continue }
+            var statistics = EventStatistics()
+            statistics.add(event, additiveAttributes: ["prompt_tokens", "cost_usd"])
+            expected[agent, default: EventStatistics()].merge(statistics)
+            let step = from + (time - from) / Fixture.hour * Fixture.hour
+            hourly[agent, default: [:]][step, default: EventStatistics()].merge(statistics)
+        }
+        try await backend.withStore { store in
+            for batch in Self.batches() { _ = try await store.ingest(batch) }
+            let query = StatsQuery(name: "llm_call", range: Fixture.range(from, to), groupBy: ["agent_id"])
+            for phase in ["minutes", "hours"] {
+                if phase == "hours" { _ = try await store.rollUp(now: Fixture.time(Self.start + 3 * Fixture.day)) }
+                let groups = try await store.eventStats(query)
+                #expect(groups.count == Self.agents, "\(phase)")
+                for group in groups {
+                    let agent = group.labels["agent_id"] ?? ""
+                    #expect(group.statistics == expected[agent], "\(phase): \(agent)")
+                    #expect(group.statistics.attributeSums.keys.sorted() == ["cost_usd", "prompt_tokens"])
+                }
+                let series = try await store.eventTimeSeries(query, step: .seconds(3_600))
+                for line in series {
+                    let agent = line.labels["agent_id"] ?? ""
+                    let points = Dictionary(
+                        uniqueKeysWithValues: line.points.map {
+                            ($0.start.nanosecondsSinceEpoch, $0.statistics)
+                        }
+                    )
+                    #expect(points == hourly[agent], "\(phase): \(agent) per hour")
+                }
             }
         }
     }

@@ -134,6 +134,15 @@ package protocol StoreBackend: StateStore {
         to: Int64
     ) async throws -> [StoredBucket<GaugeStatistics>]
 
+    /// Merges the event buckets of `level` in `[from, to)` of the merger's series into it, in the order
+    /// ``eventBuckets(level:seriesIDs:from:to:)`` would return them.
+    func mergeEventBuckets(
+        level: BucketLevel,
+        from: Int64,
+        to: Int64,
+        into merger: EventBucketMerger
+    ) async throws -> EventBucketMerger
+
     /// The spans whose time range overlaps `[from, to)` (with failures only, when asked).
     func eventSpans(from: Int64, to: Int64, failedOnly: Bool) async throws -> [EventSpan]
 
