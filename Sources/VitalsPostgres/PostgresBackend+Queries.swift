@@ -104,17 +104,18 @@ extension PostgresBackend {
         into merger: EventBucketMerger
     ) async throws -> EventBucketMerger {
         try await failing("reading event buckets") {
-            // One row per series, its buckets packed into one bytea (series, start, count, errors, timeouts as 8 bytes,
-            // then the sketch and the sums, each after its length in 4 bytes, all big-endian): a day of 100 agents
-            // is 400 rows instead of 16,000, and rows, not bytes, were what the client spent its time on.
+            // One row per series, its buckets packed into one bytea (start, count, errors, timeouts as 8 bytes, then
+            // the sketch and the sums, each after its length in 4 bytes, all big-endian): a day of 100 agents is
+            // 400 rows instead of 16,000, and rows, not bytes, were what the client spent its time on. No ORDER BY
+            // in the aggregate (merging does not depend on order; sorting each series cost a third more).
             let rows = try await client.query(
                 """
-                SELECT b.packed
+                SELECT s.sid, b.packed
                 FROM unnest(\(merger.seriesIDs)::bigint[]) WITH ORDINALITY AS s(sid, position) CROSS JOIN LATERAL (
                     SELECT string_agg(
-                        int8send(series_id) || int8send(start) || int8send(count) || int8send(errors)
-                            || int8send(timeouts) || int4send(length(sketch)) || sketch || int4send(length(sums)) || sums,
-                        ''::bytea ORDER BY start
+                        int8send(start) || int8send(count) || int8send(errors) || int8send(timeouts)
+                            || int4send(length(sketch)) || sketch || int4send(length(sums)) || sums,
+                        ''::bytea
                     ) AS packed
                     FROM event_buckets
                     WHERE level = \(Int16(level.rawValue)) AND series_id = s.sid AND start >= \(from) AND start < \(to)
@@ -125,12 +126,10 @@ extension PostgresBackend {
                 logger: logger
             )
             var merger = merger
-            for try await row in rows {
-                var cells = row.makeIterator()
-                var packed = try PostgresRows.bytes(cells.next())
+            for try await (series, packed) in rows.decode((Int64, ByteBuffer).self) {
+                var packed = packed
                 while packed.readableBytes > 0 {
-                    guard let series = packed.readInteger(as: Int64.self),
-                        let start = packed.readInteger(as: Int64.self),
+                    guard let start = packed.readInteger(as: Int64.self),
                         let count = packed.readInteger(as: Int64.self),
                         let errors = packed.readInteger(as: Int64.self),
                         let timeouts = packed.readInteger(as: Int64.self),

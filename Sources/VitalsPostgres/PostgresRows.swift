@@ -29,19 +29,6 @@ enum PostgresRows {
     }
 }
 
-extension PostgresRows {
-    /// A `bytea` cell's bytes, without a copy when it is in binary form.
-    static func bytes(_ cell: PostgresCell?) throws -> ByteBuffer {
-        guard let cell else { throw missingColumn }
-        if cell.format == .binary, cell.dataType == .bytea, let bytes = cell.bytes { return bytes }
-        return try cell.decode(ByteBuffer.self)
-    }
-
-    private static var missingColumn: StoreError {
-        StoreError(code: .corruptDatabase, message: "a row has fewer columns than its query selects")
-    }
-}
-
 /// Event buckets as parallel column arrays, for `INSERT … SELECT * FROM unnest(…)`.
 struct EventBucketColumns {
     var seriesIDs: [Int64] = []
