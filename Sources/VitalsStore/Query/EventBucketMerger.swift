@@ -11,6 +11,8 @@ package struct EventBucketMerger: Sendable {
     /// Per group, per step start: what was merged, attribute sums by interned name.
     struct Partial: Sendable {
         var statistics = EventStatistics()
+        /// Whether a bucket was merged in.
+        var merged = false
         /// Indexed like `names`; `nil` for a name this partial has not seen.
         var sums: [Double?] = []
     }
@@ -20,9 +22,20 @@ package struct EventBucketMerger: Sendable {
     private let groupOf: [Int64: Int]
     private let stepStart: Int64
     private let stepWidth: Int64?
-    private var partials: [[Int64: Partial]]
+    private let groupCount: Int
+    /// Stats (one step): one per group, at the group's index. Time series: in the order first met, found by
+    /// `slotOf`.
+    private var slots: [Partial]
+    private var slotOf: [GroupStep: Int] = [:]
     private var names: [String] = []
     private var nameBytes: [[UInt8]] = []
+    /// The name index the n-th pair of the last sums read had: rows list the same names, so this is checked first.
+    private var recentNames: [Int] = []
+
+    private struct GroupStep: Hashable, Sendable {
+        var group: Int
+        var step: Int64
+    }
 
     /// - Parameters:
     ///   - seriesIDs: The series to read, in the order their buckets should be read.
@@ -35,7 +48,8 @@ package struct EventBucketMerger: Sendable {
         self.seriesIDs = seriesIDs
         self.stepStart = stepStart
         self.stepWidth = stepWidth
-        self.partials = Array(repeating: [:], count: groups)
+        self.groupCount = groups
+        self.slots = stepWidth == nil ? Array(repeating: Partial(), count: groups) : []
     }
 
     /// Merges one bucket row.
@@ -52,15 +66,24 @@ package struct EventBucketMerger: Sendable {
         sums: UnsafeRawBufferPointer
     ) throws(StoreError) {
         guard let group = groupOf[seriesID] else { return }
-        // Buckets standing in for pruned minutes may start before the range; they count in its first step.
-        let step = stepWidth.map { stepStart + max(0, start - stepStart) / $0 * $0 } ?? stepStart
-        var partial = partials[group].removeValue(forKey: step) ?? Partial()
-        defer { partials[group][step] = partial }
-        partial.statistics.count &+= UInt64(max(0, count))
-        partial.statistics.errors &+= UInt64(max(0, errors))
-        partial.statistics.timeouts &+= UInt64(max(0, timeouts))
+        var slot = group
+        if let stepWidth {
+            // Buckets standing in for pruned minutes may start before the range; they count in its first step.
+            let key = GroupStep(group: group, step: stepStart + max(0, start - stepStart) / stepWidth * stepWidth)
+            if let known = slotOf[key] {
+                slot = known
+            } else {
+                slot = slots.count
+                slotOf[key] = slot
+                slots.append(Partial())
+            }
+        }
+        slots[slot].merged = true
+        slots[slot].statistics.count &+= UInt64(max(0, count))
+        slots[slot].statistics.errors &+= UInt64(max(0, errors))
+        slots[slot].statistics.timeouts &+= UInt64(max(0, timeouts))
         do {
-            try partial.statistics.durations.merge(encoded: sketch.assumingMemoryBound(to: UInt8.self))
+            try slots[slot].statistics.durations.merge(encoded: sketch.assumingMemoryBound(to: UInt8.self))
         } catch {
             throw StoreError(
                 code: .corruptDatabase,
@@ -71,41 +94,64 @@ package struct EventBucketMerger: Sendable {
         guard !sums.isEmpty else { return }
         var reader = RawByteReader(bytes: sums)
         guard let pairs = reader.varint(), pairs <= UInt64(sums.count) else { throw Self.unreadableSums }
-        for _ in 0..<pairs {
+        for pair in 0..<Int(pairs) {
             guard let length = reader.varint(), let name = reader.bytes(length), let value = reader.double() else {
                 throw Self.unreadableSums
             }
-            let index = intern(name)
-            if partial.sums.count <= index {
-                partial.sums.append(contentsOf: repeatElement(nil, count: index + 1 - partial.sums.count))
+            let index = intern(name, pair: pair)
+            if slots[slot].sums.count <= index {
+                slots[slot].sums.append(contentsOf: repeatElement(nil, count: index + 1 - slots[slot].sums.count))
             }
             // From 0 as a dictionary's default would: the same bits as merging decoded buckets.
-            partial.sums[index] = (partial.sums[index] ?? 0) + value
+            slots[slot].sums[index] = (slots[slot].sums[index] ?? 0) + value
         }
     }
 
     /// The merged statistics per group (in the order of the group indices), by step start.
     package func groups() -> [[Int64: EventStatistics]] {
-        partials.map { steps in
-            steps.mapValues { partial in
-                var statistics = partial.statistics
-                for (index, value) in partial.sums.enumerated() {
-                    if let value { statistics.attributeSums[names[index]] = value }
-                }
-                return statistics
+        func statistics(_ partial: Partial) -> EventStatistics {
+            var statistics = partial.statistics
+            for (index, value) in partial.sums.enumerated() {
+                if let value { statistics.attributeSums[names[index]] = value }
             }
+            return statistics
         }
+        var groups = Array(repeating: [Int64: EventStatistics](), count: groupCount)
+        if stepWidth == nil {
+            for (group, partial) in slots.enumerated() where partial.merged {
+                groups[group][stepStart] = statistics(partial)
+            }
+        } else {
+            for (key, slot) in slotOf { groups[key.group][key.step] = statistics(slots[slot]) }
+        }
+        return groups
     }
 
     private static var unreadableSums: StoreError {
         StoreError(code: .corruptDatabase, message: "an event bucket holds an unreadable sketch or attribute sums")
     }
 
-    private mutating func intern(_ name: UnsafeRawBufferPointer) -> Int {
-        for (index, known) in nameBytes.enumerated() where known.elementsEqual(name) { return index }
-        nameBytes.append(Array(name))
-        names.append(String(decoding: name, as: UTF8.self))
-        return names.count - 1
+    private mutating func intern(_ name: UnsafeRawBufferPointer, pair: Int) -> Int {
+        if pair < recentNames.count, Self.same(nameBytes[recentNames[pair]], name) { return recentNames[pair] }
+        var found = nameBytes.firstIndex { Self.same($0, name) }
+        if found == nil {
+            nameBytes.append(Array(name))
+            names.append(String(decoding: name, as: UTF8.self))
+            found = names.count - 1
+        }
+        let index = found ?? 0
+        if pair < recentNames.count {
+            recentNames[pair] = index
+        } else {
+            recentNames.append(index)
+        }
+        return index
+    }
+
+    private static func same(_ known: [UInt8], _ name: UnsafeRawBufferPointer) -> Bool {
+        guard known.count == name.count else { return false }
+        for index in 0..<name.count where known[index] != name[index] { return false }
+        return true
     }
 }
 
