@@ -13,7 +13,12 @@ import VitalsStore
 /// than 48 hours deleted. An existing store (`--keep PATH` for SQLite, `--keep` for PostgreSQL) is only queried:
 /// a copy of the large benchmark's kept file (`large --keep`) serves as well.
 enum DrillDownBenchmark {
-    static let runs = 100
+    /// Runs per query (`--runs N`).
+    static let runs: Int = {
+        let arguments = CommandLine.arguments
+        guard let index = arguments.firstIndex(of: "--runs"), index + 1 < arguments.endIndex else { return 100 }
+        return max(1, Int(arguments[index + 1]) ?? 100)
+    }()
     static let keptDays: Int64 = 7
 
     static func sqlite(events: Int, directory: String, keep: String?) async throws -> [String] {

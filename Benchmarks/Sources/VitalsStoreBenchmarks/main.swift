@@ -9,7 +9,8 @@
 //
 // drill: drill-down (slowest and newest failed events) and stats grouped by agent over the last 24 h of the large
 // workload, SQLite then PostgreSQL; --keep PATH as above (a copy of the large benchmark's kept file serves), and
-// PostgreSQL's schema bench_drill is kept too. drill-sqlite and drill-postgres run one backend.
+// PostgreSQL's schema bench_drill is kept too. drill-sqlite and drill-postgres run one backend; --runs N runs each
+// query N times (default 100).
 //
 // PostgreSQL cases run when VITALS_TEST_POSTGRES_URL is set (scripts/postgres run -- … starts a server).
 import Foundation
