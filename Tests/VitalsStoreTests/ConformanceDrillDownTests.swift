@@ -115,6 +115,25 @@ struct ConformanceDrillDownTests {
                 let found = try await store.events(query)
                 #expect(found.map(\.id) == Self.expectedEvents(all, query).map(\.id), "query \(index), hours")
             }
+            // Late events into hours already rolled up (their minutes deleted): the slowest and a failure of a3.
+            _ = try await store.ingest([
+                Fixture.event(end: Self.start + 100 * Fixture.minute, duration: 9_000, labels: ["agent_id": "a3"]),
+                Fixture.event(
+                    "tool_call",
+                    end: Self.start + 200 * Fixture.minute,
+                    duration: 3,
+                    status: .error,
+                    labels: ["agent_id": "a5"]
+                ),
+            ])
+            let withLate = try await store.events(EventQuery(range: everything, order: .oldestFirst, limit: 10_000))
+            #expect(withLate.count == 2_402)
+            for (index, query) in Self.drillQueries().enumerated() {
+                let found = try await store.events(query)
+                #expect(found.map(\.id) == Self.expectedEvents(withLate, query).map(\.id), "query \(index), late")
+            }
+            let slowest = try await store.events(Self.drillQueries()[0])
+            #expect(slowest.first?.event.durationMilliseconds == 9_000)
         }
     }
 
