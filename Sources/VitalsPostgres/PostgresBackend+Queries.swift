@@ -97,6 +97,105 @@ extension PostgresBackend {
         }
     }
 
+    func mergeEventBuckets(
+        level: BucketLevel,
+        from: Int64,
+        to: Int64,
+        into merger: EventBucketMerger
+    ) async throws -> EventBucketMerger {
+        try await failing("reading event buckets") {
+            // One row per series, its buckets packed into one bytea (start, count, errors, timeouts as 8 bytes, then
+            // the sketch and the sums, each after its length in 4 bytes, all big-endian): a day of 100 agents is
+            // 400 rows instead of 16,000, and rows, not bytes, were what the client spent its time on. No ORDER BY
+            // in the aggregate (merging does not depend on order; sorting each series cost a third more).
+            let rows = try await client.query(
+                """
+                SELECT s.sid, b.packed
+                FROM unnest(\(merger.seriesIDs)::bigint[]) WITH ORDINALITY AS s(sid, position) CROSS JOIN LATERAL (
+                    SELECT string_agg(
+                        int8send(start) || int8send(count) || int8send(errors) || int8send(timeouts)
+                            || int4send(length(sketch)) || sketch || int4send(length(sums)) || sums,
+                        ''::bytea
+                    ) AS packed
+                    FROM event_buckets
+                    WHERE level = \(Int16(level.rawValue)) AND series_id = s.sid AND start >= \(from) AND start < \(to)
+                ) b
+                WHERE b.packed IS NOT NULL
+                ORDER BY s.position
+                """,
+                logger: logger
+            )
+            var merger = merger
+            for try await (series, packed) in rows.decode((Int64, ByteBuffer).self) {
+                var packed = packed
+                while packed.readableBytes > 0 {
+                    guard let start = packed.readInteger(as: Int64.self),
+                        let count = packed.readInteger(as: Int64.self),
+                        let errors = packed.readInteger(as: Int64.self),
+                        let timeouts = packed.readInteger(as: Int64.self),
+                        let sketchLength = packed.readInteger(as: Int32.self), sketchLength >= 0,
+                        let sketch = packed.readSlice(length: Int(sketchLength)),
+                        let sumsLength = packed.readInteger(as: Int32.self), sumsLength >= 0,
+                        let sums = packed.readSlice(length: Int(sumsLength))
+                    else {
+                        throw StoreError(code: .corruptDatabase, message: "event buckets read back truncated")
+                    }
+                    try sketch.withUnsafeReadableBytes { sketch in
+                        try sums.withUnsafeReadableBytes { sums in
+                            try merger.add(
+                                seriesID: series,
+                                start: start,
+                                count: count,
+                                errors: errors,
+                                timeouts: timeouts,
+                                sketch: sketch,
+                                sums: sums
+                            )
+                        }
+                    }
+                }
+            }
+            return merger
+        }
+    }
+
+    func eventBucketBounds(
+        level: BucketLevel,
+        seriesIDs: [Int64],
+        from: Int64,
+        to: Int64
+    ) async throws -> [EventBucketBound] {
+        try await failing("reading event bucket bounds") {
+            // A bucket without a recorded maximum bounds nothing: it counts as infinitely long.
+            let rows = try await client.query(
+                """
+                SELECT b.start, MAX(b.duration_max), COUNT(*) FILTER (WHERE b.duration_max IS NULL),
+                       SUM(b.errors)::bigint, SUM(b.count)::bigint
+                FROM unnest(\(seriesIDs)::bigint[]) AS s(sid) CROSS JOIN LATERAL (
+                    SELECT start, duration_max, errors, count FROM event_buckets
+                    WHERE level = \(Int16(level.rawValue)) AND series_id = s.sid AND start >= \(from) AND start < \(to)
+                ) b
+                GROUP BY b.start
+                """,
+                logger: logger
+            )
+            var bounds: [EventBucketBound] = []
+            for try await (start, maxDuration, unbounded, errors, count) in rows.decode(
+                (Int64, Double?, Int64, Int64, Int64).self
+            ) {
+                bounds.append(
+                    EventBucketBound(
+                        start: start,
+                        maxDuration: unbounded > 0 ? .infinity : maxDuration ?? .infinity,
+                        errors: errors,
+                        count: count
+                    )
+                )
+            }
+            return bounds
+        }
+    }
+
     func eventSpans(from: Int64, to: Int64, failedOnly: Bool) async throws -> [EventSpan] {
         try await failing("reading event spans") {
             let rows = try await client.query(
@@ -146,11 +245,15 @@ extension PostgresBackend {
                 conditions += " AND (e.time, e.id) > ($\(bindings.count - 1), $\(bindings.count))"
             }
             bindings.append(Int64(filter.limit))
+            // `OFFSET 0` keeps the subquery a per-span primary-key range scan: flattened into the join, the
+            // planner sorted the whole table by the query's order to stop at its limit (a sequential scan of
+            // 2.3M events, 200 ms, for 16 spans of 1,000).
             let sql = """
                 SELECT e.id, e.series_id, e.time, e.duration_ms, e.status, e.detail
                 FROM unnest($1::bigint[], $2::bigint[]) AS r(first_id, last_id)
-                JOIN events e ON e.id BETWEEN r.first_id AND r.last_id
-                WHERE \(conditions)
+                CROSS JOIN LATERAL (
+                    SELECT * FROM events e WHERE e.id BETWEEN r.first_id AND r.last_id AND \(conditions) OFFSET 0
+                ) e
                 ORDER BY \(Self.orderClause(filter.order, alias: "e")) LIMIT $\(bindings.count)
                 """
             let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)

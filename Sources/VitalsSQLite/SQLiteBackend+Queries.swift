@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Vitals
 import VitalsStore
 
@@ -86,6 +87,96 @@ extension SQLiteBackend {
                 }
             }
             return buckets
+        }
+    }
+
+    /// Bucket rows are stepped through SQLite's C API so that the merger reads each sketch and sums blob where
+    /// SQLite holds it: no copy, no allocation per row.
+    func mergeEventBuckets(
+        level: BucketLevel,
+        from: Int64,
+        to: Int64,
+        into merger: EventBucketMerger
+    ) async throws -> EventBucketMerger {
+        try await reading("reading event buckets") { db in
+            var merger = merger
+            for chunk in merger.seriesIDs.chunked(SQLiteRows.idsPerStatement) {
+                let statement = try db.makeStatement(
+                    sql: """
+                        SELECT series_id, start, count, errors, timeouts, sketch, sums FROM event_buckets
+                        WHERE level = ? AND start >= ? AND start < ? AND series_id IN
+                        """ + " " + SQLiteRows.placeholders(chunk.count)
+                )
+                try statement.setArguments(
+                    StatementArguments([Int64(level.rawValue), from, to]) + StatementArguments(chunk)
+                )
+                let handle = statement.sqliteStatement
+                defer { sqlite3_reset(handle) }
+                while true {
+                    let code = sqlite3_step(handle)
+                    if code == SQLITE_DONE { break }
+                    guard code == SQLITE_ROW else {
+                        throw DatabaseError(
+                            resultCode: ResultCode(rawValue: code),
+                            message: String(cString: sqlite3_errmsg(db.sqliteConnection))
+                        )
+                    }
+                    // The blob first, then its length (SQLite's advice); valid until the next step.
+                    let sketch = UnsafeRawBufferPointer(
+                        start: sqlite3_column_blob(handle, 5),
+                        count: Int(sqlite3_column_bytes(handle, 5))
+                    )
+                    let sums = UnsafeRawBufferPointer(
+                        start: sqlite3_column_blob(handle, 6),
+                        count: Int(sqlite3_column_bytes(handle, 6))
+                    )
+                    try merger.add(
+                        seriesID: sqlite3_column_int64(handle, 0),
+                        start: sqlite3_column_int64(handle, 1),
+                        count: sqlite3_column_int64(handle, 2),
+                        errors: sqlite3_column_int64(handle, 3),
+                        timeouts: sqlite3_column_int64(handle, 4),
+                        sketch: sketch,
+                        sums: sums
+                    )
+                }
+            }
+            return merger
+        }
+    }
+
+    func eventBucketBounds(
+        level: BucketLevel,
+        seriesIDs: [Int64],
+        from: Int64,
+        to: Int64
+    ) async throws -> [EventBucketBound] {
+        try await reading("reading event bucket bounds") { db in
+            var bounds: [Int64: EventBucketBound] = [:]
+            for chunk in seriesIDs.chunked(SQLiteRows.idsPerStatement) {
+                // Summed up here: with GROUP BY start, SQLite walks every series' buckets by the start index
+                // (140 ms for a day of minutes of 400 series) instead of each wanted series' primary key range.
+                let sql =
+                    """
+                    SELECT start, duration_max, errors, count FROM event_buckets
+                    WHERE level = ? AND start >= ? AND start < ? AND series_id IN
+                    """ + " " + SQLiteRows.placeholders(chunk.count)
+                let arguments = StatementArguments([Int64(level.rawValue), from, to]) + StatementArguments(chunk)
+                let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+                while let row = try rows.next() {
+                    let start: Int64 = row[0]
+                    // A bucket without a recorded maximum bounds nothing: it counts as infinitely long.
+                    let recorded: Double? = row[1]
+                    let errors: Int64 = row[2]
+                    let count: Int64 = row[3]
+                    var bound = bounds[start] ?? EventBucketBound(start: start, maxDuration: 0, errors: 0, count: 0)
+                    bound.maxDuration = max(bound.maxDuration, recorded ?? .infinity)
+                    bound.errors += errors
+                    bound.count += count
+                    bounds[start] = bound
+                }
+            }
+            return Array(bounds.values)
         }
     }
 

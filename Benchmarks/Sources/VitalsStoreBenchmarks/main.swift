@@ -1,11 +1,16 @@
 // Store benchmarks. Run in release mode:
 //
-//   swift run -c release VitalsStoreBenchmarks [ingest|large|server|otlp|all] [--events N] [--large-events N]
-//                                              [--server-events N] [--otlp-events N] [--keep PATH]
+//   swift run -c release VitalsStoreBenchmarks [ingest|large|drill|server|otlp|all] [--events N]
+//                                              [--large-events N] [--server-events N] [--otlp-events N] [--keep PATH]
 //
 // --keep PATH: the large benchmark's SQLite file is kept at PATH; when PATH exists, its ingest is skipped and only
 // the queries run (for profiling them without waiting minutes for the data). With large-postgres, --keep keeps the
 // schema bench_large the same way (no PATH).
+//
+// drill: drill-down (slowest and newest failed events) and stats grouped by agent over the last 24 h of the large
+// workload, SQLite then PostgreSQL; --keep PATH as above (a copy of the large benchmark's kept file serves), and
+// PostgreSQL's schema bench_drill is kept too. drill-sqlite and drill-postgres run one backend; --runs N runs each
+// query N times (default 100).
 //
 // PostgreSQL cases run when VITALS_TEST_POSTGRES_URL is set (scripts/postgres run -- … starts a server).
 import Foundation
@@ -46,6 +51,15 @@ if mode == "otlp" || mode == "all" {
 if mode == "large" || mode == "all" {
     let keep = arguments.firstIndex(of: "--keep").flatMap { $0 + 1 < arguments.endIndex ? arguments[$0 + 1] : nil }
     report(try await LargeBenchmark.sqlite(events: largeEvents, directory: directory, keep: keep))
+}
+let keepPath = arguments.firstIndex(of: "--keep").flatMap { $0 + 1 < arguments.endIndex ? arguments[$0 + 1] : nil }
+if mode == "drill" || mode == "drill-sqlite" {
+    report(try await DrillDownBenchmark.sqlite(events: largeEvents, directory: directory, keep: keepPath))
+}
+if mode == "drill" || mode == "drill-postgres", let postgresURL {
+    report(
+        try await DrillDownBenchmark.postgres(events: largeEvents, url: postgresURL, keep: arguments.contains("--keep"))
+    )
 }
 if mode == "large-postgres" || (mode == "all" && postgresURL != nil), let postgresURL {
     report(try await LargeBenchmark.postgres(events: largeEvents, url: postgresURL, keep: arguments.contains("--keep")))

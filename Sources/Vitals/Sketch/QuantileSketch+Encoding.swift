@@ -115,6 +115,75 @@ extension QuantileSketch {
 
     @usableFromInline
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(SketchDecodingError) -> QuantileSketch {
+        let header = try header(of: bytes)
+        var counts: [UInt64] = []
+        if header.buckets > 0 {
+            // Over the validated tokens: fill a zeroed array of the exact span.
+            counts = [UInt64](repeating: 0, count: header.lastIndex - header.firstIndex + 1)
+            var replay = SketchByteReader(bytes: bytes, position: header.tokensStart)
+            var slot = -1
+            for _ in 0..<header.buckets {
+                let token = replay.validatedVarint()
+                slot += Int(token >> 1) + 1
+                counts[slot] = token & 1 == 1 ? replay.validatedVarint() + 2 : 1
+            }
+        }
+        // Validated, so the decoded buckets become the window as they are: no padding, no collapse.
+        var sketch = QuantileSketch()
+        sketch.storage = counts
+        sketch.offset = header.firstIndex
+        sketch.zeros = header.zeroCount
+        sketch.total = header.count
+        if header.count > 0 {
+            sketch.sumOfValues = header.sum
+            sketch.minimum = header.min
+            sketch.maximum = header.max
+        }
+        return sketch
+    }
+
+    /// Adds every value of an encoded sketch, as `merge(QuantileSketch(decoding: bytes))` would, without
+    /// building the decoded sketch: a store merging thousands of stored buckets per query reads them this way.
+    ///
+    /// - Parameter bytes: An encoding made by ``encoded()``; it is validated as ``init(decoding:)`` does.
+    /// - Throws: ``SketchDecodingError`` when the bytes are not a valid encoding; the sketch is then unchanged.
+    package mutating func merge(encoded bytes: UnsafeBufferPointer<UInt8>) throws(SketchDecodingError) {
+        let header = try Self.header(of: bytes)
+        guard header.count > 0 else { return }
+        total += header.count
+        zeros &+= header.zeroCount
+        sumOfValues += header.sum
+        minimum = Swift.min(minimum, header.min)
+        maximum = Swift.max(maximum, header.max)
+        guard header.buckets > 0 else { return }
+        accommodate(low: header.firstIndex, high: header.lastIndex)
+        // After `accommodate`, an index below the window can only be one that collapses into slot 0.
+        var replay = SketchByteReader(bytes: bytes, position: header.tokensStart)
+        var slot = header.firstIndex - offset - 1
+        storage.withUnsafeMutableBufferPointer { target in
+            for _ in 0..<header.buckets {
+                let token = replay.validatedVarint()
+                slot += Int(token >> 1) + 1
+                target[Swift.max(slot, 0)] &+= token & 1 == 1 ? replay.validatedVarint() + 2 : 1
+            }
+        }
+    }
+
+    /// What a valid encoding holds besides its bucket counts, which start at `tokensStart`.
+    struct Header {
+        var count: UInt64
+        var zeroCount: UInt64
+        var buckets: UInt64
+        var firstIndex: Int
+        var lastIndex: Int
+        var tokensStart: Int
+        var sum: Double
+        var min: Double
+        var max: Double
+    }
+
+    /// Validates an encoding in full and returns its header.
+    static func header(of bytes: UnsafeBufferPointer<UInt8>) throws(SketchDecodingError) -> Header {
         var reader = SketchByteReader(bytes: bytes)
         let version = try reader.byte("version")
         guard version == encodingVersion else {
@@ -140,11 +209,12 @@ extension QuantileSketch {
         let top = maximumIndex
         var added = zeroCount
         var firstIndex = 0
-        var counts: [UInt64] = []
+        var index = -1
+        var tokensStart = reader.position
         if nonZero > 0 {
             firstIndex = try reader.firstIndex()
-            let tokensStart = reader.position
-            var index = firstIndex
+            tokensStart = reader.position
+            index = firstIndex
             for bucket in 0..<Int(nonZero) {
                 let tokenStart = reader.position
                 let token = try reader.varint("gap before bucket \(bucket)")
@@ -184,15 +254,6 @@ extension QuantileSketch {
                 }
                 added = sum
             }
-            // Second pass over the now validated tokens: fill a zeroed array of the exact span.
-            counts = [UInt64](repeating: 0, count: index - firstIndex + 1)
-            var replay = SketchByteReader(bytes: bytes, position: tokensStart)
-            var slot = -1
-            for _ in 0..<nonZero {
-                let token = replay.validatedVarint()
-                slot += Int(token >> 1) + 1
-                counts[slot] = token & 1 == 1 ? replay.validatedVarint() + 2 : 1
-            }
         }
         guard added == count else {
             throw SketchDecodingError(
@@ -214,8 +275,8 @@ extension QuantileSketch {
                 min: min,
                 max: max,
                 zeroCount: zeroCount,
-                firstIndex: counts.isEmpty ? nil : firstIndex,
-                lastIndex: firstIndex + counts.count - 1,
+                firstIndex: nonZero == 0 ? nil : firstIndex,
+                lastIndex: index,
                 at: statisticsStart
             )
         }
@@ -226,18 +287,17 @@ extension QuantileSketch {
                 "\(reader.bytes.count - reader.position) bytes after the end of the sketch"
             )
         }
-        // Validated above, so the decoded buckets become the window as they are: no padding, no collapse.
-        var sketch = QuantileSketch()
-        sketch.storage = counts
-        sketch.offset = firstIndex
-        sketch.zeros = zeroCount
-        sketch.total = count
-        if count > 0 {
-            sketch.sumOfValues = sum
-            sketch.minimum = min
-            sketch.maximum = max
-        }
-        return sketch
+        return Header(
+            count: count,
+            zeroCount: zeroCount,
+            buckets: nonZero,
+            firstIndex: firstIndex,
+            lastIndex: index,
+            tokensStart: tokensStart,
+            sum: sum,
+            min: min,
+            max: max
+        )
     }
 
     private static func validate(

@@ -9,6 +9,10 @@ extension BucketMetricStore {
     /// can beat the events already found.
     package func rawEvents(_ filter: RawEventFilter) async throws -> [StoredRawEvent] {
         var spans = try await backend.eventSpans(from: filter.from, to: filter.to, failedOnly: filter.failedOnly)
+        // Spans hold every series; when the filter wants a few, their buckets say which spans can hold them.
+        if !filter.allSeries, !spans.isEmpty, let windows = try await bucketWindows(filter) {
+            spans = Self.narrowed(spans, to: windows)
+        }
         switch filter.order {
         case .newestFirst: spans.sort { ($0.maxTime, $0.lastID) > ($1.maxTime, $1.lastID) }
         case .oldestFirst: spans.sort { ($0.minTime, $0.firstID) < ($1.minTime, $1.firstID) }
@@ -34,6 +38,96 @@ extension BucketMetricStore {
             if found.count > filter.limit { found.removeLast(found.count - filter.limit) }
         }
         return found
+    }
+
+    /// The most bucket rows one drill-down reads to narrow its spans (a few milliseconds of reading).
+    static var boundRowsPerQuery: Int64 { 20_000 }
+
+    /// A time window of buckets of the filter's series: `[start, end)`, with their longest duration.
+    struct BucketWindow {
+        var start: Int64
+        var end: Int64
+        var maxDuration: Double
+    }
+
+    /// The windows (sorted by start) holding the filter's events (only those with failures when it wants failed
+    /// ones): minute buckets where they are all kept and few enough, else the buckets a stats query would
+    /// read; `nil` when that would read more than ``boundRowsPerQuery`` rows (many series: the spans alone
+    /// are cheaper).
+    func bucketWindows(_ filter: RawEventFilter) async throws -> [BucketWindow]? {
+        let state = try await backend.state()
+        let series = Int64(filter.seriesIDs.count)
+        let start = BucketLevel.minute.start(of: filter.from)
+        let end = BucketLevel.minute.ceiling(of: filter.to)
+        let minutes = (end - start) / BucketLevel.minute.nanoseconds
+        let minutesKept = state.prunedBefore[.minute].map { BucketLevel.hour.ceiling(of: $0) <= start } ?? true
+        var segments: [BucketSegment]
+        if minutesKept, series * minutes <= Self.boundRowsPerQuery {
+            segments = [BucketSegment(level: .minute, from: start, to: end)]
+        } else {
+            segments = QueryPlanner.plan(from: filter.from, to: filter.to, state: state)
+            let rows = segments.reduce(Int64(0)) { $0 + ($1.to - $1.from) / $1.level.nanoseconds }
+            guard series * rows <= Self.boundRowsPerQuery else { return nil }
+        }
+        var windows: [BucketWindow] = []
+        for segment in segments {
+            let bounds = try await backend.eventBucketBounds(
+                level: segment.level,
+                seriesIDs: filter.seriesIDs,
+                from: segment.from,
+                to: segment.to
+            )
+            for bound in bounds where bound.count > 0 && (!filter.failedOnly || bound.errors > 0) {
+                windows.append(
+                    BucketWindow(
+                        start: bound.start,
+                        end: bound.start + segment.level.nanoseconds,
+                        maxDuration: bound.maxDuration
+                    )
+                )
+            }
+        }
+        windows.sort { $0.start < $1.start }
+        return windows
+    }
+
+    /// The spans that overlap a window, each with its time range and longest duration cut down to what the
+    /// windows it overlaps allow: an event of the filter's series lies in its bucket's window, so it can be
+    /// neither later, earlier nor slower than those windows say. Spans overlapping none are dropped.
+    static func narrowed(_ spans: [EventSpan], to windows: [BucketWindow]) -> [EventSpan] {
+        guard !windows.isEmpty else { return [] }
+        let widest = windows.reduce(Int64(0)) { max($0, $1.end - $1.start) }
+        var result: [EventSpan] = []
+        result.reserveCapacity(spans.count)
+        for span in spans {
+            // The first window starting after the span; the overlapping ones lie before it, at most `widest` back.
+            var low = 0
+            var high = windows.count
+            while low < high {
+                let middle = (low + high) / 2
+                if windows[middle].start <= span.maxTime { low = middle + 1 } else { high = middle }
+            }
+            var first = Int64.max
+            var last = Int64.min
+            var slowest = -Double.infinity
+            var index = low - 1
+            while index >= 0, windows[index].start > span.minTime - widest {
+                let window = windows[index]
+                if window.end > span.minTime {
+                    first = min(first, window.start)
+                    last = max(last, window.end - 1)
+                    slowest = max(slowest, window.maxDuration)
+                }
+                index -= 1
+            }
+            guard first <= last else { continue }
+            var narrowed = span
+            narrowed.minTime = max(span.minTime, first)
+            narrowed.maxTime = min(span.maxTime, last)
+            narrowed.maxDuration = min(span.maxDuration, slowest)
+            result.append(narrowed)
+        }
+        return result
     }
 
     /// Whether some event of `span` could come before `worst` in `order`.

@@ -59,6 +59,23 @@ package struct RawEventFilter: Sendable {
     package var allSeries: Bool
 }
 
+/// What the event buckets starting at one time say about the events of some series: nothing longer than
+/// `maxDuration`, `errors` failures among `count` events.
+package struct EventBucketBound: Sendable, Hashable {
+    package var start: Int64
+    /// The longest duration; `+infinity` when a bucket does not record it.
+    package var maxDuration: Double
+    package var errors: Int64
+    package var count: Int64
+
+    package init(start: Int64, maxDuration: Double, errors: Int64, count: Int64) {
+        self.start = start
+        self.maxDuration = maxDuration
+        self.errors = errors
+        self.count = count
+    }
+}
+
 /// The raw events one commit wrote: a range of event ids and what they hold, so that drill-down finds events
 /// by time without a per-event index (which would cost more than the insert itself) and skips spans that
 /// cannot hold an answer (no failure, nothing slower than what was found).
@@ -124,8 +141,28 @@ package protocol StoreBackend: StateStore {
         to: Int64
     ) async throws -> [StoredBucket<GaugeStatistics>]
 
+    /// Merges the event buckets of `level` in `[from, to)` of the merger's series into it, in the order
+    /// ``eventBuckets(level:seriesIDs:from:to:)`` would return them.
+    func mergeEventBuckets(
+        level: BucketLevel,
+        from: Int64,
+        to: Int64,
+        into merger: EventBucketMerger
+    ) async throws -> EventBucketMerger
+
     /// The spans whose time range overlaps `[from, to)` (with failures only, when asked).
     func eventSpans(from: Int64, to: Int64, failedOnly: Bool) async throws -> [EventSpan]
+
+    /// Per bucket start of `level` in `[from, to)`, the buckets of the series taken together: their longest
+    /// duration, failures and events (no sketch is read). Drill-down uses them to skip spans that cannot hold
+    /// an event of the series it wants.
+    func eventBucketBounds(
+        level: BucketLevel,
+        seriesIDs: [Int64],
+        from: Int64,
+        to: Int64
+    ) async throws
+        -> [EventBucketBound]
 
     /// Raw events with ids in one of `spans`' ranges that match the filter, in its order, at most its limit.
     func rawEvents(in spans: [EventSpan], _ filter: RawEventFilter) async throws -> [StoredRawEvent]
