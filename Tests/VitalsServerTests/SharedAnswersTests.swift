@@ -15,7 +15,8 @@ struct SharedAnswersTests {
     func sharing() async throws {
         let fixture = try await ServerFixture()
         let computations = LockedValue(0)
-        let shared = SharedAnswers<DashboardWindow, OverviewData>()
+        // Answers kept long enough that a loaded machine does not expire them mid-test; expiry is checked below.
+        let shared = SharedAnswers<DashboardWindow, OverviewData>(reuseLimit: .seconds(600))
         let store = fixture.store
         let compute: @Sendable (DashboardWindow) -> @Sendable () async throws -> OverviewData = { window in
             {
@@ -40,6 +41,12 @@ struct SharedAnswersTests {
         #expect(computations.withLock { $0 } == 2, "a new batch is never answered from before it")
         _ = try await shared.value(.day, current: 8, wanted: 8, compute: compute(.day))
         #expect(computations.withLock { $0 } == 3, "each window has its own")
+
+        let brief = SharedAnswers<DashboardWindow, OverviewData>(reuseLimit: .milliseconds(20))
+        _ = try await brief.value(.hour, current: 1, wanted: 1, compute: compute(.hour))
+        try await Task.sleep(for: .milliseconds(50))
+        _ = try await brief.value(.hour, current: 1, wanted: 1, compute: compute(.hour))
+        #expect(computations.withLock { $0 } == 5, "an answer older than the limit is computed again")
         try await store.close()
     }
 

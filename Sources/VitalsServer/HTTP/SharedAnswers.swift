@@ -9,9 +9,14 @@
 actor SharedAnswers<Key: Hashable & Sendable, Value: Sendable> {
     /// How old a shared answer may be. The streams' own rhythm (updates at most every 0.5 s, at least every 5 s)
     /// and the pages' refreshes (at least 2 s apart) are coarser, so sharing does not slow any page down.
-    static var reuseLimit: Duration { .seconds(1) }
+    let reuseLimit: Duration
     /// The most answers kept at once; past it, a new key is computed without being shared.
     static var capacity: Int { 256 }
+
+    /// Shares answers for at most `reuseLimit` (default 1 s).
+    init(reuseLimit: Duration = .seconds(1)) {
+        self.reuseLimit = reuseLimit
+    }
 
     private struct Entry {
         var generation: UInt64
@@ -35,11 +40,11 @@ actor SharedAnswers<Key: Hashable & Sendable, Value: Sendable> {
         compute: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
         let now = ContinuousClock.now
-        if let entry = entries[key], entry.generation >= wanted, now - entry.started < Self.reuseLimit {
+        if let entry = entries[key], entry.generation >= wanted, now - entry.started < reuseLimit {
             return try await entry.answer.value
         }
         let answer = Task { try await compute() }
-        entries = entries.filter { now - $0.value.started < Self.reuseLimit }
+        entries = entries.filter { now - $0.value.started < reuseLimit }
         if entries.count < Self.capacity {
             entries[key] = Entry(generation: current, started: now, answer: answer)
         }
