@@ -11,16 +11,19 @@ import VitalsStore
 final class PostgresBackend: StoreBackend {
     let client: PostgresClient
     let location: PostgresLocation
+    /// See ``failingWithin(_:_:)``.
+    let ingestDeadline: Duration
     let logger: Logger
 
-    init(client: PostgresClient, location: PostgresLocation, logger: Logger) {
+    init(client: PostgresClient, location: PostgresLocation, ingestDeadline: Duration, logger: Logger) {
         self.client = client
         self.location = location
+        self.ingestDeadline = ingestDeadline
         self.logger = logger
     }
 
     func loadSeries(kind: SeriesKind, name: String) async throws -> [(id: Int64, key: SeriesKey)] {
-        try await failing("loading series") {
+        try await failingWithin("loading series") { [client, logger] in
             let rows = try await client.query(
                 "SELECT id, labels FROM series WHERE kind = \(Int16(kind.rawValue)) AND name = \(name)",
                 logger: logger
@@ -34,7 +37,7 @@ final class PostgresBackend: StoreBackend {
     }
 
     func write(_ group: WriteGroup) async throws -> [Int64] {
-        try await failing("writing a batch") {
+        try await failingWithin("writing a batch") { [self] in
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query(
                     "SELECT pg_advisory_xact_lock_shared(\(PostgresSchema.rollupLock))",
@@ -74,7 +77,7 @@ final class PostgresBackend: StoreBackend {
     }
 
     func storedBatchKeys(_ keys: [String]) async throws -> Set<String> {
-        try await failing("reading batch keys") {
+        try await failingWithin("reading batch keys") { [client, logger] in
             let rows = try await client.query(
                 "SELECT key FROM batch_keys WHERE key = ANY(\(keys)::text[])",
                 logger: logger
@@ -110,6 +113,28 @@ final class PostgresBackend: StoreBackend {
     func failing<T>(_ action: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
+        } catch {
+            throw PostgresErrors.store(error, location: location, while: action)
+        }
+    }
+
+    /// ``failing(_:_:)`` within ``ingestDeadline``: the longest an ingest step may wait on the server. After a crash
+    /// of PostgreSQL, an ingest in flight was seen to wait for ever once the server was back, while the pool served
+    /// other requests: it held the single ingest queue, and with it every later batch. Past the deadline the step
+    /// fails (the client gets a 503 and retries with the same batch key) and the queue goes on.
+    func failingWithin<T: Sendable>(
+        _ action: String,
+        _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        let location = location
+        let ingestDeadline = ingestDeadline
+        do {
+            return try await withTimeout(ingestDeadline, name: "postgres_ingest", operation: body)
+        } catch let error as TimeoutError {
+            throw StoreError(
+                code: .unreachable,
+                message: "\(location): \(action) did not finish within \(ingestDeadline) (\(error)); retry later"
+            )
         } catch {
             throw PostgresErrors.store(error, location: location, while: action)
         }

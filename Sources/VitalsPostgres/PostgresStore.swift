@@ -23,6 +23,8 @@ public enum PostgresStore {
     ///   - url: `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=…][&schema=…]`.
     ///   - configuration: Series identity, limits and retention.
     ///   - connectTimeout: How long to wait for the server. Default 5 seconds.
+    ///   - ingestDeadline: The longest one step of an ingest commit may wait on the server before the batch fails
+    ///     (a 503 its client retries). Default 20 seconds.
     ///   - logger: Where the connection pool logs.
     /// - Returns: The store, and the pool's service.
     /// - Throws: ``StoreError`` with code ``StoreError/Code/invalidLocation``, ``StoreError/Code/unreachable``,
@@ -31,6 +33,7 @@ public enum PostgresStore {
         url: String,
         configuration: StoreConfiguration = .default,
         connectTimeout: Duration = .seconds(5),
+        ingestDeadline: Duration = .seconds(20),
         logger: Logger = Logger(label: "vitals.postgres")
     ) async throws -> (store: BucketMetricStore, service: any Service) {
         let location = try PostgresLocation(url: url)
@@ -48,7 +51,12 @@ public enum PostgresStore {
         )
         clientConfiguration.options = options
         let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
-        let backend = PostgresBackend(client: client, location: location, logger: logger)
+        let backend = PostgresBackend(
+            client: client,
+            location: location,
+            ingestDeadline: ingestDeadline,
+            logger: logger
+        )
         let store = BucketMetricStore(backend: backend, configuration: configuration, displayName: location.description)
         return (store, client)
     }
@@ -58,6 +66,7 @@ public enum PostgresStore {
         url: String,
         configuration: StoreConfiguration = .default,
         connectTimeout: Duration = .seconds(5),
+        ingestDeadline: Duration = .seconds(20),
         logger: Logger = Logger(label: "vitals.postgres"),
         _ body: (BucketMetricStore) async throws -> Result
     ) async throws -> Result {
@@ -65,6 +74,7 @@ public enum PostgresStore {
             url: url,
             configuration: configuration,
             connectTimeout: connectTimeout,
+            ingestDeadline: ingestDeadline,
             logger: logger
         )
         return try await withThrowingTaskGroup(of: Void.self) { group in

@@ -135,13 +135,15 @@ struct ExampleFleetOutageTests {
         }
         let text = printed()
         let database = (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""
-        #expect(status == 0, "\(text)\nPostgreSQL's log:\n\(database.suffix(3_000))")
+        let log = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+        let diagnosis = "\(text)\nIts log:\n\(log.suffix(4_000))\nPostgreSQL's log:\n\(database.suffix(3_000))"
+        #expect(status == 0, "\(diagnosis)")
         let summary = try #require(
             text.firstMatch(
                 of:
                     /live: (\d+) jobs reported .*, 0 dropped, 0 lost; the store holds (\d+) of the \d+ jobs/
             ),
-            "\(text)"
+            "\(diagnosis)"
         )
         #expect(
             Int(summary.1)! > 0 && summary.1 == summary.2,

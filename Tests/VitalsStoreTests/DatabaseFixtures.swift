@@ -36,6 +36,20 @@ enum PostgresFixture {
     /// Runs `sql` with the URL's schema first on the search path; returns the first column of the first row.
     @discardableResult
     static func execute(_ url: String, _ sql: String) async throws -> String? {
+        let logger = Logger(label: "vitals.tests")
+        let connection = try await connect(url)
+        defer { Task { try? await connection.close() } }
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        var first: String?
+        for try await row in rows where first == nil {
+            let random = row.makeRandomAccess()
+            first = random[data: 0].string ?? random[data: 0].int.map(String.init)
+        }
+        return first
+    }
+
+    /// A connection of its own to the URL's database, the URL's schema first on its search path.
+    static func connect(_ url: String) async throws -> PostgresConnection {
         let location = try PostgresLocation(url: url)
         var configuration = PostgresConnection.Configuration(
             host: location.host,
@@ -48,16 +62,11 @@ enum PostgresFixture {
         if let schema = location.schema {
             configuration.options.additionalStartupParameters = [("search_path", schema)]
         }
-        let logger = Logger(label: "vitals.tests")
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
-        defer { Task { try? await connection.close() } }
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
-        var first: String?
-        for try await row in rows where first == nil {
-            let random = row.makeRandomAccess()
-            first = random[data: 0].string ?? random[data: 0].int.map(String.init)
-        }
-        return first
+        return try await PostgresConnection.connect(
+            configuration: configuration,
+            id: 1,
+            logger: Logger(label: "vitals.tests")
+        )
     }
 }
 #endif
