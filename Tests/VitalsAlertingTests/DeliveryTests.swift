@@ -194,15 +194,17 @@ struct DeliveryTests {
 
                 // A failed probe opens it again, for longer; the next probe succeeds and closes it.
                 server.answer([], fallback: .status(200))
+                // The breaker opens again once the failed probe's answer is in, so after this instant: the next
+                // probe cannot arrive within the doubled cooldown (4 s) of it, however late the test looks.
+                let released = ContinuousClock.now
                 server.release(with: .status(500))
                 try await eventually("open again") {
                     server.requests.count == 6 && delivery.statistics(of: "hook")?.breaker == .open
                 }
-                let reopened = ContinuousClock.now
                 try await eventually("all delivered") { delivery.statistics(of: "hook")?.sent == 3 }
                 #expect(delivery.statistics(of: "hook")?.breaker == .closed)
                 let probe = try #require(server.requests.first { $0.status == 200 })
-                #expect(reopened.duration(to: probe.arrival) >= .milliseconds(3_000))
+                #expect(released.duration(to: probe.arrival) >= .milliseconds(3_500))
             }
             #expect(delivery.statistics(of: "hook")?.failedAttempts == 6)
         }
