@@ -10,8 +10,10 @@ actor SharedAnswers<Key: Hashable & Sendable, Value: Sendable> {
     /// How old a shared answer may be. The streams' own rhythm (updates at most every 0.5 s, at least every 5 s)
     /// and the pages' refreshes (at least 2 s apart) are coarser, so sharing does not slow any page down.
     let reuseLimit: Duration
-    /// The most answers kept at once; past it, a new key is computed without being shared.
-    static var capacity: Int { 256 }
+    /// The most answers kept at once; past it, a new key is computed without being shared. Small, because an
+    /// answer may be a whole page (`/agents` of 500 agents is a few hundred KB) and many addresses asked at once
+    /// must not pin megabytes: the live pages of one window share a handful of addresses.
+    static var capacity: Int { 32 }
 
     /// Shares answers for at most `reuseLimit` (default 1 s).
     init(reuseLimit: Duration = .seconds(1)) {
