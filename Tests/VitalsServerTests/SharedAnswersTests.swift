@@ -50,6 +50,22 @@ struct SharedAnswersTests {
         try await store.close()
     }
 
+    @Test("at most 32 answers are kept: past them, a new address is computed without being kept")
+    func capacity() async throws {
+        let computations = LockedValue(0)
+        let shared = SharedAnswers<String, String>(reuseLimit: .seconds(600))
+        let compute: @Sendable () async throws -> String = {
+            computations.withLock { $0 += 1 }
+            return String(repeating: "x", count: 1_000)
+        }
+        for index in 0..<40 { _ = try await shared.value("/page-\(index)", current: 1, wanted: 1, compute: compute) }
+        #expect(computations.withLock { $0 } == 40)
+        _ = try await shared.value("/page-0", current: 1, wanted: 1, compute: compute)
+        #expect(computations.withLock { $0 } == 40, "the first 32 are kept")
+        _ = try await shared.value("/page-39", current: 1, wanted: 1, compute: compute)
+        #expect(computations.withLock { $0 } == 41, "the ones past them were not")
+    }
+
     @Test("a page's refetch is never older than the change it names; alert actions count as changes")
     func pages() async throws {
         let fixture = try await ServerFixture()
