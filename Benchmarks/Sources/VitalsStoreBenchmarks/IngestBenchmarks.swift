@@ -13,6 +13,16 @@ enum IngestBenchmarks {
 
     /// Batches of 1,000 events over 50 series (50 agents, one model, all successful), one second apart,
     /// generated before the clock starts so that only ingest is timed.
+    /// Batches of 1,000 events each in a series of its own (``FleetWorkload``), one second apart.
+    static func fleetBatches(events: Int) -> [[Vitals.Record]] {
+        let start: Int64 = 1_767_571_200_000_000_000
+        var workload = FleetWorkload()
+        return (0..<(events / batchSize)).map { batch in
+            let from = start + Int64(batch) * 1_000_000_000
+            return workload.batch(count: batchSize, from: from, to: from + 1_000_000_000)
+        }
+    }
+
     static func batches(events: Int) -> [[Vitals.Record]] {
         let start: Int64 = 1_767_571_200_000_000_000
         var workload = Workload(seed: 1, agents: 50, models: ["gpt-5-mini"], failureEvery: 0)

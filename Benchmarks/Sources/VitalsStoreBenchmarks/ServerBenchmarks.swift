@@ -111,54 +111,32 @@ enum ServerBenchmarks {
 
     static func run(events: Int, directory: String) async throws -> [String] {
         var lines: [String] = []
-        let connections = 4
-        let batches = IngestBenchmarks.batches(events: events)
-        let bodies = bodies(batches)
-        let bodyBytes = bodies.reduce(0) { $0 + $1.readableBytes }
-
-        // Reference: the same batches through the store API, same concurrency, same durability (the default).
-        let referenceStore = try await SQLiteStore.open(path: directory + "/reference.db")
-        let (storeRate, _) = try await IngestBenchmarks.ingest(batches, into: referenceStore, writers: connections)
-        try await referenceStore.close()
-
-        // HTTP: the child server, `connections` keep-alive connections posting the JSONL bodies.
-        let child = try Child(database: directory + "/server.db")
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60))
         configuration.httpVersion = .http1Only
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let url = child.url + "/v1/events"
-        let accepted = Tally()
-        let seconds = try await Measure.seconds {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for connection in 0..<connections {
-                    group.addTask {
-                        for index in stride(from: connection, to: bodies.count, by: connections) {
-                            accepted.add(try await post(client, url, bodies[index]))
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
-        }
-        guard accepted.count == batches.count * IngestBenchmarks.batchSize else {
-            throw BenchmarkError(
-                "the server accepted \(accepted.count) of \(batches.count * IngestBenchmarks.batchSize) events"
-            )
-        }
-        let httpRate = Double(batches.count * IngestBenchmarks.batchSize) / seconds
-        let peak = child.peakRSSMiB
-        lines.append(
-            "HTTP ingest (durable 200s, batches of 1,000, \(connections) keep-alive connections, "
-                + "\(Measure.grouped(Double(bodyBytes) / 1e6)) MB of JSONL): \(Measure.grouped(httpRate)) events/s; "
-                + "store API on the same batches: \(Measure.grouped(storeRate)) events/s; ratio "
-                + String(format: "%.2f", httpRate / storeRate)
+
+        // The hard shape first: every event of a batch in a series of its own; then the 50-series shape.
+        let fleet = try await httpIngest(
+            IngestBenchmarks.fleetBatches(events: events),
+            shape: "1,000 series per batch (100 agents × 10 operations, long agent ids)",
+            name: "fleet",
+            client: client,
+            directory: directory
         )
-        lines.append(
-            "Server peak RSS after ingesting \(Measure.grouped(Double(events))) events over HTTP: "
-                + String(format: "%.1f", peak) + " MiB"
+        lines += fleet.lines
+        let easy = try await httpIngest(
+            IngestBenchmarks.batches(events: events),
+            shape: "50 series per batch",
+            name: "easy",
+            client: client,
+            directory: directory
         )
-        await child.stop()
+        lines += easy.lines
+        lines.append(
+            "HTTP ingest, 1,000 series per batch against 50 in the same run: "
+                + String(format: "%.2f", fleet.rate / easy.rate) + "×"
+        )
 
         // /health latency while ingest runs at 1,000 requests/s (batches of 10 events).
         lines.append(try await healthUnderLoad(client: client, directory: directory))
@@ -183,6 +161,59 @@ enum ServerBenchmarks {
                 + String(format: "%.0f", (startups.max() ?? 0) * 1e3) + " ms"
         )
         return lines
+    }
+
+    /// `batches` posted as JSONL to a fresh child server over 4 keep-alive connections, each answer after the
+    /// commit, against the same batches through the store API: the lines to print and the HTTP rate.
+    static func httpIngest(
+        _ batches: [[Vitals.Record]],
+        shape: String,
+        name: String,
+        client: HTTPClient,
+        directory: String
+    ) async throws -> (lines: [String], rate: Double) {
+        let connections = 4
+        let bodies = bodies(batches)
+        let bodyBytes = bodies.reduce(0) { $0 + $1.readableBytes }
+        let events = batches.count * IngestBenchmarks.batchSize
+
+        // Reference: the same batches through the store API, same concurrency, same durability (the default).
+        let referenceStore = try await SQLiteStore.open(path: directory + "/reference-\(name).db")
+        let (storeRate, _) = try await IngestBenchmarks.ingest(batches, into: referenceStore, writers: connections)
+        try await referenceStore.close()
+
+        let child = try Child(database: directory + "/server-\(name).db")
+        let url = child.url + "/v1/events"
+        let accepted = Tally()
+        let seconds = try await Measure.seconds {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for connection in 0..<connections {
+                    group.addTask {
+                        for index in stride(from: connection, to: bodies.count, by: connections) {
+                            accepted.add(try await post(client, url, bodies[index]))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        guard accepted.count == events else {
+            throw BenchmarkError("the server accepted \(accepted.count) of \(events) events")
+        }
+        let httpRate = Double(events) / seconds
+        let peak = child.peakRSSMiB
+        await child.stop()
+        return (
+            [
+                "HTTP ingest, \(shape) (durable 200s, batches of 1,000, \(connections) keep-alive connections, "
+                    + "\(Measure.grouped(Double(bodyBytes) / 1e6)) MB of JSONL): \(Measure.grouped(httpRate)) events/s; "
+                    + "store API on the same batches: \(Measure.grouped(storeRate)) events/s; ratio "
+                    + String(format: "%.2f", httpRate / storeRate),
+                "Server peak RSS after ingesting \(Measure.grouped(Double(events))) events of \(shape) over HTTP: "
+                    + String(format: "%.1f", peak) + " MiB",
+            ],
+            httpRate
+        )
     }
 
     static func healthUnderLoad(client: HTTPClient, directory: String) async throws -> String {

@@ -115,3 +115,44 @@ enum Measure {
         return result
     }
 }
+
+/// The shape a real fleet sends: every event of a batch in a series of its own. 100 agents (long `agent_id` values,
+/// as generated ids are) × 10 operations, each with a `model` label: 1,000 series, all of them in every batch of
+/// 1,000, each name at 100 series (under the store's 1,000 per name, so nothing overflows).
+struct FleetWorkload {
+    private var random = SplitMix(seed: 11)
+    static let operations = [
+        "llm_call", "tool_call", "retrieve", "embed", "plan", "rerank", "summarize", "classify", "route", "verify",
+    ]
+    static let models = ["gpt-5-mini", "claude-sonnet-4", "llama-4-70b"]
+
+    /// `count` events ending between `from` and `to` (nanoseconds); event `i` goes to series `i % 1,000`.
+    mutating func batch(count: Int, from: Int64, to: Int64) -> [Record] {
+        var records: [Record] = []
+        records.reserveCapacity(count)
+        let step = max(1, (to - from) / Int64(max(1, count)))
+        for index in 0..<count {
+            let series = index % 1_000
+            let agent = series % 100
+            let operation = Self.operations[series / 100]
+            let uniform = Double(random.next() >> 11) / Double(1 << 53)
+            var attributes = Attributes()
+            attributes["prompt_tokens"] = .int(Int64(500 + random.next() % 1_500))
+            attributes["completion_tokens"] = .int(Int64(20 + random.next() % 400))
+            let event = Event(
+                name: operation,
+                end: Timestamp(nanosecondsSinceEpoch: from + Int64(index) * step),
+                durationMilliseconds: (80 * exp(3 * uniform) * 10).rounded() / 10,
+                status: .ok,
+                labels: [
+                    "service": "support-bot",
+                    "agent_id": "support-agent-\(agent)-7f3a9c2e-41b8-4f7e-9d1c-aa5e6b7c8d9e",
+                    "model": Self.models[agent % Self.models.count],
+                ],
+                attributes: attributes
+            )
+            records.append(.event(event))
+        }
+        return records
+    }
+}
