@@ -6,13 +6,12 @@ import VitalsPostgres
 import VitalsSQLite
 import VitalsStore
 
-/// Ingest throughput: batches of 1,000 events over 50 series with raw events kept, through the store API,
-/// against the floor of inserting the same raw rows with one prepared statement in one transaction.
+/// Ingest throughput through the store API, raw events kept: batches of 1,000 events each in a series of its own
+/// (the shape a fleet sends), then batches over 50 series, against the floor of inserting the same raw rows with
+/// one prepared statement in one transaction.
 enum IngestBenchmarks {
     static let batchSize = 1_000
 
-    /// Batches of 1,000 events over 50 series (50 agents, one model, all successful), one second apart,
-    /// generated before the clock starts so that only ingest is timed.
     /// Batches of 1,000 events each in a series of its own (``FleetWorkload``), one second apart.
     static func fleetBatches(events: Int) -> [[Vitals.Record]] {
         let start: Int64 = 1_767_571_200_000_000_000
@@ -23,6 +22,8 @@ enum IngestBenchmarks {
         }
     }
 
+    /// Batches of 1,000 events over 50 series (50 agents, one model, all successful), one second apart,
+    /// generated before the clock starts so that only ingest is timed.
     static func batches(events: Int) -> [[Vitals.Record]] {
         let start: Int64 = 1_767_571_200_000_000_000
         var workload = Workload(seed: 1, agents: 50, models: ["gpt-5-mini"], failureEvery: 0)
@@ -60,6 +61,21 @@ enum IngestBenchmarks {
     static func sqlite(events: Int, directory: String) async throws -> [String] {
         var lines: [String] = []
         var floorSource = ""
+        // The fleet shape first: every event of a batch in a series of its own.
+        var fleetRates: [Int: Double] = [:]
+        let fleet = fleetBatches(events: events)
+        for writers in [1, 4] {
+            let store = try await SQLiteStore.open(path: directory + "/ingest-fleet-\(writers).db")
+            let (rate, cpu) = try await ingest(fleet, into: store, writers: writers)
+            try await store.close()
+            fleetRates[writers] = rate
+            lines.append(
+                "SQLite store ingest, 1,000 series per batch, power-loss safe (synchronous=FULL), \(writers) "
+                    + "writer(s): \(Measure.grouped(rate)) events/s, " + String(format: "%.2f", cpu)
+                    + " µs CPU per event"
+            )
+        }
+        var easyRates: [Int: Double] = [:]
         let batches = batches(events: events)
         for (name, durability) in [
             ("power-loss safe (synchronous=FULL)", SQLiteConfiguration.Durability.powerLoss),
@@ -75,8 +91,16 @@ enum IngestBenchmarks {
                         + String(format: "%.2f", cpu) + " µs CPU per event"
                 )
                 if durability == .powerLoss, writers == 1 { floorSource = path }
+                if durability == .powerLoss { easyRates[writers] = rate }
             }
         }
+        lines.append(
+            "SQLite, 1,000 series per batch against 50, power-loss safe: "
+                + [1, 4].map {
+                    "\($0) writer(s) " + String(format: "%.2f", (fleetRates[$0] ?? 0) / (easyRates[$0] ?? 1)) + "×"
+                }
+                .joined(separator: ", ")
+        )
         let floor = try floorRate(source: floorSource, directory: directory)
         lines.append(
             "SQLite floor (same raw rows, one prepared statement, one transaction): \(Measure.grouped(floor)) rows/s"
@@ -131,19 +155,22 @@ enum IngestBenchmarks {
     /// The PostgreSQL figures, in a fresh schema of the database at `url`.
     static func postgres(events: Int, url: String) async throws -> [String] {
         var lines: [String] = []
-        let batches = batches(events: events)
-        for writers in [1, 4] {
-            let schema = "bench_ingest_\(writers)"
-            let schemaURL = url + (url.contains("?") ? "&" : "?") + "schema=\(schema)"
-            try await PostgresStore.dropSchema(url: schemaURL)
-            let (rate, cpu) = try await PostgresStore.withStore(url: schemaURL) { store in
-                try await ingest(batches, into: store, writers: writers)
+        for (shape, batches) in [
+            ("1,000 series per batch", fleetBatches(events: events)), ("50 series per batch", batches(events: events)),
+        ] {
+            for writers in [1, 4] {
+                let schema = "bench_ingest_\(writers)"
+                let schemaURL = url + (url.contains("?") ? "&" : "?") + "schema=\(schema)"
+                try await PostgresStore.dropSchema(url: schemaURL)
+                let (rate, cpu) = try await PostgresStore.withStore(url: schemaURL) { store in
+                    try await ingest(batches, into: store, writers: writers)
+                }
+                try await PostgresStore.dropSchema(url: schemaURL)
+                lines.append(
+                    "PostgreSQL store ingest, \(shape), \(writers) writer(s): \(Measure.grouped(rate)) events/s, "
+                        + String(format: "%.2f", cpu) + " µs CPU per event in this process (the server's not counted)"
+                )
             }
-            try await PostgresStore.dropSchema(url: schemaURL)
-            lines.append(
-                "PostgreSQL store ingest, \(writers) writer(s): \(Measure.grouped(rate)) events/s, "
-                    + String(format: "%.2f", cpu) + " µs CPU per event in this process (the server's not counted)"
-            )
         }
         return lines
     }
