@@ -202,8 +202,15 @@ extension IngestTests {
             #expect(again["duplicate"] as? Bool == true)
             let stats = try await client.get("/v1/stats?event=llm_call").json
             #expect((stats["series"] as? [[String: Any]])?.first?["count"] as? Int == 10)
+            // The exposition counted the batch once, not once per copy.
             let metrics = try await client.get("/metrics").text
-            #expect(metrics.contains("llm_call"), "the exposition saw the batch")
+            let counts = metrics.split(separator: "\n").filter {
+                $0.hasPrefix("vitals_events_total{") && $0.contains("event=\"llm_call\"")
+            }
+            #expect(
+                counts.compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }.reduce(0, +) == 10,
+                "\(counts)"
+            )
 
             for bad in [String(repeating: "k", count: 201), "two words"] {
                 let refused = try await client.post(

@@ -77,10 +77,11 @@ enum ServerBenchmarks {
 
     /// Posts one body; returns the number of records the server accepted.
     @discardableResult
-    static func post(_ client: HTTPClient, _ url: String, _ body: ByteBuffer) async throws -> Int {
+    static func post(_ client: HTTPClient, _ url: String, _ body: ByteBuffer, key: String? = nil) async throws -> Int {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-ndjson")
+        if let key { request.headers.add(name: "Idempotency-Key", value: key) }
         request.body = .bytes(body)
         let response = try await client.execute(request, timeout: .seconds(60))
         let answer = String(buffer: try await response.body.collect(upTo: 1 << 20))
@@ -133,6 +134,19 @@ enum ServerBenchmarks {
             directory: directory
         )
         lines += easy.lines
+        // What vitals push and the exporter send: the same batches, each with its Idempotency-Key.
+        let keyed = try await httpIngest(
+            IngestBenchmarks.batches(events: events),
+            shape: "50 series per batch, each with an Idempotency-Key",
+            name: "keyed",
+            keyed: true,
+            client: client,
+            directory: directory
+        )
+        lines += keyed.lines
+        lines.append(
+            "HTTP ingest with batch keys against without: " + String(format: "%.2f", keyed.rate / easy.rate) + "×"
+        )
         lines.append(
             "HTTP ingest, 1,000 series per batch against 50 in the same run: "
                 + String(format: "%.2f", fleet.rate / easy.rate) + "×"
@@ -169,6 +183,7 @@ enum ServerBenchmarks {
         _ batches: [[Vitals.Record]],
         shape: String,
         name: String,
+        keyed: Bool = false,
         client: HTTPClient,
         directory: String
     ) async throws -> (lines: [String], rate: Double) {
@@ -190,7 +205,8 @@ enum ServerBenchmarks {
                 for connection in 0..<connections {
                     group.addTask {
                         for index in stride(from: connection, to: bodies.count, by: connections) {
-                            accepted.add(try await post(client, url, bodies[index]))
+                            let key = keyed ? "\(name)-\(index)" : nil
+                            accepted.add(try await post(client, url, bodies[index], key: key))
                         }
                     }
                 }
