@@ -36,7 +36,7 @@ final class PostgresBackend: StoreBackend {
         }
     }
 
-    func write(_ group: WriteGroup) async throws -> [Int64] {
+    func write(_ group: WriteGroup) async throws -> WriteReceipt {
         try await failingWithin("writing a batch") { [self] in
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query(
@@ -71,7 +71,7 @@ final class PostgresBackend: StoreBackend {
                         logger: logger
                     )
                 }
-                return ids
+                return WriteReceipt(seriesIDs: ids, spanFirstID: nil)
             }
         }
     }

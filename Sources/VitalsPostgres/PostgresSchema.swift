@@ -110,6 +110,11 @@ enum PostgresSchema {
                 "CREATE INDEX batch_keys_by_time ON batch_keys (received_at)",
             ]
         ),
+        SchemaMigration(
+            version: 4,
+            description: "pending spans: commits whose event buckets are still in the writer's memory",
+            statements: ["CREATE TABLE pending_spans (first_id BIGINT PRIMARY KEY)"]
+        ),
     ]
 
     static let versionTable = "vitals_schema"

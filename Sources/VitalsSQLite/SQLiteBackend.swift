@@ -9,11 +9,16 @@ import VitalsStore
 final class SQLiteBackend: StoreBackend {
     let pool: DatabasePool
     let path: String
+    /// Held by the one store of the database that keeps event buckets pending (see ``WriterLock``).
+    let writerLock: WriterLock?
 
-    init(pool: DatabasePool, path: String) {
+    init(pool: DatabasePool, path: String, writerLock: WriterLock?) {
         self.pool = pool
         self.path = path
+        self.writerLock = writerLock
     }
+
+    var defersEventBuckets: Bool { writerLock != nil }
 
     func loadSeries(kind: SeriesKind, name: String) async throws -> [(id: Int64, key: SeriesKey)] {
         try await reading("loading series") { db in
@@ -28,7 +33,7 @@ final class SQLiteBackend: StoreBackend {
         }
     }
 
-    func write(_ group: WriteGroup) async throws -> [Int64] {
+    func write(_ group: WriteGroup) async throws -> WriteReceipt {
         try await writing("writing a batch") { db in
             let state = try Self.state(db)
             let ids = try Self.writeSeries(group, db)
@@ -37,14 +42,43 @@ final class SQLiteBackend: StoreBackend {
                 try Self.mergeEventBuckets(group.eventBuckets(at: level, before: watermark), level: level, ids: ids, db)
                 try Self.mergeGaugeBuckets(group.gaugeBuckets(at: level, before: watermark), level: level, ids: ids, db)
             }
-            try Self.insertRawEvents(group, ids: ids, db)
+            let spanFirstID = try Self.insertRawEvents(group, ids: ids, db)
+            if group.recordsPendingSpan, let spanFirstID {
+                try db.cachedStatement(sql: "INSERT INTO pending_spans (first_id) VALUES (?)")
+                    .execute(arguments: [spanFirstID])
+            }
+            if !group.settledSpans.isEmpty {
+                let delete = try db.cachedStatement(sql: "DELETE FROM pending_spans WHERE first_id = ?")
+                for first in group.settledSpans { try delete.execute(arguments: [first]) }
+            }
             if !group.batchKeys.isEmpty {
                 let insert = try db.cachedStatement(
                     sql: "INSERT OR IGNORE INTO batch_keys (key, received_at) VALUES (?, ?)"
                 )
                 for (key, receivedAt) in group.batchKeys { try insert.execute(arguments: [key, receivedAt]) }
             }
-            return ids
+            return WriteReceipt(seriesIDs: ids, spanFirstID: spanFirstID)
+        }
+    }
+
+    func pendingSpans() async throws -> [EventSpan] {
+        try await reading("reading pending spans") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.first_id, s.last_id, s.min_time, s.max_time, s.max_duration, s.failures
+                    FROM pending_spans p JOIN event_spans s ON s.first_id = p.first_id ORDER BY s.first_id
+                    """
+            ).map { row in
+                EventSpan(
+                    firstID: row[0],
+                    lastID: row[1],
+                    minTime: row[2],
+                    maxTime: row[3],
+                    maxDuration: row[4],
+                    failures: row[5]
+                )
+            }
         }
     }
 
@@ -69,6 +103,7 @@ final class SQLiteBackend: StoreBackend {
     }
 
     func close() async throws {
+        defer { writerLock?.release() }
         do {
             try pool.close()
         } catch {
@@ -121,7 +156,8 @@ final class SQLiteBackend: StoreBackend {
         for (index, key) in group.series.enumerated() {
             let seen = group.seen[index]
             if let id = group.knownIDs[index] {
-                try touch.execute(arguments: [seen.first, seen.last, id])
+                // A known series whose times wait with its pending buckets has nothing to update here.
+                if seen.first <= seen.last { try touch.execute(arguments: [seen.first, seen.last, id]) }
                 ids.append(id)
             } else {
                 let arguments: StatementArguments = [
@@ -237,9 +273,9 @@ final class SQLiteBackend: StoreBackend {
 
     /// Raw rows go through SQLite's C binding API on GRDB's cached statement: building GRDB argument arrays for
     /// a thousand rows per batch costs more than SQLite's own insert work. The commit's id range is recorded as
-    /// a span.
-    private static func insertRawEvents(_ group: WriteGroup, ids: [Int64], _ db: Database) throws {
-        guard let summary = group.rawSummary else { return }
+    /// a span, whose first id is returned.
+    private static func insertRawEvents(_ group: WriteGroup, ids: [Int64], _ db: Database) throws -> Int64? {
+        guard let summary = group.rawSummary else { return nil }
         let insert = try db.cachedStatement(
             sql: "INSERT INTO events (series_id, time, duration_ms, status, detail) VALUES (?, ?, ?, ?, ?)"
         )
@@ -273,5 +309,6 @@ final class SQLiteBackend: StoreBackend {
         ).execute(arguments: [
             firstID, db.lastInsertedRowID, summary.minTime, summary.maxTime, summary.maxDuration, summary.failures,
         ])
+        return firstID
     }
 }

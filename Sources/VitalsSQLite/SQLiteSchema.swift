@@ -115,6 +115,11 @@ enum SQLiteSchema {
                 "CREATE INDEX batch_keys_by_time ON batch_keys (received_at)",
             ]
         ),
+        SchemaMigration(
+            version: 4,
+            description: "pending spans: commits whose event buckets are still in the writer's memory",
+            statements: ["CREATE TABLE pending_spans (first_id INTEGER PRIMARY KEY)"]
+        ),
     ]
 
     /// The table that marks a Vitals database and records its applied migrations.

@@ -28,6 +28,17 @@ public enum SQLiteStore {
         configuration: StoreConfiguration = .default,
         sqlite: SQLiteConfiguration = .default
     ) async throws -> BucketMetricStore {
+        try await open(path: path, configuration: configuration, sqlite: sqlite, pendingBucketAge: nil)
+    }
+
+    /// Opens the store, with event buckets waiting in memory for at most `pendingBucketAge` (tests make it long,
+    /// to see them wait).
+    package static func open(
+        path: String,
+        configuration: StoreConfiguration = .default,
+        sqlite: SQLiteConfiguration = .default,
+        pendingBucketAge: Duration?
+    ) async throws -> BucketMetricStore {
         try checkLocation(path)
         try inspectExisting(path)
         let pool: DatabasePool
@@ -45,11 +56,22 @@ public enum SQLiteStore {
             try? pool.close()
             throw SQLiteErrors.store(error, path: path, while: "migrating")
         }
-        return BucketMetricStore(
-            backend: SQLiteBackend(pool: pool, path: path),
+        // One process per database keeps event buckets in memory between commits (their raw events are
+        // durable); it first rebuilds what a process that ended before writing them left pending.
+        let writerLock = configuration.keepsRawEvents ? WriterLock.acquire(beside: path) : nil
+        let store = BucketMetricStore(
+            backend: SQLiteBackend(pool: pool, path: path, writerLock: writerLock),
             configuration: configuration,
-            displayName: path
+            displayName: path,
+            pendingBucketAge: pendingBucketAge ?? PendingBuckets.maximumAge
         )
+        do {
+            try await store.rebuildPendingBuckets()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        return store
     }
 
     private static func checkLocation(_ path: String) throws(StoreError) {

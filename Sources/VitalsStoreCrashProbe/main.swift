@@ -28,6 +28,7 @@ func batch(_ number: Int, size: Int) -> [Record] {
         var attributes = Attributes()
         attributes["batch"] = .int(Int64(number))
         attributes["seq"] = .int(Int64(index))
+        attributes["prompt_tokens"] = .int(Int64(index % 11))
         let event = Event(
             name: "probe",
             end: end,

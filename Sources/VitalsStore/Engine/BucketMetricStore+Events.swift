@@ -8,6 +8,7 @@ extension BucketMetricStore {
     /// improve the answer (newest, oldest or slowest first), and the visit stops as soon as no remaining span
     /// can beat the events already found.
     package func rawEvents(_ filter: RawEventFilter) async throws -> [StoredRawEvent] {
+        try await settle()
         var spans = try await backend.eventSpans(from: filter.from, to: filter.to, failedOnly: filter.failedOnly)
         // Spans hold every series; when the filter wants a few, their buckets say which spans can hold them.
         if !filter.allSeries, !spans.isEmpty, let windows = try await bucketWindows(filter) {

@@ -3,6 +3,7 @@ public import Vitals
 extension BucketMetricStore {
     public func rollUp(now: Timestamp) async throws -> RollupReport {
         try checkOpen()
+        try await settle()
         var report = RollupReport()
         let state = try await backend.state()
         let hourLimit = BucketLevel.hour.start(of: now.nanosecondsSinceEpoch)
@@ -46,6 +47,7 @@ extension BucketMetricStore {
 
     public func applyRetention(now: Timestamp) async throws -> RetentionReport {
         try checkOpen()
+        try await settle()
         var report = RetentionReport()
         let retention = configuration.retention
         let time = now.nanosecondsSinceEpoch

@@ -40,6 +40,7 @@ extension BucketMetricStore {
     public func events(_ query: EventQuery) async throws -> [StoredEvent] {
         try checkOpen()
         guard query.limit > 0, let range = query.range.storablePart else { return [] }
+        try await settle()
         let matchers = CompiledMatchers(query.matchers)
         let series = try await matchers.select(try await backend.listSeries(kind: .event, name: query.name))
         guard !series.isEmpty else { return [] }
@@ -84,6 +85,7 @@ extension BucketMetricStore {
 
     public func series(_ query: SeriesQuery) async throws -> [SeriesInfo] {
         try checkOpen()
+        try await settle()
         let matchers = CompiledMatchers(query.matchers)
         return try await matchers.select(try await backend.listSeries(kind: query.kind, name: query.name))
             .sorted { lhs, rhs in
@@ -197,6 +199,7 @@ extension BucketMetricStore {
         guard query.range.from < query.range.to else {
             throw StoreError(code: .invalidQuery, message: "range \(query.range): from must be before to")
         }
+        try await settle()
         // Nothing is stored outside the storable times; cutting the range there keeps the arithmetic in range.
         guard let range = query.range.storablePart else { return nil }
         let from = range.from.nanosecondsSinceEpoch
@@ -307,6 +310,7 @@ extension BucketMetricStore {
     ) async throws -> [(series: SeriesInfo, statistics: S)] {
         try checkOpen()
         guard range.from < range.to, let range = range.storablePart else { return [] }
+        try await settle()
         var series = try await backend.listSeries(kind: kind, name: names?.count == 1 ? names?.first : nil)
         if let names { series.removeAll { !names.contains($0.key.name) } }
         let from = range.from.nanosecondsSinceEpoch

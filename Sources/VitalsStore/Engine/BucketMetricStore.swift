@@ -17,15 +17,21 @@ public final class BucketMetricStore: MetricStore, Sendable {
     private let roles: EventKeyRoles
     private let registry: LockedRegistry
     private let closed = Atomic<Bool>(false)
-    private let queue: GroupCommitQueue<PreparedBatch, IngestResult>
+    private let queue: GroupCommitQueue<CommitJob, IngestResult>
+    /// Event buckets committed but not written yet (only when the backend defers them).
+    private let pending: PendingBuckets?
+    /// How long they may wait when no read or size limit writes them sooner.
+    private let pendingBucketAge: Duration
 
     /// Creates a store over an opened, migrated backend.
     package init(
         backend: any StoreBackend,
         configuration: StoreConfiguration,
         displayName: String,
-        recordsCommitRounds: Bool = false
+        recordsCommitRounds: Bool = false,
+        pendingBucketAge: Duration = PendingBuckets.maximumAge
     ) {
+        self.pendingBucketAge = pendingBucketAge
         self.backend = backend
         self.configuration = configuration
         self.displayName = displayName
@@ -38,9 +44,17 @@ public final class BucketMetricStore: MetricStore, Sendable {
         )
         let registry = LockedRegistry(SeriesRegistry(limit: configuration.seriesLimitPerName))
         self.registry = registry
-        self.queue = GroupCommitQueue(recordsRounds: recordsCommitRounds) { batches in
-            await Self.commit(batches, backend: backend, registry: registry)
+        let pending = backend.defersEventBuckets && configuration.keepsRawEvents ? PendingBuckets() : nil
+        self.pending = pending
+        self.queue = GroupCommitQueue(recordsRounds: recordsCommitRounds) { jobs in
+            await Self.commit(jobs, backend: backend, registry: registry, pending: pending)
         }
+    }
+
+    /// The jobs of a commit round: batches to write, and requests to write the pending buckets.
+    private enum CommitJob: Sendable {
+        case batch(PreparedBatch)
+        case settle
     }
 
     /// Jobs per commit round so far (only recorded when the store was created to record them).
@@ -59,13 +73,80 @@ public final class BucketMetricStore: MetricStore, Sendable {
         )
         if batch.keys.isEmpty { return batch.result }
         batch.batchKey = batchKey.map { ($0, receivedAt.nanosecondsSinceEpoch) }
-        return try await queue.submit(batch)
+        let result = try await queue.submit(.batch(batch))
+        if let pending, pending.startsTimer() { scheduleFlush(pending) }
+        return result
     }
 
     public func close() async throws {
         guard closed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
         else { return }
+        // What stays pending after a failed write here is rebuilt from the raw events at the next open.
+        try? await settle()
         try await backend.close()
+    }
+
+    /// Writes the pending event buckets, so that a read that follows sees every acknowledged event. Every read
+    /// of buckets or series calls it first; it costs nothing when nothing is pending.
+    package func settle() async throws {
+        guard let pending, pending.hasBuckets else { return }
+        _ = try await queue.submit(.settle)
+    }
+
+    /// Asks for the pending buckets to be written within a second (a write then covers every commit of that
+    /// second), unless such a write is already due.
+    private func scheduleFlush(_ pending: PendingBuckets) {
+        Task { [weak self] in
+            try? await Task.sleep(for: self?.pendingBucketAge ?? .zero)
+            pending.timerFired()
+            guard let self, !self.closed.load(ordering: .acquiring) else { return }
+            _ = try? await self.queue.submit(.settle)
+        }
+    }
+
+    /// Rebuilds the event buckets of the spans that a process left pending (it ended before writing them) from
+    /// their raw events, and writes them. Run when a store that defers buckets is opened.
+    package func rebuildPendingBuckets() async throws {
+        guard pending != nil else { return }
+        let spans = try await backend.pendingSpans()
+        guard !spans.isEmpty else { return }
+        var keys: [Int64: SeriesKey] = [:]
+        for info in try await backend.listSeries(kind: .event, name: nil) { keys[info.id] = info.key }
+        let additive = Set(configuration.additiveAttributes)
+        var group = WriteGroup()
+        for chunk in stride(from: 0, to: spans.count, by: 16).map({ Array(spans[$0..<min($0 + 16, spans.count)]) }) {
+            let filter = RawEventFilter(
+                seriesIDs: [],
+                from: .min,
+                to: .max,
+                failedOnly: false,
+                order: .oldestFirst,
+                limit: .max,
+                after: nil,
+                allSeries: true
+            )
+            for stored in try await backend.rawEvents(in: chunk, filter) {
+                guard let key = keys[stored.seriesID] else { continue }
+                var statistics = EventStatistics()
+                statistics.add(durationMilliseconds: stored.row.durationMilliseconds, status: stored.row.status)
+                // The sums come from the detail, as at ingest; an unreadable detail still counts the event.
+                if let event = try? RawEventCodec.decode(stored.row, series: key) {
+                    for attribute in event.attributes.elements where additive.contains(attribute.key) {
+                        switch attribute.value {
+                        case .int, .double:
+                            if let number = attribute.value.doubleValue, number.isFinite {
+                                statistics.addToSum(attribute.key, number)
+                            }
+                        case .string, .bool:
+                            break
+                        }
+                    }
+                }
+                group.addEvent(seriesID: stored.seriesID, key: key, time: stored.row.time, statistics)
+            }
+        }
+        group.settle(spans: spans.map(\.firstID))
+        _ = try await backend.write(group)
     }
 
     public func checkHealth() async throws {
@@ -79,15 +160,53 @@ public final class BucketMetricStore: MetricStore, Sendable {
         }
     }
 
-    /// One commit round: all batches in one transaction; if that fails and there were several, each alone, so
-    /// that one batch's failure is not another's.
+    /// One commit round: the batches, then the pending buckets when asked or when too many wait.
+    private static func commit(
+        _ jobs: [CommitJob],
+        backend: any StoreBackend,
+        registry: LockedRegistry,
+        pending: PendingBuckets?
+    ) async -> [Result<IngestResult, any Error>] {
+        var batches: [PreparedBatch] = []
+        var settles = false
+        for job in jobs {
+            switch job {
+            case .batch(let batch): batches.append(batch)
+            case .settle: settles = true
+            }
+        }
+        var batchResults = await commit(batches, backend: backend, registry: registry, pending: pending)
+        var settled: Result<IngestResult, any Error> = .success(IngestResult())
+        if let pending, settles || pending.isFull {
+            do {
+                try await pending.flush(to: backend)
+            } catch {
+                settled = .failure(error)
+            }
+        }
+        var results: [Result<IngestResult, any Error>] = []
+        results.reserveCapacity(jobs.count)
+        batchResults.reverse()
+        for job in jobs {
+            switch job {
+            case .batch: results.append(batchResults.popLast() ?? .failure(CancellationError()))
+            case .settle: results.append(settled)
+            }
+        }
+        return results
+    }
+
+    /// All batches in one transaction; if that fails and there were several, each alone, so that one batch's
+    /// failure is not another's.
     private static func commit(
         _ batches: [PreparedBatch],
         backend: any StoreBackend,
-        registry: LockedRegistry
+        registry: LockedRegistry,
+        pending: PendingBuckets?
     ) async -> [Result<IngestResult, any Error>] {
+        guard !batches.isEmpty else { return [] }
         do {
-            let results = try await write(batches, backend: backend, registry: registry)
+            let results = try await write(batches, backend: backend, registry: registry, pending: pending)
             return results.map { Result<IngestResult, any Error>.success($0) }
         } catch {
             guard batches.count > 1 else { return [.failure(error)] }
@@ -95,7 +214,9 @@ public final class BucketMetricStore: MetricStore, Sendable {
         var results: [Result<IngestResult, any Error>] = []
         for batch in batches {
             do {
-                results.append(.success(try await write([batch], backend: backend, registry: registry)[0]))
+                results.append(
+                    .success(try await write([batch], backend: backend, registry: registry, pending: pending)[0])
+                )
             } catch {
                 results.append(.failure(error))
             }
@@ -106,7 +227,8 @@ public final class BucketMetricStore: MetricStore, Sendable {
     private static func write(
         _ batches: [PreparedBatch],
         backend: any StoreBackend,
-        registry: LockedRegistry
+        registry: LockedRegistry,
+        pending: PendingBuckets?
     ) async throws -> [IngestResult] {
         var missing: [(kind: SeriesKind, name: String)] = []
         var seenNames = Set<String>()
@@ -142,7 +264,15 @@ public final class BucketMetricStore: MetricStore, Sendable {
             return (group, results)
         }
         guard !group.isEmpty else { return results }
-        let ids = try await backend.write(group)
+        let ids: [Int64]
+        if let pending, !group.rawEvents.isEmpty {
+            // The raw rows are durable: the event buckets wait in memory for a write that covers many commits.
+            let receipt = try await backend.write(group.splitDeferrable())
+            ids = receipt.seriesIDs
+            pending.absorb(group, ids: ids, span: receipt.spanFirstID)
+        } else {
+            ids = try await backend.write(group).seriesIDs
+        }
         registry.withLock { registry in
             for (index, key) in group.series.enumerated() where group.knownIDs[index] == nil {
                 registry.record(key, id: ids[index])

@@ -109,9 +109,16 @@ package protocol StoreBackend: StateStore {
     func loadSeries(kind: SeriesKind, name: String) async throws -> [(id: Int64, key: SeriesKey)]
 
     /// Writes a group in one transaction, merging its buckets into stored ones (and into hour and day buckets
-    /// already rolled up, so late data is never lost), and storing its batch keys, and returns the id of each of
-    /// its series in order.
-    func write(_ group: WriteGroup) async throws -> [Int64]
+    /// already rolled up, so late data is never lost), storing its batch keys, recording its span as pending
+    /// when it asks, and forgetting the pending spans it settles.
+    func write(_ group: WriteGroup) async throws -> WriteReceipt
+
+    /// Whether this store alone may leave event buckets pending in memory (see ``WriteGroup/recordsPendingSpan``):
+    /// its raw events are durable, and no other process can hold pending spans of the same database.
+    var defersEventBuckets: Bool { get }
+
+    /// The spans recorded as pending and not settled yet: their raw events are in no bucket.
+    func pendingSpans() async throws -> [EventSpan]
 
     /// Which of `keys` are stored batch keys (see ``WriteGroup/batchKeys``).
     func storedBatchKeys(_ keys: [String]) async throws -> Set<String>
@@ -189,6 +196,25 @@ package protocol StoreBackend: StateStore {
 
     /// Releases the database.
     func close() async throws
+}
+
+/// What a backend's write created: the id of each series of the group, in order, and the first event id of the
+/// span it wrote (`nil` without raw events).
+package struct WriteReceipt: Sendable {
+    package var seriesIDs: [Int64]
+    package var spanFirstID: Int64?
+
+    package init(seriesIDs: [Int64], spanFirstID: Int64?) {
+        self.seriesIDs = seriesIDs
+        self.spanFirstID = spanFirstID
+    }
+}
+
+extension StoreBackend {
+    /// A backend shared by several writers writes every bucket at once.
+    package var defersEventBuckets: Bool { false }
+
+    package func pendingSpans() async throws -> [EventSpan] { [] }
 }
 
 /// The orders of ``EventQuery/Order`` as comparisons, for backends that merge partial results.

@@ -16,13 +16,20 @@ package struct WriteGroup: Sendable {
     package private(set) var rawSeries: [Int] = []
     /// The keys of the group's batches, stored in its transaction, with the time each was received.
     package private(set) var batchKeys: [(key: String, receivedAt: Int64)] = []
+    /// Whether the commit's span of raw events is recorded as pending: its event buckets are not in this group
+    /// but kept in memory, and rebuilt from the raw events if the process ends before they are written.
+    package var recordsPendingSpan = false
+    /// Pending spans (by first event id) whose event buckets this group writes, to be marked written with it.
+    package private(set) var settledSpans: [Int64] = []
 
     private var positions: [SeriesKey: Int] = [:]
+    /// Positions by series id, for groups built from written series (``addEventBucket(seriesID:key:start:_:)``).
+    private var idPositions: [Int64: Int] = [:]
 
     package init() {}
 
     /// Whether the group writes nothing.
-    package var isEmpty: Bool { series.isEmpty && rawEvents.isEmpty }
+    package var isEmpty: Bool { series.isEmpty && rawEvents.isEmpty && settledSpans.isEmpty }
 
     /// Adds a prepared batch, sending each of its series through `admission`.
     ///
@@ -78,6 +85,61 @@ package struct WriteGroup: Sendable {
         positions[key] = series.count
         series.append(key)
         knownIDs.append(registry.id(of: key))
+        seen.append((.max, .min))
+        return series.count - 1
+    }
+
+    /// The part of the group that can wait: its event buckets, and when its known event series were seen. What is
+    /// left is returned with ``recordsPendingSpan`` set; gauge buckets stay (no raw rows could rebuild them).
+    package func splitDeferrable() -> WriteGroup {
+        var rest = self
+        rest.recordsPendingSpan = true
+        rest.eventBuckets = [:]
+        for index in series.indices where series[index].kind == .event && knownIDs[index] != nil {
+            rest.seen[index] = (.max, .min)
+        }
+        return rest
+    }
+
+    /// Adds the event buckets and event series' seen times of a written group (`ids`: its series ids).
+    package mutating func absorbEventBuckets(of group: WriteGroup, ids: [Int64]) {
+        var mapped = Array(repeating: -1, count: group.series.count)
+        for (index, key) in group.series.enumerated() where key.kind == .event {
+            let position = self.position(ofID: ids[index], key: key)
+            seen[position].first = min(seen[position].first, group.seen[index].first)
+            seen[position].last = max(seen[position].last, group.seen[index].last)
+            mapped[index] = position
+        }
+        for (slot, statistics) in group.eventBuckets {
+            eventBuckets[BucketSlot(series: mapped[slot.series], start: slot.start), default: EventStatistics()]
+                .merge(statistics)
+        }
+    }
+
+    /// Adds one event of a written series (rebuilding pending buckets from raw events).
+    package mutating func addEvent(seriesID: Int64, key: SeriesKey, time: Int64, _ statistics: EventStatistics) {
+        let position = self.position(ofID: seriesID, key: key)
+        seen[position].first = min(seen[position].first, time)
+        seen[position].last = max(seen[position].last, time)
+        eventBuckets[
+            BucketSlot(series: position, start: BucketLevel.minute.start(of: time)),
+            default: EventStatistics()
+        ].merge(statistics)
+    }
+
+    /// Marks `spans` (first event ids) as written by this group.
+    package mutating func settle(spans: [Int64]) {
+        settledSpans.append(contentsOf: spans)
+    }
+
+    /// The number of event buckets held.
+    package var eventBucketCount: Int { eventBuckets.count }
+
+    private mutating func position(ofID id: Int64, key: SeriesKey) -> Int {
+        if let position = idPositions[id] { return position }
+        idPositions[id] = series.count
+        series.append(key)
+        knownIDs.append(id)
         seen.append((.max, .min))
         return series.count - 1
     }
