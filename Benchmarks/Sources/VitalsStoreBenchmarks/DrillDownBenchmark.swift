@@ -121,6 +121,21 @@ enum DrillDownBenchmark {
             }
             lines.append(line(label, name + ", last 24 h", latencies, "\(found) events"))
         }
+        // The same over every raw event kept (the whole retention window): with `--large-events 43000000` the
+        // store holds 10M of them.
+        let kept = TimeRange.last(.seconds(keptDays * 86_400), endingAt: end)
+        let everything: [(String, EventQuery)] = [
+            ("slowest 20 of llm_call", EventQuery(name: "llm_call", range: kept, order: .slowestFirst, limit: 20)),
+            ("newest 20 failed, any name", EventQuery(range: kept, failedOnly: true, order: .newestFirst, limit: 20)),
+            ("newest 20 failed of llm_call", EventQuery(name: "llm_call", range: kept, failedOnly: true, limit: 20)),
+        ]
+        for (name, query) in everything {
+            var found = 0
+            let latencies = try await measure {
+                found = try await store.events(query).count
+            }
+            lines.append(line(label, name + ", last \(keptDays) days", latencies, "\(found) events"))
+        }
         let grouped = StatsQuery(name: "llm_call", range: day, groupBy: ["agent_id"])
         var groups = 0
         let latencies = try await measure {

@@ -15,17 +15,19 @@ import FoundationEssentials
 /// ```
 public struct SeriesKey: Sendable, Hashable, CustomStringConvertible {
     /// Events or gauge samples.
-    public var kind: SeriesKind
+    public var kind: SeriesKind { didSet { hashValueCache = Self.hash(kind, name, labels) } }
     /// The event or gauge name.
-    public var name: String
+    public var name: String { didSet { hashValueCache = Self.hash(kind, name, labels) } }
     /// The label values, sorted by key.
     public private(set) var labels: Labels
+    /// The hash of kind, name and labels, computed once: a key is looked up in several tables on its way to the
+    /// database (a batch's series, the registry, a commit's group), and hashing long label values each time was
+    /// the largest cost of ingesting many series.
+    private var hashValueCache: Int
 
     /// Creates a key; labels are sorted by key.
     public init(kind: SeriesKind, name: String, labels: Labels) {
-        self.kind = kind
-        self.name = name
-        self.labels = labels.sortedByKey()
+        self.init(kind: kind, name: name, sortedLabels: labels.sortedByKey())
     }
 
     /// A key whose labels are already sorted by key (the identity extractor builds them in order).
@@ -33,6 +35,24 @@ public struct SeriesKey: Sendable, Hashable, CustomStringConvertible {
         self.kind = kind
         self.name = name
         self.labels = sortedLabels
+        self.hashValueCache = Self.hash(kind, name, sortedLabels)
+    }
+
+    private static func hash(_ kind: SeriesKind, _ name: String, _ labels: Labels) -> Int {
+        var hasher = Hasher()
+        hasher.combine(kind)
+        hasher.combine(name)
+        hasher.combine(labels)
+        return hasher.finalize()
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(hashValueCache)
+    }
+
+    public static func == (lhs: SeriesKey, rhs: SeriesKey) -> Bool {
+        lhs.hashValueCache == rhs.hashValueCache && lhs.kind == rhs.kind && lhs.name == rhs.name
+            && lhs.labels == rhs.labels
     }
 
     /// The label keys a series is split by unless configured otherwise: the identity labels (`service`,

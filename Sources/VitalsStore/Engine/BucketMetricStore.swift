@@ -114,7 +114,8 @@ public final class BucketMetricStore: MetricStore, Sendable {
         for info in try await backend.listSeries(kind: .event, name: nil) { keys[info.id] = info.key }
         let additive = Set(configuration.additiveAttributes)
         var group = WriteGroup()
-        for chunk in stride(from: 0, to: spans.count, by: 16).map({ Array(spans[$0..<min($0 + 16, spans.count)]) }) {
+        // A few commits at a time, so that memory stays bounded however much was left pending.
+        for chunk in stride(from: 0, to: spans.count, by: 4).map({ Array(spans[$0..<min($0 + 4, spans.count)]) }) {
             let filter = RawEventFilter(
                 seriesIDs: [],
                 from: .min,

@@ -77,6 +77,12 @@ package struct PreparedBatch: Sendable {
             rawEvents.reserveCapacity(records.count)
             rawSeries.reserveCapacity(records.count)
         }
+        // Sized for the worst case, a series per record (the shape a fleet sends): growing these tables by
+        // rehashing cost as much as filling them.
+        let expected = min(records.count, 4_096)
+        eventPositions.reserveCapacity(expected)
+        positions.reserveCapacity(expected)
+        eventBuckets.reserveCapacity(expected)
         for (index, record) in records.enumerated() {
             switch record {
             case .event(let event):

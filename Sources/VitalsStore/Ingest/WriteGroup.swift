@@ -44,6 +44,8 @@ package struct WriteGroup: Sendable {
         var mapped: [Int] = []
         var overflowing: [Bool] = []
         mapped.reserveCapacity(batch.keys.count)
+        positions.reserveCapacity(series.count + batch.keys.count)
+        eventBuckets.reserveCapacity(eventBuckets.count + batch.eventBuckets.count)
         for (index, original) in batch.keys.enumerated() {
             let (key, isNew) = admission.resolve(original)
             if isNew { result.newSeries += 1 }
@@ -57,8 +59,7 @@ package struct WriteGroup: Sendable {
         }
         for (slot, statistics) in batch.eventBuckets {
             if overflowing[slot.series] { result.overflowed += Int(statistics.count) }
-            eventBuckets[BucketSlot(series: mapped[slot.series], start: slot.start), default: EventStatistics()]
-                .merge(statistics)
+            Self.merge(statistics, into: &eventBuckets, at: BucketSlot(series: mapped[slot.series], start: slot.start))
         }
         for (slot, statistics) in batch.gaugeBuckets {
             if overflowing[slot.series] { result.overflowed += Int(statistics.count) }
@@ -110,9 +111,23 @@ package struct WriteGroup: Sendable {
             seen[position].last = max(seen[position].last, group.seen[index].last)
             mapped[index] = position
         }
+        eventBuckets.reserveCapacity(eventBuckets.count + group.eventBuckets.count)
         for (slot, statistics) in group.eventBuckets {
-            eventBuckets[BucketSlot(series: mapped[slot.series], start: slot.start), default: EventStatistics()]
-                .merge(statistics)
+            Self.merge(statistics, into: &eventBuckets, at: BucketSlot(series: mapped[slot.series], start: slot.start))
+        }
+    }
+
+    /// Merges `statistics` into the bucket at `slot`, or stores it there when the slot is empty (no empty
+    /// statistics built and merged into: most slots of a batch of many series are new).
+    private static func merge(
+        _ statistics: EventStatistics,
+        into buckets: inout [BucketSlot: EventStatistics],
+        at slot: BucketSlot
+    ) {
+        if let index = buckets.index(forKey: slot) {
+            buckets.values[index].merge(statistics)
+        } else {
+            buckets[slot] = statistics
         }
     }
 
