@@ -186,16 +186,7 @@ extension SQLiteBackend {
                 SELECT first_id, last_id, min_time, max_time, max_duration, failures FROM event_spans
                 WHERE max_time >= ? AND min_time < ?
                 """ + (failedOnly ? " AND failures > 0" : "")
-            return try Row.fetchAll(db, sql: sql, arguments: [from, to]).map { row in
-                EventSpan(
-                    firstID: row[0],
-                    lastID: row[1],
-                    minTime: row[2],
-                    maxTime: row[3],
-                    maxDuration: row[4],
-                    failures: row[5]
-                )
-            }
+            return try Row.fetchAll(db, sql: sql, arguments: [from, to]).map(SQLiteRows.span)
         }
     }
 

@@ -69,16 +69,7 @@ final class SQLiteBackend: StoreBackend {
                     SELECT s.first_id, s.last_id, s.min_time, s.max_time, s.max_duration, s.failures
                     FROM pending_spans p JOIN event_spans s ON s.first_id = p.first_id ORDER BY s.first_id
                     """
-            ).map { row in
-                EventSpan(
-                    firstID: row[0],
-                    lastID: row[1],
-                    minTime: row[2],
-                    maxTime: row[3],
-                    maxDuration: row[4],
-                    failures: row[5]
-                )
-            }
+            ).map(SQLiteRows.span)
         }
     }
 

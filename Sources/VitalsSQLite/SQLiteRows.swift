@@ -5,6 +5,18 @@ import VitalsStore
 
 /// Reads statistics out of bucket rows.
 enum SQLiteRows {
+    /// A span from the columns `first_id, last_id, min_time, max_time, max_duration, failures`.
+    static func span(_ row: Row) -> EventSpan {
+        EventSpan(
+            firstID: row[0],
+            lastID: row[1],
+            minTime: row[2],
+            maxTime: row[3],
+            maxDuration: row[4],
+            failures: row[5]
+        )
+    }
+
     /// Event statistics from the columns `count, errors, timeouts, sketch, sums` starting at `column`.
     static func eventStatistics(_ row: Row, from column: Int) throws -> EventStatistics {
         let count: Int64 = row[column]
