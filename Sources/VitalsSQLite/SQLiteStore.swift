@@ -8,6 +8,11 @@ public import VitalsStore
 /// of another application, or a Vitals database of a newer schema is refused with a ``StoreError`` and left
 /// untouched. A new or older Vitals database is migrated to the current schema.
 ///
+/// The first store to open a file takes an `flock` on `PATH-writer.lock` beside it and keeps each commit's event
+/// buckets in memory for up to a second (its raw events are committed at once); its reads write them first, and
+/// the next open rebuilds them from the raw events if the process ended before. Another store opened on the same
+/// file meanwhile writes its buckets with each commit.
+///
 /// ```swift
 /// let store = try await SQLiteStore.open(path: "vitals.db")
 /// defer { Task { try await store.close() } }
