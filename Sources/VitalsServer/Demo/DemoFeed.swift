@@ -41,7 +41,14 @@ package struct DemoFeed: Service {
     }
 
     /// History in one-minute slices, then the time that passes, one interval at a time.
+    ///
+    /// Generating the history is the most CPU a demo server spends; like a posted batch, it runs on the ingest
+    /// threads, so that it never holds the global threads that answer probes, pages and queries.
     private func feedUntilCancelled(seed: UInt64) async throws {
+        try await withTaskExecutorPreference(IngestExecutor.shared) { try await generate(seed: seed) }
+    }
+
+    private func generate(seed: UInt64) async throws {
         var fleet = DemoFleet(seed: seed)
         let start = Timestamp.now()
         var last = Timestamp(nanosecondsSinceEpoch: start.nanosecondsSinceEpoch - backfill.nanoseconds)
