@@ -16,7 +16,7 @@ struct BenchCommandTests {
     func tierMet() async throws {
         let folder = try TemporaryFolder()
         let baseline = folder.path("baseline.jsonl")
-        let run = try await ChildProcess.runOnThread(
+        let run = try await ChildProcess.run(
             VitalsBinary.url,
             ["bench", "-n", "8", "--tier", "1", "-o", baseline, "--", "true"]
         )
@@ -29,13 +29,13 @@ struct BenchCommandTests {
         #expect(events.allSatisfy { $0["event"] as? String == "tool_call" && $0["tool"] as? String == "true" })
         #expect(events.map { $0["run"] as? Int } == Array(1...8))
         #expect(events.allSatisfy { $0["tier"] as? Int == 1 && $0["success"] as? Bool == true })
-        let compare = try await ChildProcess.runOnThread(VitalsBinary.url, ["compare", baseline, baseline])
+        let compare = try await ChildProcess.run(VitalsBinary.url, ["compare", baseline, baseline])
         #expect(compare.status == 0, "\(compare.stdout)\(compare.stderr)")
     }
 
     @Test("a command slower than its tier misses it: exit 1 and the pack's rule says why")
     func tierMissed() async throws {
-        let run = try await ChildProcess.runOnThread(
+        let run = try await ChildProcess.run(
             VitalsBinary.url,
             [
                 "bench", "-n", "3", "--tier", "1", "--name", "slow_tool", "--", "sleep", "0.15",
@@ -51,7 +51,7 @@ struct BenchCommandTests {
     func timeoutsAndFailures() async throws {
         let folder = try TemporaryFolder()
         let output = folder.path("runs.jsonl")
-        let slow = try await ChildProcess.runOnThread(
+        let slow = try await ChildProcess.run(
             VitalsBinary.url,
             [
                 "bench", "-n", "3", "--concurrency", "3", "--timeout", "200ms", "-o", output, "--", "sleep", "30",
@@ -65,7 +65,7 @@ struct BenchCommandTests {
         // Killed at the deadline, not left to sleep for 30 s.
         #expect(events.allSatisfy { ($0["duration_ms"] as? Double ?? 0) < 10_000 })
 
-        let failing = try await ChildProcess.runOnThread(
+        let failing = try await ChildProcess.run(
             VitalsBinary.url,
             ["bench", "-n", "2", "--", "sh", "-c", "exit 3"]
         )
@@ -79,11 +79,11 @@ struct BenchCommandTests {
         let (failing, passing) = try await receiver.serve { port in
             let url = "http://127.0.0.1:\(port)/health"
             // On threads of their own: this process's receiver needs the concurrency pool to answer them.
-            let first = try await ChildProcess.runOnThread(
+            let first = try await ChildProcess.run(
                 VitalsBinary.url,
                 ["bench", "-n", "10", "--concurrency", "3", url]
             )
-            let second = try await ChildProcess.runOnThread(
+            let second = try await ChildProcess.run(
                 VitalsBinary.url,
                 ["bench", "-n", "20", "--concurrency", "4", url]
             )
@@ -113,7 +113,7 @@ struct BenchCommandTests {
         ]
     )
     func badInput(arguments: [String], message: String) async throws {
-        let run = try await ChildProcess.runOnThread(VitalsBinary.url, arguments)
+        let run = try await ChildProcess.run(VitalsBinary.url, arguments)
         #expect(run.status == 2)
         #expect(run.stderr.hasPrefix("vitals bench: "), "\(run.stderr)")
         #expect(run.stderr.contains(message), "\(run.stderr)")

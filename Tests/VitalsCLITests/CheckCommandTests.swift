@@ -12,19 +12,19 @@ struct CheckCommandTests {
     static let blocking = passing + "{\"event\":\"stage\",\"stage\":\"session\",\"duration_ms\":3001}\n"
 
     @Test("exit 0 when nothing blocking is violated, with the verdict line")
-    func passes() throws {
+    func passes() async throws {
         let folder = try TemporaryFolder()
         let data = try folder.write("run.jsonl", Self.passing)
-        let result = try VitalsBinary.run(["check", "--rules", "pipeline", data])
+        let result = try await VitalsBinary.run(["check", "--rules", "pipeline", data])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasSuffix("verdict: production ready\n"))
     }
 
     @Test("exit 1 when a blocking rule is violated")
-    func blocks() throws {
+    func blocks() async throws {
         let folder = try TemporaryFolder()
         let data = try folder.write("run.jsonl", Self.blocking)
-        let result = try VitalsBinary.run(["check", "--rules", "pipeline", data])
+        let result = try await VitalsBinary.run(["check", "--rules", "pipeline", data])
         #expect(result.status == 1)
         #expect(
             result.stdout.contains("VIOLATION critical (blocking): session-processing: max = 3.001s, threshold > 3s")
@@ -33,25 +33,27 @@ struct CheckCommandTests {
     }
 
     @Test("exit 0 when only advisory rules are violated")
-    func advisory() throws {
+    func advisory() async throws {
         let folder = try TemporaryFolder()
         let lines = (0..<10).map { "{\"event\":\"task\",\"agent_id\":\"A\",\"duration_ms\":5,\"success\":\($0 > 2)}" }
         let data = try folder.write("agents.jsonl", lines.joined(separator: "\n") + "\n")
-        let result = try VitalsBinary.run(["check", "--rules", "agents", data])
+        let result = try await VitalsBinary.run(["check", "--rules", "agents", data])
         #expect(result.status == 0)
         #expect(result.stdout.contains("VIOLATION critical: agent-error-rate [agent_id=A]: error_rate = 30%"))
     }
 
     @Test("JSON and JUnit output, written to a file")
-    func formats() throws {
+    func formats() async throws {
         let folder = try TemporaryFolder()
         let data = try folder.write("run.jsonl", Self.blocking)
-        let json = try VitalsBinary.run(["check", "--rules", "pipeline", "--format", "json", data])
+        let json = try await VitalsBinary.run(["check", "--rules", "pipeline", "--format", "json", data])
         #expect(json.status == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(object["passed"] as? Bool == false)
         let output = folder.path("junit.xml")
-        let junit = try VitalsBinary.run(["check", "--rules", "pipeline", "--format", "junit", "-o", output, data])
+        let junit = try await VitalsBinary.run([
+            "check", "--rules", "pipeline", "--format", "junit", "-o", output, data,
+        ])
         #expect(junit.status == 1)
         #expect(junit.stdout.isEmpty)
         let xml = try String(contentsOfFile: output, encoding: .utf8)
@@ -83,11 +85,11 @@ struct CheckCommandTests {
             ),
         ]
     )
-    func badRules(yaml: String, fragment: String) throws {
+    func badRules(yaml: String, fragment: String) async throws {
         let folder = try TemporaryFolder()
         let rules = try folder.write("rules.yml", yaml)
         let data = try folder.write("run.jsonl", Self.passing)
-        let result = try VitalsBinary.run(["check", "--rules", rules, data])
+        let result = try await VitalsBinary.run(["check", "--rules", rules, data])
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
         let lines = result.stderr.split(separator: "\n")
@@ -97,34 +99,34 @@ struct CheckCommandTests {
     }
 
     @Test("bad input exits 2: unknown pack, missing data file, bad line, no rules")
-    func badInput() throws {
+    func badInput() async throws {
         let folder = try TemporaryFolder()
         let data = try folder.write("run.jsonl", Self.passing + "{\"event\": \n")
-        let pack = try VitalsBinary.run(["check", "--rules", "pipline", data])
+        let pack = try await VitalsBinary.run(["check", "--rules", "pipline", data])
         #expect(pack.status == 2)
         #expect(pack.stderr.contains("did you mean \"pipeline\""))
-        let missing = try VitalsBinary.run(["check", "--rules", "pipeline", folder.path("nope.jsonl")])
+        let missing = try await VitalsBinary.run(["check", "--rules", "pipeline", folder.path("nope.jsonl")])
         #expect(missing.status == 2)
-        let badLine = try VitalsBinary.run(["check", "--rules", "pipeline", data])
+        let badLine = try await VitalsBinary.run(["check", "--rules", "pipeline", data])
         #expect(badLine.status == 2)
         #expect(badLine.stderr.hasPrefix(data + ":4: "))
-        let skipped = try VitalsBinary.run(["check", "--rules", "pipeline", "--skip-bad-lines", data])
+        let skipped = try await VitalsBinary.run(["check", "--rules", "pipeline", "--skip-bad-lines", data])
         #expect(skipped.status == 0)
         #expect(skipped.stderr.hasPrefix(data + ":4: "))
-        let noRules = try VitalsBinary.run(["check", data])
+        let noRules = try await VitalsBinary.run(["check", data])
         #expect(noRules.status == 2)
-        let badFormat = try VitalsBinary.run(["check", "--rules", "pipeline", "--format", "xml", data])
+        let badFormat = try await VitalsBinary.run(["check", "--rules", "pipeline", "--format", "xml", data])
         #expect(badFormat.status == 2)
     }
 
     @Test("a malformed command line is bad input too: 2 for check, report, rules and compare")
-    func usageErrors() throws {
-        let check = try VitalsBinary.run(["check", "--rules"])
+    func usageErrors() async throws {
+        let check = try await VitalsBinary.run(["check", "--rules"])
         #expect(check.status == 2)
         #expect(check.stderr.contains("Missing value for '--rules <rules>'"))
-        #expect(try VitalsBinary.run(["report", "--format"]).status == 2)
-        #expect(try VitalsBinary.run(["rules", "show"]).status == 2)
-        #expect(try VitalsBinary.run(["compare", "--alpha"]).status == 2)
-        #expect(try VitalsBinary.run(["check", "--help"]).status == 0)
+        #expect(try await VitalsBinary.run(["report", "--format"]).status == 2)
+        #expect(try await VitalsBinary.run(["rules", "show"]).status == 2)
+        #expect(try await VitalsBinary.run(["compare", "--alpha"]).status == 2)
+        #expect(try await VitalsBinary.run(["check", "--help"]).status == 0)
     }
 }

@@ -21,21 +21,21 @@ struct ChildProcessTests {
     }
 
     @Test("run: a child that outlives its time limit is killed and the call throws, naming it")
-    func runKillsAHungChild() throws {
-        let error = #expect(throws: ChildProcess.TimedOut.self) {
-            try ChildProcess.run(Self.sleep, ["1000"], timeLimit: .milliseconds(300))
+    func runKillsAHungChild() async throws {
+        let error = await #expect(throws: ChildProcess.TimedOut.self) {
+            try await ChildProcess.run(Self.sleep, ["1000"], timeLimit: .milliseconds(300))
         }
         #expect(error?.description == "sleep 1000 was still running after 0.3 seconds; killed it with SIGKILL")
     }
 
     @Test("run: input, standard output and standard error larger than a pipe's buffer, all at once")
-    func runMovesLargeOutputs() throws {
+    func runMovesLargeOutputs() async throws {
         let input = String((0..<1_000_000).map { Character(Unicode.Scalar(UInt8(ascii: "a") + UInt8($0 % 26))) })
-        let echoed = try ChildProcess.run(URL(fileURLWithPath: "/bin/cat"), [], input: Data(input.utf8))
+        let echoed = try await ChildProcess.run(URL(fileURLWithPath: "/bin/cat"), [], input: Data(input.utf8))
         #expect(echoed.status == 0)
         #expect(echoed.stdout == input)
         let script = "head -c 300000 /dev/zero | tr '\\0' e >&2; head -c 300000 /dev/zero | tr '\\0' o; exit 3"
-        let both = try ChildProcess.run(URL(fileURLWithPath: "/bin/sh"), ["-c", script])
+        let both = try await ChildProcess.run(URL(fileURLWithPath: "/bin/sh"), ["-c", script])
         #expect(both.status == 3)
         #expect(both.stdout.count == 300_000 && both.stdout.allSatisfy { $0 == "o" })
         #expect(both.stderr.count == 300_000 && both.stderr.allSatisfy { $0 == "e" })

@@ -107,7 +107,7 @@ struct DurationPathsTests {
     /// End to end through the binary: an event a minute old and one five minutes old; `--since 90` keeps the
     /// first only, as `--since 90s` does (read as hours, it kept both).
     @Test("vitals summary --since 90 is ninety seconds")
-    func sinceThroughTheBinary() throws {
+    func sinceThroughTheBinary() async throws {
         let folder = try TemporaryFolder()
         let formatter = ISO8601DateFormatter()
         let recent = formatter.string(from: Date().addingTimeInterval(-60))
@@ -121,15 +121,15 @@ struct DurationPathsTests {
             """
         )
         let database = folder.path("vitals.db")
-        #expect(try VitalsBinary.run(["import", path, "--database", database]).status == 0)
-        let bare = try VitalsBinary.run(["summary", "--database", database, "--since", "90"])
-        let seconds = try VitalsBinary.run(["summary", "--database", database, "--since", "90s"])
+        #expect(try await VitalsBinary.run(["import", path, "--database", database]).status == 0)
+        let bare = try await VitalsBinary.run(["summary", "--database", database, "--since", "90"])
+        let seconds = try await VitalsBinary.run(["summary", "--database", database, "--since", "90s"])
         #expect(bare.status == 0, "\(bare.stderr)")
         #expect(bare.stdout.contains("recent_call"))
         #expect(!bare.stdout.contains("old_call"))
         // The tables are the same; only the header echoes the flag as written.
         #expect(bare.stdout.split(separator: "\n").dropFirst() == seconds.stdout.split(separator: "\n").dropFirst())
-        let wide = try VitalsBinary.run(["summary", "--database", database, "--since", "600"])
+        let wide = try await VitalsBinary.run(["summary", "--database", database, "--since", "600"])
         #expect(wide.stdout.contains("old_call"))
     }
 }

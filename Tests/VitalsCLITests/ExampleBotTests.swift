@@ -13,7 +13,7 @@ struct ExampleBotTests {
 
     func run(_ arguments: [String], slack: HTTPReceiver) async throws -> ChildProcess.Output {
         try await slack.serve { port in
-            try await ChildProcess.runOnThread(
+            try await ChildProcess.run(
                 Self.program,
                 arguments + ["--slack-url", "http://127.0.0.1:\(port)/services/T0/B0/XXXX"],
                 timeLimit: .seconds(120)

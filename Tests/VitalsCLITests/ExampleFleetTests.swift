@@ -27,7 +27,7 @@ struct ExampleFleetTests {
             let schema = "fleet_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             database = base + (base.contains("?") ? "&" : "?") + "schema=\(schema)"
         }
-        let run = try await ChildProcess.runOnThread(
+        let run = try await ChildProcess.run(
             Self.program,
             ["--database", database, "--days", "2", "--reports", folder.url.path],
             timeLimit: .seconds(240)
@@ -70,7 +70,7 @@ struct ExampleFleetOutageTests {
 
     /// Runs `scripts/postgres ARGUMENTS` and returns its standard output.
     static func postgres(_ arguments: [String]) async throws -> String {
-        let run = try await ChildProcess.runOnThread(URL(fileURLWithPath: "/bin/bash"), [script.path] + arguments)
+        let run = try await ChildProcess.run(URL(fileURLWithPath: "/bin/bash"), [script.path] + arguments)
         guard run.status == 0 else { throw ScriptFailure(description: "scripts/postgres \(arguments): \(run.stderr)") }
         return run.stdout
     }
@@ -88,7 +88,9 @@ struct ExampleFleetOutageTests {
             }
         }
         let url = try #require(value("VITALS_TEST_POSTGRES_URL")), directory = try #require(value("VITALS_PG_DIR"))
-        defer { _ = try? ChildProcess.run(URL(fileURLWithPath: "/bin/bash"), [Self.script.path, "stop", directory]) }
+        defer {
+            _ = try? ChildProcess.runBlocking(URL(fileURLWithPath: "/bin/bash"), [Self.script.path, "stop", directory])
+        }
 
         let folder = try TemporaryFolder()
         let output = folder.url.appendingPathComponent("stdout")

@@ -13,7 +13,7 @@ struct ExampleMCPToolsTests {
 
     func run(_ arguments: [String], webhook: HTTPReceiver) async throws -> ChildProcess.Output {
         try await webhook.serve { port in
-            try await ChildProcess.runOnThread(
+            try await ChildProcess.run(
                 Self.program,
                 arguments + ["--webhook-url", "http://127.0.0.1:\(port)/hook"],
                 timeLimit: .seconds(120)
@@ -71,7 +71,7 @@ struct ExampleMCPToolsTests {
         let lines = try String(contentsOfFile: folder.path("healthy.jsonl"), encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 600 && lines.allSatisfy { $0.contains(#""event":"tool_call""#) })
         for (file, status) in [("healthy.jsonl", 0), ("degraded.jsonl", 1)] {
-            let check = try await ChildProcess.runOnThread(
+            let check = try await ChildProcess.run(
                 VitalsBinary.url,
                 ["check", "--rules", "tool-tiers", folder.path(file)]
             )

@@ -15,7 +15,7 @@ struct ExamplePipelineTests {
     @Test("a good run is production ready; a degraded, leaking one is blocked, regressed and suspected of a leak")
     func goodThenDegraded() async throws {
         let folder = try TemporaryFolder()
-        let good = try await ChildProcess.runOnThread(
+        let good = try await ChildProcess.run(
             Self.program,
             ["--directory", folder.path("good"), "--rules", Self.contracts],
             timeLimit: .seconds(120)
@@ -33,13 +33,13 @@ struct ExamplePipelineTests {
         #expect(html.contains("<html") && html.contains("Pipeline run (seed 1)"))
 
         // The same file gated by `vitals check`, as CI would.
-        let check = try await ChildProcess.runOnThread(
+        let check = try await ChildProcess.run(
             VitalsBinary.url,
             ["check", "--rules", Self.contracts, folder.path("good/run.jsonl")]
         )
         #expect(check.status == 0, "\(check.stdout)")
 
-        let bad = try await ChildProcess.runOnThread(
+        let bad = try await ChildProcess.run(
             Self.program,
             [
                 "--directory", folder.path("bad"), "--rules", Self.contracts, "--degraded", "--leak", "--seed", "2",
@@ -53,7 +53,7 @@ struct ExamplePipelineTests {
         #expect(bad.stdout.contains("Verdict: regressed: stage."))
         #expect(bad.stdout.contains("Leak suspected: yes."))
         #expect(
-            try await ChildProcess.runOnThread(
+            try await ChildProcess.run(
                 VitalsBinary.url,
                 ["check", "--rules", Self.contracts, folder.path("bad/run.jsonl")]
             ).status == 1

@@ -13,7 +13,7 @@ struct ExampleWorkerTests {
     func hundredWorkers() async throws {
         let folder = try TemporaryFolder()
         let directory = folder.path("workers")
-        let run = try await ChildProcess.runOnThread(
+        let run = try await ChildProcess.run(
             Self.program,
             ["--workers", "100", "--directory", directory],
             timeLimit: .seconds(120)
@@ -66,7 +66,7 @@ struct ExampleWorkerTests {
         )
 
         // The same seed gives the same work.
-        let again = try await ChildProcess.runOnThread(
+        let again = try await ChildProcess.run(
             Self.program,
             ["--workers", "100", "--directory", folder.path("again")],
             timeLimit: .seconds(120)
@@ -78,7 +78,7 @@ struct ExampleWorkerTests {
     func unwritable() async throws {
         let folder = try TemporaryFolder()
         let blocker = try folder.write("not-a-folder", "")
-        let run = try await ChildProcess.runOnThread(
+        let run = try await ChildProcess.run(
             Self.program,
             ["--workers", "10", "--directory", blocker + "/workers"],
             timeLimit: .seconds(120)

@@ -9,20 +9,20 @@ struct ExitStatusTests {
         "an unknown option is exit status 2",
         arguments: ["summary", "check", "compare", "report", "rules", "import", "push", "serve", "alerts"]
     )
-    func unknownOption(subcommand: String) throws {
-        let result = try VitalsBinary.run([subcommand, "--no-such-option", "events.jsonl"])
+    func unknownOption(subcommand: String) async throws {
+        let result = try await VitalsBinary.run([subcommand, "--no-such-option", "events.jsonl"])
         #expect(result.status == 2, "\(subcommand): \(result.stderr)")
         #expect(result.stderr.contains("Error:"))
     }
 
     @Test("a file that does not exist is exit status 2")
-    func missingFile() throws {
+    func missingFile() async throws {
         let missing = "/nonexistent/vitals-\(UInt64.random(in: 0...UInt64.max)).jsonl"
         for arguments in [
             ["summary", missing], ["check", "--rules", "supervisor", missing], ["compare", missing, missing],
             ["report", missing], ["import", "--database", "/nonexistent/x.db", missing],
         ] {
-            let result = try VitalsBinary.run(arguments)
+            let result = try await VitalsBinary.run(arguments)
             #expect(result.status == 2, "\(arguments): \(result.stderr)")
         }
     }
@@ -30,7 +30,7 @@ struct ExitStatusTests {
     @Test(
         "a bad flag value or a malformed rule file is exit status 2 with one line: `vitals SUBCOMMAND:` or the file it names"
     )
-    func badValues() throws {
+    func badValues() async throws {
         let folder = try TemporaryFolder()
         let events = try folder.write("e.jsonl", #"{"event":"e","duration_ms":5,"ts":"2026-01-01T00:00:00Z"}"# + "\n")
         let rules = try folder.write("r.yml", "rules:\n  - {name: r, window: 24 hours}\n")
@@ -44,7 +44,7 @@ struct ExitStatusTests {
             ("vitals serve:", ["serve", "--config", folder.path("absent.yml")]),
             ("vitals alerts silence:", ["alerts", "silence", "--duration", "forever", "alertname=x"]),
         ] {
-            let result = try VitalsBinary.run(arguments)
+            let result = try await VitalsBinary.run(arguments)
             #expect(result.status == 2, "\(arguments): \(result.stderr)")
             #expect(result.stderr.hasPrefix(prefix), "\(arguments): \(result.stderr)")
         }

@@ -6,14 +6,14 @@ import Testing
 @Suite("Gauge last: one answer from a file and from a store")
 struct GaugeLastTests {
     @Test("tied timestamps resolve to the same value in `summary FILE` and `summary --database`")
-    func tiedTimestamps() throws {
+    func tiedTimestamps() async throws {
         let folder = try TemporaryFolder()
         let now = Date().addingTimeInterval(-120)
         let formatter = ISO8601DateFormatter()
         let ts = formatter.string(from: now)
         let earlier = formatter.string(from: now.addingTimeInterval(-30))
-        func last(_ arguments: [String]) throws -> Double? {
-            let result = try VitalsBinary.run(arguments)
+        func last(_ arguments: [String]) async throws -> Double? {
+            let result = try await VitalsBinary.run(arguments)
             #expect(result.status == 0, "\(arguments): \(result.stderr)")
             let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
             let gauges = object?["gauges"] as? [[String: Any]]
@@ -30,10 +30,10 @@ struct GaugeLastTests {
 
                 """
             )
-            let fromFile = try last(["summary", "--format", "json", path])
+            let fromFile = try await last(["summary", "--format", "json", path])
             let database = folder.path("v\(index).db")
-            #expect(try VitalsBinary.run(["import", path, "--database", database]).status == 0)
-            let fromStore = try last(["summary", "--format", "json", "--database", database, "--since", "1h"])
+            #expect(try await VitalsBinary.run(["import", path, "--database", database]).status == 0)
+            let fromStore = try await last(["summary", "--format", "json", "--database", database, "--since", "1h"])
             #expect(fromFile == 5, "order \(tied)")
             #expect(fromStore == 5, "order \(tied)")
         }

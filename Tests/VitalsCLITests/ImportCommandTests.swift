@@ -15,18 +15,18 @@ import Testing
         ]
     }
 
-    @Test func importsGoodLinesReportsBadOnesAndSummarisesFromTheStore() throws {
+    @Test func importsGoodLinesReportsBadOnesAndSummarisesFromTheStore() async throws {
         let folder = try TemporaryFolder()
         let path = try folder.write("metrics.jsonl", Self.lines().joined(separator: "\n") + "\n")
         let database = folder.path("vitals.db")
-        let imported = try VitalsBinary.run(["import", path, "--database", database])
+        let imported = try await VitalsBinary.run(["import", path, "--database", database])
         #expect(imported.status == 1)
         #expect(imported.stdout.contains("4 accepted (3 events, 1 samples), 1 rejected"))
         #expect(imported.stderr.contains("\(path):2:"))
 
-        let fromStore = try VitalsBinary.run(["summary", "--database", database, "--since", "1h"])
+        let fromStore = try await VitalsBinary.run(["summary", "--database", database, "--since", "1h"])
         #expect(fromStore.status == 0)
-        let fromFile = try VitalsBinary.run(["summary", path])
+        let fromFile = try await VitalsBinary.run(["summary", path])
         // Same tables; only the references differ (the database and event ids instead of file and line).
         let storeTable = fromStore.stdout.components(separatedBy: "\n\n").dropFirst().first
         let fileTable = fromFile.stdout.components(separatedBy: "\n\n").dropFirst().first
@@ -34,10 +34,10 @@ import Testing
         #expect(fromStore.stdout.contains("\(database):2"))
     }
 
-    @Test func aMissingFileOrAnUnusableDatabaseIsOneLineAndExitTwo() throws {
+    @Test func aMissingFileOrAnUnusableDatabaseIsOneLineAndExitTwo() async throws {
         let folder = try TemporaryFolder()
         let path = try folder.write("metrics.jsonl", Self.lines()[0] + "\n")
-        let missing = try VitalsBinary.run([
+        let missing = try await VitalsBinary.run([
             "import", path, folder.path("absent.jsonl"), "--database", folder.path("v.db"),
         ])
         #expect(missing.status == 2)
@@ -45,13 +45,15 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder.path("v.db")))
 
         let notDatabase = try folder.write("notes.db", "just text\n")
-        let corrupt = try VitalsBinary.run(["import", path, "--database", notDatabase])
+        let corrupt = try await VitalsBinary.run(["import", path, "--database", notDatabase])
         #expect(corrupt.status == 2)
         #expect(corrupt.stderr.split(separator: "\n").count == 1)
         #expect(corrupt.stderr.contains("notes.db"))
         #expect(try String(contentsOfFile: notDatabase, encoding: .utf8) == "just text\n")
 
-        let unreachable = try VitalsBinary.run(["import", path, "--database", "postgres://vitals@127.0.0.1:9/vitals"])
+        let unreachable = try await VitalsBinary.run([
+            "import", path, "--database", "postgres://vitals@127.0.0.1:9/vitals",
+        ])
         #expect(unreachable.status == 2)
         #expect(unreachable.stderr.contains("127.0.0.1:9"))
     }

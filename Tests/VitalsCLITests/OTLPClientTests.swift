@@ -26,7 +26,7 @@ struct OTLPClientTests {
     /// Runs the script on a thread of its own: it blocks until the exports are done.
     static func export(to url: String) async throws -> ChildProcess.Output {
         let python = URL(fileURLWithPath: try #require(OTelPython.path))
-        return try await ChildProcess.runOnThread(python, [script.path, url], timeLimit: .seconds(120))
+        return try await ChildProcess.run(python, [script.path, url], timeLimit: .seconds(120))
     }
 
     static func stats(_ client: HTTPClient, _ url: String, _ query: String) async throws -> [[String: Any]] {

@@ -4,7 +4,7 @@ import Testing
 @Suite("vitals check and rules validate: rule file size limit")
 struct RuleFileLimitCommandTests {
     @Test("a rule file over 4 MiB is one line on stderr naming the file and the limit, exit 2")
-    func oversized() throws {
+    func oversized() async throws {
         let folder = try TemporaryFolder()
         let data = try folder.write("run.jsonl", CheckCommandTests.passing)
         let rules = folder.path("huge.yml")
@@ -15,14 +15,14 @@ struct RuleFileLimitCommandTests {
         let expected =
             "\(rules): the rule file is 1073741824 bytes, over the limit of 4194304 bytes (4 MiB); "
             + "expected a rule file of at most 4194304 bytes\n"
-        let check = try VitalsBinary.run(["check", "--rules", rules, data])
+        let check = try await VitalsBinary.run(["check", "--rules", rules, data])
         #expect(check.status == 2)
         #expect(check.stderr.hasSuffix(expected), "\(check.stderr)")
         #expect(check.stderr.split(separator: "\n").count == 1)
-        let validate = try VitalsBinary.run(["rules", "validate", rules])
+        let validate = try await VitalsBinary.run(["rules", "validate", rules])
         #expect(validate.status == 2)
         #expect(validate.stderr.hasSuffix(expected), "\(validate.stderr)")
-        let zero = try VitalsBinary.run(["rules", "validate", "/dev/zero"])
+        let zero = try await VitalsBinary.run(["rules", "validate", "/dev/zero"])
         #expect(zero.status == 2)
         #expect(zero.stderr.contains("/dev/zero: the rule file is more than 4194304 bytes"))
     }

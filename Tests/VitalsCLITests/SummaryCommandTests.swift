@@ -10,10 +10,10 @@ import Testing
         #"{"event":"tool_call","tool":"ssh_exec","duration_ms":70,"success":true"#,
     ]
 
-    @Test func reportsBadLinesWithFileAndLineAndKeepsTheRest() throws {
+    @Test func reportsBadLinesWithFileAndLineAndKeepsTheRest() async throws {
         let folder = try TemporaryFolder()
         let path = try folder.write("metrics.jsonl", Self.lines.joined(separator: "\n") + "\n")
-        let output = try VitalsBinary.run(["summary", "--format", "json", path])
+        let output = try await VitalsBinary.run(["summary", "--format", "json", path])
         #expect(output.status == 0)
         let errorLines = output.stderr.split(separator: "\n").map(String.init)
         #expect(errorLines.count == 2)
@@ -42,17 +42,17 @@ import Testing
         #expect(failed["total"] as? Int == 1)
     }
 
-    @Test func strictTurnsRejectedLinesIntoExitStatusTwo() throws {
+    @Test func strictTurnsRejectedLinesIntoExitStatusTwo() async throws {
         let folder = try TemporaryFolder()
         let path = try folder.write("metrics.jsonl", Self.lines.joined(separator: "\n"))
-        #expect(try VitalsBinary.run(["summary", "--strict", path]).status == 2)
+        #expect(try await VitalsBinary.run(["summary", "--strict", path]).status == 2)
         let clean = try folder.write("clean.jsonl", Self.lines[0] + "\n" + Self.lines[1] + "\n")
-        #expect(try VitalsBinary.run(["summary", "--strict", clean]).status == 0)
+        #expect(try await VitalsBinary.run(["summary", "--strict", clean]).status == 0)
     }
 
-    @Test func readsStandardInputAndGroupsBy() throws {
+    @Test func readsStandardInputAndGroupsBy() async throws {
         let input = Self.lines[0] + "\n" + Self.lines[1].replacingOccurrences(of: "gpt-5-mini", with: "glm-4.6") + "\n"
-        let output = try VitalsBinary.run(["summary", "--by", "model", "-"], input: input)
+        let output = try await VitalsBinary.run(["summary", "--by", "model", "-"], input: input)
         #expect(output.status == 0)
         #expect(output.stderr.isEmpty)
         #expect(output.stdout.contains("2 events"))
@@ -62,18 +62,18 @@ import Testing
         #expect(table.contains { $0.contains("gpt-5-mini") })
     }
 
-    @Test func aMissingFileIsOneClearErrorLine() throws {
-        let output = try VitalsBinary.run(["summary", "/nonexistent/metrics.jsonl"])
+    @Test func aMissingFileIsOneClearErrorLine() async throws {
+        let output = try await VitalsBinary.run(["summary", "/nonexistent/metrics.jsonl"])
         #expect(output.status == 2)
         #expect(output.stderr.contains("/nonexistent/metrics.jsonl"))
         #expect(output.stderr.split(separator: "\n").count == 1)
     }
 
-    @Test func summarisesTheExampleWorkerFile() throws {
+    @Test func summarisesTheExampleWorkerFile() async throws {
         let example = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("examples/worker/metrics.jsonl").path
-        let output = try VitalsBinary.run(["summary", example])
+        let output = try await VitalsBinary.run(["summary", example])
         #expect(output.status == 0)
         #expect(output.stdout.contains("llm_call"))
         #expect(output.stdout.contains("HTTP 503 from status.internal"))

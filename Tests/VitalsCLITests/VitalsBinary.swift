@@ -14,9 +14,15 @@ enum VitalsBinary {
         return executable.deletingLastPathComponent().appendingPathComponent("vitals")
     }
 
-    /// Runs `vitals` to its end; one still running after two minutes is killed and the call throws.
-    static func run(_ arguments: [String], input: String? = nil) throws -> Output {
-        let output = try ChildProcess.run(url, arguments, input: input.map { Data($0.utf8) }, timeLimit: .seconds(120))
+    /// Runs `vitals` to its end, waiting on a thread of its own; one still running after two minutes is killed and
+    /// the call throws.
+    static func run(_ arguments: [String], input: String? = nil) async throws -> Output {
+        let output = try await ChildProcess.run(
+            url,
+            arguments,
+            input: input.map { Data($0.utf8) },
+            timeLimit: .seconds(120)
+        )
         return Output(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
 }

@@ -15,7 +15,7 @@ import VitalsTestSupport
 )
 struct PromtoolTests {
     @Test("many series across every family")
-    func manySeries() throws {
+    func manySeries() async throws {
         let registry = ExpositionRegistry(seriesLimit: 500)
         var records: [Record] = []
         for index in 0..<3_000 {
@@ -43,11 +43,11 @@ struct PromtoolTests {
         registry.server.recordRequest(route: "/metrics", status: 200, seconds: 0.001)
         let body = registry.render(.prometheus)
         #expect(String(decoding: body, as: UTF8.self).contains("overflow=\"true\""))
-        try Promtool.check(body)
+        try await Promtool.check(body)
     }
 
     @Test("nasty label values and names")
-    func nastyLabels() throws {
+    func nastyLabels() async throws {
         let registry = ExpositionRegistry(labelKeys: SeriesKey.defaultLabelKeys + ["gen_ai.agent.id", "1st"])
         let nasty = [
             "back\\slash", "double\"quote", "line\nfeed", "\\\"\n", "", " ", "{braces}", "comma,equals=", "# HELP x",
@@ -70,7 +70,7 @@ struct PromtoolTests {
         }
         registry.record(records)
         registry.server.recordRequest(route: "/v1/alerts/\"{id}\"\n/ack", status: 404, seconds: 0.001)
-        try Promtool.check(registry.render(.prometheus))
+        try await Promtool.check(registry.render(.prometheus))
     }
 }
 
@@ -82,8 +82,8 @@ enum Promtool {
     }()
 
     /// Runs `promtool check metrics` on `body`; records an issue with promtool's findings when it complains.
-    static func check(_ body: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let result = try ChildProcess.run(
+    static func check(_ body: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let result = try await ChildProcess.run(
             URL(fileURLWithPath: try #require(path)),
             ["check", "metrics"],
             input: Data(body),

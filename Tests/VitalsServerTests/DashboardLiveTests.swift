@@ -290,7 +290,7 @@ enum Chromium {
         if let screenshot { arguments += ["--screenshot", screenshot] }
         if dark { arguments.append("--dark") }
         let command = arguments
-        let output = try await ChildProcess.runOnThread(
+        let output = try await ChildProcess.run(
             URL(fileURLWithPath: "/usr/bin/python3"),
             command,
             timeLimit: .seconds(60)

@@ -168,7 +168,7 @@ struct GrafanaDashboardTests {
             "promtool is not installed (Debian package prometheus); scripts/test installs it"
         )
     )
-    func queriesParse() throws {
+    func queriesParse() async throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: Self.dashboardPath))
         let dashboard = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         // Grafana fills its variables in before Prometheus sees a query; label_values() is Grafana's, not PromQL.
@@ -185,7 +185,7 @@ struct GrafanaDashboardTests {
         try ("groups:\n  - name: dashboard\n    rules:\n" + rules.joined(separator: "\n") + "\n")
             .write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try ChildProcess.run(
+        let result = try await ChildProcess.run(
             URL(fileURLWithPath: try #require(MetricsEndpointTests.promtool)),
             ["check", "rules", file.path],
             timeLimit: .seconds(120)

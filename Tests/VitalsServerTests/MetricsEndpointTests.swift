@@ -70,7 +70,7 @@ struct MetricsEndpointTests {
             return try await client.get("/metrics").text
         }
         #expect(text.contains("vitals_event_duration_seconds_bucket"))
-        let result = try ChildProcess.run(
+        let result = try await ChildProcess.run(
             URL(fileURLWithPath: try #require(Self.promtool)),
             ["check", "metrics"],
             input: Data(text.utf8),

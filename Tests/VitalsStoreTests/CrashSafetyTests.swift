@@ -112,7 +112,7 @@ struct CrashSafetyTests {
         let pid = process.processIdentifier
         let deadline = KillDeadline(process, after: .seconds(120))
         defer { deadline.disarm() }
-        let acks = try await Task.detached { () throws -> Set<Int> in
+        let acks = try await onThreadOfItsOwn { () throws -> Set<Int> in
             var buffer = [UInt8]()
             var acks = Set<Int>()
             var killed = false
@@ -133,8 +133,8 @@ struct CrashSafetyTests {
                 }
             }
             return acks
-        }.value
-        process.waitUntilExit()
+        }
+        _ = try await ChildProcess.waitForExit(process, timeLimit: .seconds(120))
         if deadline.fired { throw ChildProcess.TimedOut(command: "VitalsStoreCrashProbe", timeLimit: .seconds(120)) }
         return acks
     }

@@ -10,7 +10,7 @@ import Glibc
 /// No test waits forever on a hung child, and none leaves one running.
 ///
 /// ```swift
-/// let output = try ChildProcess.run(URL(fileURLWithPath: "/bin/echo"), ["hello"], timeLimit: .seconds(30))
+/// let output = try await ChildProcess.run(URL(fileURLWithPath: "/bin/echo"), ["hello"], timeLimit: .seconds(30))
 /// #expect(output.status == 0 && output.stdout == "hello\n")
 /// ```
 package enum ChildProcess {
@@ -36,7 +36,33 @@ package enum ChildProcess {
         }
     }
 
-    /// Runs `executable` to its end and returns its exit status and output.
+    /// Runs `executable` to its end on a thread of its own and returns its exit status and output.
+    ///
+    /// The wait never holds one of the few threads of Swift's concurrency pool (two on a 2-core machine): the
+    /// tests running beside it need them, and so does a server in this process that the child may talk to.
+    ///
+    /// - Parameters:
+    ///   - executable: The program.
+    ///   - arguments: Its arguments.
+    ///   - input: Its standard input; `nil` for none.
+    ///   - environment: Its environment; `nil` for the test process's own.
+    ///   - timeLimit: How long it may run before it is killed.
+    /// - Returns: The exit status (the signal number for a child ended by a signal) and the output.
+    /// - Throws: ``TimedOut`` when the child had to be killed; the error of `Process.run()` when it cannot start.
+    package static func run(
+        _ executable: URL,
+        _ arguments: [String],
+        input: Data? = nil,
+        environment: [String: String]? = nil,
+        timeLimit: Duration = .seconds(120)
+    ) async throws -> Output {
+        try await onThreadOfItsOwn {
+            try runBlocking(executable, arguments, input: input, environment: environment, timeLimit: timeLimit)
+        }
+    }
+
+    /// ``run(_:_:input:environment:timeLimit:)`` on the calling thread, for where no `await` is possible (a
+    /// `defer`); it blocks the thread until the child has ended.
     ///
     /// Standard input, output and error are files in a temporary folder, not pipes: a pipe's end leaks into every
     /// child another test starts at the same moment, so waiting for a pipe's end of file could wait for a server
@@ -51,7 +77,7 @@ package enum ChildProcess {
     ///   - timeLimit: How long it may run before it is killed.
     /// - Returns: The exit status (the signal number for a child ended by a signal) and the output.
     /// - Throws: ``TimedOut`` when the child had to be killed; the error of `Process.run()` when it cannot start.
-    package static func run(
+    package static func runBlocking(
         _ executable: URL,
         _ arguments: [String],
         input: Data? = nil,
@@ -97,27 +123,6 @@ package enum ChildProcess {
             stdout: String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self),
             stderr: String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)
         )
-    }
-
-    /// ``run(_:_:input:environment:timeLimit:)`` on a thread of its own, for a test whose process also serves what
-    /// the child talks to: the wait must not hold one of the few threads of Swift's concurrency pool, which the
-    /// test's own server needs to answer the child.
-    package static func runOnThread(
-        _ executable: URL,
-        _ arguments: [String],
-        input: Data? = nil,
-        environment: [String: String]? = nil,
-        timeLimit: Duration = .seconds(120)
-    ) async throws -> Output {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(
-                    with: Result {
-                        try run(executable, arguments, input: input, environment: environment, timeLimit: timeLimit)
-                    }
-                )
-            }
-        }
     }
 
     /// A pipe whose two ends are closed in every child started later except where one is made its standard
@@ -201,6 +206,20 @@ package enum ChildProcess {
         ([process.executableURL?.lastPathComponent ?? "child"] + (process.arguments ?? [])).joined(separator: " ")
     }
 
+}
+
+/// Runs `body`, which blocks (it waits on a child, a pipe or a lock), on a new thread, and returns its result.
+///
+/// Swift's concurrency pool has one thread per core: two on the CI machine. A test that blocks one of them stalls
+/// every other test and every in-process server of this process for as long as it blocks.
+///
+/// ```swift
+/// let line = try await onThreadOfItsOwn { try readLine(from: handle) }
+/// ```
+package func onThreadOfItsOwn<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+    }
 }
 
 /// Kills a child with SIGKILL when a deadline passes, unless it was disarmed (or the child had exited) before.
