@@ -17,7 +17,11 @@ enum SQLiteFixture {
     /// Runs `sql` and returns the first column of the first row, if any, as text.
     @discardableResult
     static func run(_ path: String, _ sql: String) throws -> String? {
-        let queue = try DatabaseQueue(path: path)
+        // A store may hold the write lock on the same file (it writes its waiting buckets on a timer): wait for it,
+        // as the store's own connections do, rather than fail at once.
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
         defer { try? queue.close() }
         return try queue.write { db in
             let statements = try db.allStatements(sql: sql)
