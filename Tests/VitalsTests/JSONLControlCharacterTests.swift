@@ -10,6 +10,16 @@ struct JSONLControlCharacterTests {
             (#"{"event":"a\u0000b","duration_ms":1}"#, "event", "U+0000 is not allowed in a name"),
             (#"{"event":"line\nbreak"}"#, "event", "U+000A is not allowed in a name"),
             ("{\"event\":\"del\u{7F}\"}", "event", "U+007F is not allowed in a name"),
+            // A raw DEL found by the eight-bytes-at-a-time scan, at the start and past the first eight bytes.
+            ("{\"event\":\"\u{7F}long_operation_name\"}", "event", "U+007F is not allowed in a name"),
+            (
+                "{\"event\":\"x\",\"agent_id\":\"agent-0123456\u{7F}89\"}", "agent_id",
+                "U+007F is not allowed in a label"
+            ),
+            (
+                "{\"event\":\"x\",\"a_long_key_name\u{7F}\":\"v\"}", "a_long_key_name\\u007F",
+                "U+007F is not allowed in a key"
+            ),
             (#"{"metric":"q\u001fd","value":1}"#, "metric", "U+001F is not allowed in a name"),
             (#"{"event":"x","agent_id":"a\u0000"}"#, "agent_id", "U+0000 is not allowed in a label value"),
             (#"{"event":"x","gen_ai.agent.id":"a\tb"}"#, "gen_ai.agent.id", "U+0009 is not allowed in a label value"),

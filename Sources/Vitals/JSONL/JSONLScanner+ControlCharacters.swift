@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Names and labels free of control characters.
 ///
 /// A name or a label value is an identifier: it is compared, stored as text, written into `/metrics` and into
@@ -51,12 +43,8 @@ extension JSONLScanner {
     /// The first control character a scanned string token stands for (as a byte or as an escape), or `nil`.
     /// Raw bytes below 0x20 never reach here (the scanner refuses them unescaped); DEL may, and escapes may.
     func controlCharacter(in token: JSONLToken) -> UInt32? {
-        if !token.hasEscapes {
-            // Without escapes only a raw DEL can be there: one vectorised search instead of a loop per byte.
-            let length = token.end - token.start
-            guard length > 0, memchr(base + token.start, 0x7F, length) != nil else { return nil }
-            return 0x7F
-        }
+        // Without escapes only a raw DEL can be there, and the scan of the string noted it.
+        if !token.hasEscapes { return token.hasDelete ? 0x7F : nil }
         var position = token.start
         while position < token.end {
             let byte = base[position]

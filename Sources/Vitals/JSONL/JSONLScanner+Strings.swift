@@ -6,7 +6,7 @@ extension JSONLScanner {
         let start = index + 1
         var position = start
         // Plain ASCII runs are the common case: test eight bytes at a time for a quote, a backslash, a
-        // control character or a non-ASCII byte, and jump straight to the first one found.
+        // control character, DEL or a non-ASCII byte, and jump straight to the first one found.
         while count - position >= 8 {
             let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
             let mask = Self.attentionMask(word)
@@ -27,6 +27,7 @@ extension JSONLScanner {
     private mutating func scanStringSlowly(start: Int, from resume: Int) throws(JSONLError) -> JSONLToken {
         var position = resume
         var hasEscapes = false
+        var hasDelete = false
         while true {
             guard position < count else {
                 index = position
@@ -43,17 +44,20 @@ extension JSONLScanner {
             } else if byte >= 0x80 {
                 position += try utf8SequenceLength(at: position)
             } else {
+                // JSON allows a raw DEL; names, keys and label values do not (``controlCharacter(in:)``).
+                if byte == 0x7F { hasDelete = true }
                 position += 1
             }
         }
         index = position + 1
         var token = JSONLToken(kind: .string, start: start, end: position)
         token.hasEscapes = hasEscapes
+        token.hasDelete = hasDelete
         return token
     }
 
     /// A mask with the high bit set in each byte of `word` (little-endian) that is a quote, a backslash, a
-    /// control character or non-ASCII. Bytes above the first flagged one may be flagged wrongly (borrows
+    /// control character, DEL or non-ASCII. Bytes above the first flagged one may be flagged wrongly (borrows
     /// propagate), so only the lowest set bit is meaningful: it marks exactly the first such byte.
     @inline(__always)
     private static func attentionMask(_ word: UInt64) -> UInt64 {
@@ -63,8 +67,10 @@ extension JSONLScanner {
         let backslash = word ^ (ones &* 0x5C)
         let hasQuote = (quote &- ones) & ~quote
         let hasBackslash = (backslash &- ones) & ~backslash
+        let delete = word ^ (ones &* 0x7F)
+        let hasDelete = (delete &- ones) & ~delete
         let hasControl = word &- (ones &* 0x20)
-        return (hasQuote | hasBackslash | hasControl | word) & highs
+        return (hasQuote | hasBackslash | hasDelete | hasControl | word) & highs
     }
 
     /// Validates the escape at `position` (a backslash) and returns the index after it.

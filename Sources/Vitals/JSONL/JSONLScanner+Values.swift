@@ -111,6 +111,7 @@ extension JSONLScanner {
     }
 
     /// The text of a label: strings as they are, numbers as written; `nil` for null.
+    @inline(__always)
     func labelText(
         _ token: JSONLToken,
         field: @autoclosure () -> String,

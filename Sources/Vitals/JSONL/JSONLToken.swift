@@ -10,6 +10,8 @@ struct JSONLToken {
     var kind: Kind
     /// Whether a string contains backslash escapes (and so must be unescaped before use).
     var hasEscapes = false
+    /// Whether a string contains a raw DEL (0x7F), which JSON allows and names, keys and label values do not.
+    var hasDelete = false
     /// Strings: first byte after the opening quote. Other values: first byte of the value.
     var start: Int
     /// Strings: the index of the closing quote. Other values: one past the last byte.
