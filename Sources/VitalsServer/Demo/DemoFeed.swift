@@ -34,21 +34,18 @@ package struct DemoFeed: Service {
         let seed = UInt64(truncatingIfNeeded: Timestamp.now().nanosecondsSinceEpoch)
         logger.info("demo: a simulated agent fleet is feeding the server (GET /v1/series lists what it sends)")
         do {
-            try await cancelWhenGracefulShutdown { try await feedUntilCancelled(seed: seed) }
+            // Generating the history is the most CPU a demo server spends; like a posted batch, it runs on the
+            // ingest threads, so that it never holds the global threads that answer probes, pages and queries.
+            try await cancelWhenGracefulShutdown {
+                try await withTaskExecutorPreference(IngestExecutor.shared) { try await feedUntilCancelled(seed: seed) }
+            }
         } catch is CancellationError {
             return
         }
     }
 
     /// History in one-minute slices, then the time that passes, one interval at a time.
-    ///
-    /// Generating the history is the most CPU a demo server spends; like a posted batch, it runs on the ingest
-    /// threads, so that it never holds the global threads that answer probes, pages and queries.
     private func feedUntilCancelled(seed: UInt64) async throws {
-        try await withTaskExecutorPreference(IngestExecutor.shared) { try await generate(seed: seed) }
-    }
-
-    private func generate(seed: UInt64) async throws {
         var fleet = DemoFleet(seed: seed)
         let start = Timestamp.now()
         var last = Timestamp(nanosecondsSinceEpoch: start.nanosecondsSinceEpoch - backfill.nanoseconds)
