@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import VitalsServer
 
 /// One convention for every subcommand: 2 means bad input (a malformed command line, a file that cannot be
 /// read), whatever the subcommand; 1 is kept for a negative verdict (a violated contract, a regression,
@@ -13,6 +15,13 @@ struct ExitStatusTests {
         let result = try await VitalsBinary.run([subcommand, "--no-such-option", "events.jsonl"])
         #expect(result.status == 2, "\(subcommand): \(result.stderr)")
         #expect(result.stderr.contains("Error:"))
+    }
+
+    @Test("--version prints the version that /health reports, exit status 0")
+    func version() async throws {
+        let result = try await VitalsBinary.run(["--version"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == VitalsServer.version)
     }
 
     @Test("a file that does not exist is exit status 2")
