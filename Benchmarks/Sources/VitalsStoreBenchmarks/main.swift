@@ -1,7 +1,8 @@
 // Store benchmarks. Run in release mode:
 //
-//   swift run -c release VitalsStoreBenchmarks [ingest|large|drill|server|otlp|all] [--events N]
-//                                              [--large-events N] [--server-events N] [--otlp-events N] [--keep PATH]
+//   swift run -c release VitalsStoreBenchmarks
+//       [ingest|server|otlp|large|large-postgres|drill|drill-sqlite|drill-postgres|all]
+//       [--events N] [--large-events N] [--server-events N] [--otlp-events N] [--runs N] [--keep PATH]
 //
 // --keep PATH: the large benchmark's SQLite file is kept at PATH; when PATH exists, its ingest is skipped and only
 // the queries run (for profiling them without waiting minutes for the data). With large-postgres, --keep keeps the
@@ -21,6 +22,12 @@ if arguments.first == "serve-child", let database = arguments.dropFirst().first 
     exit(0)
 }
 let mode = arguments.first { !$0.hasPrefix("--") } ?? "all"
+let modes = ["ingest", "server", "otlp", "large", "large-postgres", "drill", "drill-sqlite", "drill-postgres", "all"]
+guard modes.contains(mode), !arguments.contains("--help") else {
+    print("usage: VitalsStoreBenchmarks [\(modes.joined(separator: "|"))] [--events N] [--large-events N] [--runs N]")
+    print("       [--server-events N] [--otlp-events N] [--keep [PATH]] (see the comment at the top of main.swift)")
+    exit(arguments.contains("--help") ? 0 : 2)
+}
 func option(_ name: String, default value: Int) -> Int {
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.endIndex else { return value }
     return Int(arguments[index + 1]) ?? value
