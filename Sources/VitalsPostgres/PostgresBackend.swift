@@ -330,21 +330,23 @@ final class PostgresBackend: StoreBackend {
         )
     }
 
-    /// One statement inserts the rows and records their span (id range, times, slowest, failures).
+    /// One statement inserts the rows and records their span (id range, times, slowest, failures, and the
+    /// slowest of the rows that are not standouts).
     private func insertRawEvents(_ group: WriteGroup, ids: [Int64], _ connection: PostgresConnection) async throws {
-        guard !group.rawEvents.isEmpty else { return }
+        guard let summary = group.rawSummary else { return }
         let rows = group.rawEvents
         let seriesIDs = group.rawSeries.map { ids[$0] }
         try await connection.query(
             """
             WITH inserted AS (
-                INSERT INTO events (series_id, time, duration_ms, status, detail)
+                INSERT INTO events (series_id, time, duration_ms, status, standout, detail)
                 SELECT * FROM unnest(\(seriesIDs)::bigint[], \(rows.map(\.time))::bigint[],
                     \(rows.map(\.durationMilliseconds))::float8[], \(rows.map { Int16($0.status.storedCode) })::int2[],
-                    \(rows.map { ByteBuffer(bytes: $0.detail) })::bytea[])
-                RETURNING id, time, duration_ms, status)
-            INSERT INTO event_spans (first_id, last_id, min_time, max_time, max_duration, failures)
-            SELECT MIN(id), MAX(id), MIN(time), MAX(time), MAX(duration_ms), COUNT(*) FILTER (WHERE status <> 0)
+                    \(summary.standouts)::bool[], \(rows.map { ByteBuffer(bytes: $0.detail) })::bytea[])
+                RETURNING id)
+            INSERT INTO event_spans (first_id, last_id, min_time, max_time, max_duration, failures, ordinary_max_duration)
+            SELECT MIN(id), MAX(id), \(summary.minTime), \(summary.maxTime), \(summary.maxDuration), \(summary.failures),
+                \(summary.ordinaryMaxDuration)
             FROM inserted
             """,
             logger: logger

@@ -1,7 +1,8 @@
 import VitalsStore
 
 /// The PostgreSQL schema, as append-only migrations with the same versions and meaning as SQLite's: raw events
-/// without a per-event index, found through the id and time ranges of `event_spans`.
+/// without an index on every row, found through the id and time ranges of `event_spans`, and partial indexes on
+/// the failed ones by time and on each commit's standouts by duration.
 enum PostgresSchema {
     static let migrations: [SchemaMigration] = [
         SchemaMigration(
@@ -114,6 +115,17 @@ enum PostgresSchema {
             version: 4,
             description: "pending spans: commits whose event buckets are still in the writer's memory",
             statements: ["CREATE TABLE pending_spans (first_id BIGINT PRIMARY KEY)"]
+        ),
+        SchemaMigration(
+            version: 5,
+            description: "drill-down indexes: failed events by time, each commit's standouts by duration",
+            statements: [
+                "ALTER TABLE events ADD COLUMN standout BOOLEAN NOT NULL DEFAULT false",
+                "ALTER TABLE event_spans ADD COLUMN ordinary_max_duration DOUBLE PRECISION",
+                "CREATE INDEX events_failed_by_time ON events (time, series_id) WHERE status <> 0",
+                "CREATE INDEX events_standouts_by_duration ON events (duration_ms, time, series_id) WHERE standout",
+                "CREATE INDEX events_standouts_by_series ON events (series_id, duration_ms, time) WHERE standout",
+            ]
         ),
     ]
 

@@ -180,25 +180,59 @@ extension SQLiteBackend {
         }
     }
 
-    func eventSpans(from: Int64, to: Int64, failedOnly: Bool) async throws -> [EventSpan] {
+    func eventSpans(from: Int64, to: Int64, failedOnly: Bool, ordinaryAtLeast: Double?) async throws -> [EventSpan] {
         try await reading("reading event spans") { db in
-            let sql = """
-                SELECT first_id, last_id, min_time, max_time, max_duration, failures FROM event_spans
-                WHERE max_time >= ? AND min_time < ?
-                """ + (failedOnly ? " AND failures > 0" : "")
-            return try Row.fetchAll(db, sql: sql, arguments: [from, to]).map(SQLiteRows.span)
+            var sql = "SELECT \(SQLiteRows.spanColumns) FROM event_spans WHERE max_time >= ? AND min_time < ?"
+            var arguments: StatementArguments = [from, to]
+            if failedOnly { sql += " AND failures > 0" }
+            if let ordinaryAtLeast {
+                sql += " AND coalesce(ordinary_max_duration, max_duration) >= ?"
+                arguments += [ordinaryAtLeast]
+            }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(SQLiteRows.span)
         }
     }
 
     func rawEvents(in spans: [EventSpan], _ filter: RawEventFilter) async throws -> [StoredRawEvent] {
         guard !spans.isEmpty else { return [] }
-        return try await reading("reading events") { db in
-            let ranges = spans.map { _ in "id BETWEEN ? AND ?" }.joined(separator: " OR ")
+        let ranges = spans.map { _ in "id BETWEEN ? AND ?" }.joined(separator: " OR ")
+        return try await selectEvents(
+            from: "events",
+            where: "(\(ranges))",
+            StatementArguments(spans.flatMap { [$0.firstID, $0.lastID] }),
+            filter
+        )
+    }
+
+    func indexedEvents(_ filter: RawEventFilter) async throws -> [StoredRawEvent] {
+        // The index is named: SQLite's planner would otherwise walk the primary key for `ORDER BY time`.
+        if filter.failedOnly && filter.order != .slowestFirst {
+            return try await selectEvents(from: "events INDEXED BY events_failed_by_time", where: nil, [], filter)
+        }
+        // A few series' standouts are read whole and sorted; many series' are read slowest first until enough
+        // match.
+        let index =
+            !filter.allSeries && filter.seriesIDs.count <= Self.seriesReadBySeries
+            ? "events_standouts_by_series" : "events_standouts_by_duration"
+        return try await selectEvents(from: "events INDEXED BY \(index)", where: "standout = 1", [], filter)
+    }
+
+    /// The most series whose standouts are read series by series.
+    static let seriesReadBySeries = 64
+
+    /// The events of `table` meeting `condition` and the filter, in its order, at most its limit.
+    private func selectEvents(
+        from table: String,
+        where condition: String?,
+        _ conditionArguments: StatementArguments,
+        _ filter: RawEventFilter
+    ) async throws -> [StoredRawEvent] {
+        try await reading("reading events") { db in
             var sql = """
-                SELECT id, series_id, time, duration_ms, status, detail FROM events
-                WHERE (\(ranges)) AND time >= ? AND time < ?
+                SELECT id, series_id, time, duration_ms, status, detail FROM \(table)
+                WHERE \(condition.map { $0 + " AND " } ?? "")time >= ? AND time < ?
                 """
-            var arguments = StatementArguments(spans.flatMap { [$0.firstID, $0.lastID] })
+            var arguments = conditionArguments
             arguments += [filter.from, filter.to]
             if !filter.allSeries {
                 // One parameter for any number of series.

@@ -66,8 +66,8 @@ final class SQLiteBackend: StoreBackend {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT s.first_id, s.last_id, s.min_time, s.max_time, s.max_duration, s.failures
-                    FROM pending_spans p JOIN event_spans s ON s.first_id = p.first_id ORDER BY s.first_id
+                    SELECT \(SQLiteRows.spanColumns) FROM event_spans
+                    WHERE first_id IN (SELECT first_id FROM pending_spans) ORDER BY first_id
                     """
             ).map(SQLiteRows.span)
         }
@@ -268,7 +268,7 @@ final class SQLiteBackend: StoreBackend {
     private static func insertRawEvents(_ group: WriteGroup, ids: [Int64], _ db: Database) throws -> Int64? {
         guard let summary = group.rawSummary else { return nil }
         let insert = try db.cachedStatement(
-            sql: "INSERT INTO events (series_id, time, duration_ms, status, detail) VALUES (?, ?, ?, ?, ?)"
+            sql: "INSERT INTO events (series_id, time, duration_ms, status, standout, detail) VALUES (?, ?, ?, ?, ?, ?)"
         )
         let handle = insert.sqliteStatement
         defer { sqlite3_clear_bindings(handle) }
@@ -278,9 +278,10 @@ final class SQLiteBackend: StoreBackend {
             sqlite3_bind_int64(handle, 2, row.time)
             sqlite3_bind_double(handle, 3, row.durationMilliseconds)
             sqlite3_bind_int64(handle, 4, Int64(row.status.storedCode))
+            sqlite3_bind_int64(handle, 5, summary.standouts[index] ? 1 : 0)
             let code = row.detail.withUnsafeBytes { detail in
                 // SQLITE_STATIC: the bytes stay valid until the step below has copied them into the page.
-                sqlite3_bind_blob(handle, 5, detail.baseAddress, Int32(detail.count), nil)
+                sqlite3_bind_blob(handle, 6, detail.baseAddress, Int32(detail.count), nil)
                 return sqlite3_step(handle)
             }
             sqlite3_reset(handle)
@@ -294,11 +295,11 @@ final class SQLiteBackend: StoreBackend {
         }
         try db.cachedStatement(
             sql: """
-                INSERT INTO event_spans (first_id, last_id, min_time, max_time, max_duration, failures)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO event_spans (\(SQLiteRows.spanColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             firstID, db.lastInsertedRowID, summary.minTime, summary.maxTime, summary.maxDuration, summary.failures,
+            summary.ordinaryMaxDuration,
         ])
         return firstID
     }

@@ -5,7 +5,10 @@ import VitalsStore
 
 /// Reads statistics out of bucket rows.
 enum SQLiteRows {
-    /// A span from the columns `first_id, last_id, min_time, max_time, max_duration, failures`.
+    /// The columns of ``span(_:)``.
+    static let spanColumns = "first_id, last_id, min_time, max_time, max_duration, failures, ordinary_max_duration"
+
+    /// A span from the columns ``spanColumns``.
     static func span(_ row: Row) -> EventSpan {
         EventSpan(
             firstID: row[0],
@@ -13,7 +16,8 @@ enum SQLiteRows {
             minTime: row[2],
             maxTime: row[3],
             maxDuration: row[4],
-            failures: row[5]
+            failures: row[5],
+            ordinaryMaxDuration: row[6]
         )
     }
 

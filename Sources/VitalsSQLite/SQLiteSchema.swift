@@ -4,9 +4,11 @@ import VitalsStore
 ///
 /// Times are integer nanoseconds since the epoch. `series.labels` is canonical JSON (sorted keys), unique per
 /// kind and name. Buckets are keyed by level (0 minute, 1 hour, 2 day), series and start, without row ids;
-/// the `(level, start)` indexes serve roll-ups and retention. Raw events are appended without any index (an
-/// index on series and time tripled the cost of an insert); each commit records its id range and time range
-/// in `event_spans`, which is how drill-down and retention find them.
+/// the `(level, start)` indexes serve roll-ups and retention. Raw events are appended without an index on every
+/// row (an index on series and time tripled the cost of an insert); each commit records its id range and time
+/// range in `event_spans`, which is how drill-down and retention find them. Two partial indexes hold the few
+/// events that drill-down looks for across many commits: the failed ones by time, and the standouts (the
+/// slowest hundredth of each name in a commit) by duration.
 enum SQLiteSchema {
     static let migrations: [SchemaMigration] = [
         SchemaMigration(
@@ -119,6 +121,18 @@ enum SQLiteSchema {
             version: 4,
             description: "pending spans: commits whose event buckets are still in the writer's memory",
             statements: ["CREATE TABLE pending_spans (first_id INTEGER PRIMARY KEY)"]
+        ),
+        SchemaMigration(
+            version: 5,
+            description: "drill-down indexes: failed events by time, each commit's standouts by duration",
+            statements: [
+                // 0 and 1 take no payload byte in SQLite's record format: the column costs one header byte.
+                "ALTER TABLE events ADD COLUMN standout INTEGER NOT NULL DEFAULT 0",
+                "ALTER TABLE event_spans ADD COLUMN ordinary_max_duration REAL",
+                "CREATE INDEX events_failed_by_time ON events (time, series_id) WHERE status <> 0",
+                "CREATE INDEX events_standouts_by_duration ON events (duration_ms, time, series_id) WHERE standout = 1",
+                "CREATE INDEX events_standouts_by_series ON events (series_id, duration_ms, time) WHERE standout = 1",
+            ]
         ),
     ]
 

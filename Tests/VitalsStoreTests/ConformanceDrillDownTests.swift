@@ -86,6 +86,13 @@ struct ConformanceDrillDownTests {
                 EventQuery(name: "tool_call", range: range, matchers: one, order: .oldestFirst, limit: 15),
                 EventQuery(name: "tool_call", range: range, matchers: two, failedOnly: true, limit: 3),
                 EventQuery(name: "llm_call", range: range, matchers: [.equal("agent_id", "nobody")], limit: 5),
+                // Every series of a name, or every event: the standouts' and the failures' indexes.
+                EventQuery(name: "llm_call", range: range, order: .slowestFirst, limit: 20),
+                EventQuery(range: range, order: .slowestFirst, limit: 60),
+                EventQuery(name: "tool_call", range: range, order: .slowestFirst, limit: 9),
+                EventQuery(range: range, failedOnly: true, limit: 20),
+                EventQuery(name: "tool_call", range: range, failedOnly: true, order: .oldestFirst, limit: 4),
+                EventQuery(range: range, failedOnly: true, order: .slowestFirst, limit: 12),
             ]
         }
         return queries
@@ -134,6 +141,29 @@ struct ConformanceDrillDownTests {
             }
             let slowest = try await store.events(Self.drillQueries()[0])
             #expect(slowest.first?.event.durationMilliseconds == 9_000)
+        }
+    }
+
+    @Test(
+        "spans and events written before standouts were marked (schema 4) give the same answers",
+        arguments: TestBackend.allCases
+    )
+    func unmarkedHistory(backend: TestBackend) async throws {
+        try await backend.withStore { store, sql in
+            let batches = Self.batches()
+            // The first half as an older Vitals wrote it: no standouts, no ordinary maximum in its spans.
+            for batch in batches[..<12] { _ = try await store.ingest(batch) }
+            let standout = backend == .postgres ? "false" : "0"
+            try await sql("UPDATE events SET standout = \(standout)")
+            try await sql("UPDATE event_spans SET ordinary_max_duration = NULL")
+            for batch in batches[12...] { _ = try await store.ingest(batch) }
+            let everything = Fixture.range(Self.start - Fixture.hour, Self.start + 8 * Fixture.hour)
+            let all = try await store.events(EventQuery(range: everything, order: .oldestFirst, limit: 10_000))
+            #expect(all.count == 2_400)
+            for (index, query) in Self.drillQueries().enumerated() {
+                let found = try await store.events(query)
+                #expect(found.map(\.id) == Self.expectedEvents(all, query).map(\.id), "query \(index)")
+            }
         }
     }
 

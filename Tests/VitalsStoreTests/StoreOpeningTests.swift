@@ -69,7 +69,7 @@ struct StoreOpeningTests {
             try await store.close()
         }
         let migrations = try SQLiteFixture.run(path, "SELECT COUNT(*) FROM vitals_schema;")
-        #expect(migrations == "4", "one row per migration, once")
+        #expect(migrations == "5", "one row per migration, once")
     }
 
     @Test("a missing directory and a closed store are clear errors")

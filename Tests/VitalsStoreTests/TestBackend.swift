@@ -30,12 +30,25 @@ enum TestBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
         configuration: StoreConfiguration = .default,
         _ body: (BucketMetricStore) async throws -> R
     ) async throws -> R {
+        try await withStore(configuration: configuration) { store, _ in try await body(store) }
+    }
+
+    /// SQL run on a store's database beside the store (to make its data look as an older version wrote it).
+    typealias DirectSQL = @Sendable (String) async throws -> Void
+
+    /// Opens a fresh, empty store of this backend for `body`, with a way to run SQL on its database, and deletes
+    /// it afterwards.
+    func withStore<R: Sendable>(
+        configuration: StoreConfiguration = .default,
+        _ body: (BucketMetricStore, DirectSQL) async throws -> R
+    ) async throws -> R {
         switch self {
         case .sqlite:
             let directory = try TemporaryDirectory()
-            let store = try await SQLiteStore.open(path: directory.path + "/vitals.db", configuration: configuration)
+            let path = directory.path + "/vitals.db"
+            let store = try await SQLiteStore.open(path: path, configuration: configuration)
             do {
-                let result = try await body(store)
+                let result = try await body(store) { sql in try SQLiteFixture.run(path, sql) }
                 try await store.close()
                 return result
             } catch {
@@ -50,7 +63,9 @@ enum TestBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
                 schema: "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             )
             do {
-                let result = try await PostgresStore.withStore(url: url, configuration: configuration, body)
+                let result = try await PostgresStore.withStore(url: url, configuration: configuration) { store in
+                    try await body(store) { sql in try await PostgresFixture.execute(url, sql) }
+                }
                 try? await PostgresStore.dropSchema(url: url)
                 return result
             } catch {

@@ -4,14 +4,48 @@ extension BucketMetricStore {
     /// Spans read per query: enough to amortise a round trip, few enough to stop early.
     private static let spansPerRead = 16
 
-    /// The raw events of a filter: spans overlapping the range are visited in the order that can still
-    /// improve the answer (newest, oldest or slowest first), and the visit stops as soon as no remaining span
-    /// can beat the events already found.
+    /// The raw events of a filter. Failed events newest or oldest first come from their index alone. Otherwise
+    /// spans overlapping the range are visited in the order that can still improve the answer (newest, oldest or
+    /// slowest first), and the visit stops as soon as no remaining span can beat the events already found.
+    /// Slowest first starts from the standouts' index: what it finds there, only a span whose ordinary events are
+    /// as slow can beat, and only those spans are read.
     package func rawEvents(_ filter: RawEventFilter) async throws -> [StoredRawEvent] {
         try await settle()
-        var spans = try await backend.eventSpans(from: filter.from, to: filter.to, failedOnly: filter.failedOnly)
-        // Spans hold every series; when the filter wants a few, their buckets say which spans can hold them.
-        if !filter.allSeries, !spans.isEmpty, let windows = try await bucketWindows(filter) {
+        if filter.failedOnly && filter.order != .slowestFirst {
+            // A few series' buckets say when they failed: the index is read over that time only.
+            var within = filter
+            if !filter.allSeries, let windows = try await bucketWindows(filter) {
+                guard let first = windows.first, let last = windows.map(\.end).max() else { return [] }
+                within.from = max(filter.from, first.start)
+                within.to = min(filter.to, last)
+            }
+            return try await backend.indexedEvents(within)
+        }
+        var found: [StoredRawEvent] = []
+        var spans: [EventSpan]
+        if filter.order == .slowestFirst {
+            found = try await backend.indexedEvents(filter)
+            let worst = found.count >= filter.limit ? found.last?.row.durationMilliseconds : nil
+            spans = try await backend.eventSpans(
+                from: filter.from,
+                to: filter.to,
+                failedOnly: filter.failedOnly,
+                ordinaryAtLeast: worst
+            )
+            for index in spans.indices {
+                spans[index].maxDuration = spans[index].ordinaryMaxDuration ?? spans[index].maxDuration
+            }
+        } else {
+            spans = try await backend.eventSpans(
+                from: filter.from,
+                to: filter.to,
+                failedOnly: filter.failedOnly,
+                ordinaryAtLeast: nil
+            )
+        }
+        // Spans hold every series; when the filter wants a few, their buckets say which spans can hold them (not
+        // worth reading for what one read covers).
+        if !filter.allSeries, spans.count > Self.spansPerRead, let windows = try await bucketWindows(filter) {
             spans = Self.narrowed(spans, to: windows)
         }
         switch filter.order {
@@ -20,8 +54,7 @@ extension BucketMetricStore {
         case .slowestFirst: spans.sort { $0.maxDuration > $1.maxDuration }
         }
         let precedes = RawEventOrdering.precedes(filter.order)
-        var found: [StoredRawEvent] = []
-        var seen = Set<Int64>()
+        var seen = Set(found.map(\.id))
         var index = 0
         while index < spans.count {
             if found.count >= filter.limit, let worst = found.last,
@@ -31,7 +64,7 @@ extension BucketMetricStore {
             }
             let group = Array(spans[index..<min(index + Self.spansPerRead, spans.count)])
             index += group.count
-            // Spans of concurrent writers may share ids: an event is counted once.
+            // Spans of concurrent writers may share ids, and a standout is in its span: an event is counted once.
             for event in try await backend.rawEvents(in: group, filter) where seen.insert(event.id).inserted {
                 found.append(event)
             }

@@ -77,8 +77,13 @@ package struct EventBucketBound: Sendable, Hashable {
 }
 
 /// The raw events one commit wrote: a range of event ids and what they hold, so that drill-down finds events
-/// by time without a per-event index (which would cost more than the insert itself) and skips spans that
+/// by time without an index on every event (which would cost more than the insert itself) and skips spans that
 /// cannot hold an answer (no failure, nothing slower than what was found).
+///
+/// Two partial indexes cover the rest: every failed event by time, and each commit's standouts (the slowest
+/// hundredth of each event name, at least one per name) by duration. A span records the longest duration of its
+/// other events, so that a slowest-first query that has read the standouts skips every span whose ordinary
+/// events cannot beat what it found.
 package struct EventSpan: Sendable, Hashable {
     /// The first and last event id written by the commit (other writers' ids may lie in between).
     package var firstID: Int64
@@ -90,14 +95,26 @@ package struct EventSpan: Sendable, Hashable {
     package var maxDuration: Double
     /// Failed events in the span.
     package var failures: Int64
+    /// The longest duration among the span's events that are not standouts (-1 when all are); `nil` for a span
+    /// written before standouts were marked (schema version 5), whose events are all ordinary.
+    package var ordinaryMaxDuration: Double?
 
-    package init(firstID: Int64, lastID: Int64, minTime: Int64, maxTime: Int64, maxDuration: Double, failures: Int64) {
+    package init(
+        firstID: Int64,
+        lastID: Int64,
+        minTime: Int64,
+        maxTime: Int64,
+        maxDuration: Double,
+        failures: Int64,
+        ordinaryMaxDuration: Double? = nil
+    ) {
         self.firstID = firstID
         self.lastID = lastID
         self.minTime = minTime
         self.maxTime = maxTime
         self.maxDuration = maxDuration
         self.failures = failures
+        self.ordinaryMaxDuration = ordinaryMaxDuration
     }
 }
 
@@ -157,8 +174,9 @@ package protocol StoreBackend: StateStore {
         into merger: EventBucketMerger
     ) async throws -> EventBucketMerger
 
-    /// The spans whose time range overlaps `[from, to)` (with failures only, when asked).
-    func eventSpans(from: Int64, to: Int64, failedOnly: Bool) async throws -> [EventSpan]
+    /// The spans whose time range overlaps `[from, to)` (with failures only, when asked; with an ordinary event at
+    /// least `ordinaryAtLeast` long, when given: see ``EventSpan/ordinaryMaxDuration``).
+    func eventSpans(from: Int64, to: Int64, failedOnly: Bool, ordinaryAtLeast: Double?) async throws -> [EventSpan]
 
     /// Per bucket start of `level` in `[from, to)`, the buckets of the series taken together: their longest
     /// duration, failures and events (no sketch is read). Drill-down uses them to skip spans that cannot hold
@@ -173,6 +191,12 @@ package protocol StoreBackend: StateStore {
 
     /// Raw events with ids in one of `spans`' ranges that match the filter, in its order, at most its limit.
     func rawEvents(in spans: [EventSpan], _ filter: RawEventFilter) async throws -> [StoredRawEvent]
+
+    /// The events matching the filter that a partial index finds, in its order, at most its limit: failed events
+    /// by time when it wants only those (newest or oldest first: the whole answer), else the standouts by
+    /// duration (slowest first: a start that the spans' ordinary durations complete). Standouts of a few series
+    /// are read by series, of many by duration alone.
+    func indexedEvents(_ filter: RawEventFilter) async throws -> [StoredRawEvent]
 
     /// The earliest start of a `level` bucket (events or gauges) at or after `time`, if any.
     func earliestBucketStart(level: BucketLevel, atOrAfter time: Int64) async throws -> Int64?

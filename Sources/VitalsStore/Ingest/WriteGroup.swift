@@ -159,17 +159,49 @@ package struct WriteGroup: Sendable {
         return series.count - 1
     }
 
-    /// Earliest and latest time, longest duration and failures of the raw rows, for their span.
-    package var rawSummary: (minTime: Int64, maxTime: Int64, maxDuration: Double, failures: Int64)? {
+    /// What the span of the raw rows records, and which rows are standouts; `nil` without raw rows.
+    package var rawSummary: RawSpanSummary? {
         guard let first = rawEvents.first else { return nil }
-        var summary = (
-            minTime: first.time, maxTime: first.time, maxDuration: first.durationMilliseconds, failures: Int64(0)
+        var summary = RawSpanSummary(
+            minTime: first.time,
+            maxTime: first.time,
+            maxDuration: first.durationMilliseconds,
+            failures: 0,
+            ordinaryMaxDuration: -1,
+            standouts: Array(repeating: false, count: rawEvents.count)
         )
-        for row in rawEvents {
+        // The rows of each event name (by series position, then name), slowest first.
+        var nameOfSeries = Array(repeating: -1, count: series.count)
+        var names: [String: Int] = [:]
+        var rowsOfName: [[Int]] = []
+        for (index, row) in rawEvents.enumerated() {
             summary.minTime = min(summary.minTime, row.time)
             summary.maxTime = max(summary.maxTime, row.time)
             summary.maxDuration = max(summary.maxDuration, row.durationMilliseconds)
             if row.status.isFailure { summary.failures += 1 }
+            let position = rawSeries[index]
+            if nameOfSeries[position] < 0 {
+                let name = series[position].name
+                if let known = names[name] {
+                    nameOfSeries[position] = known
+                } else {
+                    names[name] = rowsOfName.count
+                    nameOfSeries[position] = rowsOfName.count
+                    rowsOfName.append([])
+                }
+            }
+            rowsOfName[nameOfSeries[position]].append(index)
+        }
+        for var rows in rowsOfName {
+            rows.sort { rawEvents[$0].durationMilliseconds > rawEvents[$1].durationMilliseconds }
+            let standouts = max(1, rows.count / RawSpanSummary.rowsPerStandout)
+            for index in rows.prefix(standouts) { summary.standouts[index] = true }
+            if rows.count > standouts {
+                summary.ordinaryMaxDuration = max(
+                    summary.ordinaryMaxDuration,
+                    rawEvents[rows[standouts]].durationMilliseconds
+                )
+            }
         }
         return summary
     }
@@ -200,4 +232,20 @@ package struct WriteGroup: Sendable {
         }
         return result
     }
+}
+
+/// What a commit's span of raw events records (see ``EventSpan``), and which of its rows are standouts: per event
+/// name, the slowest hundredth of the rows (at least one), which a partial index holds by duration.
+package struct RawSpanSummary: Sendable {
+    /// A standout for every this many rows of a name (at least one per name).
+    package static let rowsPerStandout = 100
+
+    package var minTime: Int64
+    package var maxTime: Int64
+    package var maxDuration: Double
+    package var failures: Int64
+    /// The longest duration of the rows that are not standouts; -1 when every row is one.
+    package var ordinaryMaxDuration: Double
+    /// Per raw row (same positions as ``WriteGroup/rawEvents``), whether it is a standout.
+    package var standouts: [Bool]
 }
