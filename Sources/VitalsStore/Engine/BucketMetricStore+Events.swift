@@ -4,6 +4,9 @@ extension BucketMetricStore {
     /// Spans read per query: enough to amortise a round trip, few enough to stop early.
     private static let spansPerRead = 16
 
+    /// The most series whose failures are first looked up in their buckets.
+    private static let seriesNarrowedForFailures = 64
+
     /// The raw events of a filter. Failed events newest or oldest first come from their index alone. Otherwise
     /// spans overlapping the range are visited in the order that can still improve the answer (newest, oldest or
     /// slowest first), and the visit stops as soon as no remaining span can beat the events already found.
@@ -12,9 +15,13 @@ extension BucketMetricStore {
     package func rawEvents(_ filter: RawEventFilter) async throws -> [StoredRawEvent] {
         try await settle()
         if filter.failedOnly && filter.order != .slowestFirst {
-            // A few series' buckets say when they failed: the index is read over that time only.
+            // A few series' buckets say when they failed: the index is read over that time only. For many series
+            // the buckets cost more to read than the index scan they could shorten (15 ms for 400 series over 7
+            // days, against an index scan of 1 ms).
             var within = filter
-            if !filter.allSeries, let windows = try await bucketWindows(filter) {
+            if !filter.allSeries, filter.seriesIDs.count <= Self.seriesNarrowedForFailures,
+                let windows = try await bucketWindows(filter)
+            {
                 guard let first = windows.first, let last = windows.map(\.end).max() else { return [] }
                 within.from = max(filter.from, first.start)
                 within.to = min(filter.to, last)
