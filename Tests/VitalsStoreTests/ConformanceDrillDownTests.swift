@@ -98,6 +98,20 @@ struct ConformanceDrillDownTests {
         return queries
     }
 
+    /// Every event of the fixture's hours, read by the path that reads every span (no series condition).
+    static func everyEvent(_ store: BucketMetricStore) async throws -> [StoredEvent] {
+        let everything = Fixture.range(Self.start - Fixture.hour, Self.start + 8 * Fixture.hour)
+        return try await store.events(EventQuery(range: everything, order: .oldestFirst, limit: 10_000))
+    }
+
+    /// Expects every drill-down query to find what a scan of `all` finds.
+    static func expectDrillQueries(_ store: BucketMetricStore, find all: [StoredEvent], _ stage: String) async throws {
+        for (index, query) in Self.drillQueries().enumerated() {
+            let found = try await store.events(query)
+            #expect(found.map(\.id) == Self.expectedEvents(all, query).map(\.id), "query \(index), \(stage)")
+        }
+    }
+
     @Test(
         "drill-down into a few series finds what a scan of every event finds, before and after roll-up and the minute retention",
         arguments: TestBackend.allCases
@@ -105,23 +119,15 @@ struct ConformanceDrillDownTests {
     func drillDown(backend: TestBackend) async throws {
         try await backend.withStore { store in
             for batch in Self.batches() { _ = try await store.ingest(batch) }
-            let everything = Fixture.range(Self.start - Fixture.hour, Self.start + 8 * Fixture.hour)
-            // Every event, by the path that reads every span (no series condition).
-            let all = try await store.events(EventQuery(range: everything, order: .oldestFirst, limit: 10_000))
+            let all = try await Self.everyEvent(store)
             #expect(all.count == 2_400)
-            for (index, query) in Self.drillQueries().enumerated() {
-                let found = try await store.events(query)
-                #expect(found.map(\.id) == Self.expectedEvents(all, query).map(\.id), "query \(index), minutes")
-            }
+            try await Self.expectDrillQueries(store, find: all, "minutes")
             // Hours rolled up and minutes deleted (raw events kept): the spans are narrowed by hour buckets.
             let later = Fixture.time(Self.start + 3 * Fixture.day)
             _ = try await store.rollUp(now: later)
             let retention = try await store.applyRetention(now: later)
             #expect(retention.rawEvents == 0)
-            for (index, query) in Self.drillQueries().enumerated() {
-                let found = try await store.events(query)
-                #expect(found.map(\.id) == Self.expectedEvents(all, query).map(\.id), "query \(index), hours")
-            }
+            try await Self.expectDrillQueries(store, find: all, "hours")
             // Late events into hours already rolled up (their minutes deleted): the slowest and a failure of a3.
             _ = try await store.ingest([
                 Fixture.event(end: Self.start + 100 * Fixture.minute, duration: 9_000, labels: ["agent_id": "a3"]),
@@ -133,12 +139,9 @@ struct ConformanceDrillDownTests {
                     labels: ["agent_id": "a5"]
                 ),
             ])
-            let withLate = try await store.events(EventQuery(range: everything, order: .oldestFirst, limit: 10_000))
+            let withLate = try await Self.everyEvent(store)
             #expect(withLate.count == 2_402)
-            for (index, query) in Self.drillQueries().enumerated() {
-                let found = try await store.events(query)
-                #expect(found.map(\.id) == Self.expectedEvents(withLate, query).map(\.id), "query \(index), late")
-            }
+            try await Self.expectDrillQueries(store, find: withLate, "late")
             let slowest = try await store.events(Self.drillQueries()[0])
             #expect(slowest.first?.event.durationMilliseconds == 9_000)
         }
@@ -157,13 +160,9 @@ struct ConformanceDrillDownTests {
             try await sql("UPDATE events SET standout = \(standout)")
             try await sql("UPDATE event_spans SET ordinary_max_duration = NULL")
             for batch in batches[12...] { _ = try await store.ingest(batch) }
-            let everything = Fixture.range(Self.start - Fixture.hour, Self.start + 8 * Fixture.hour)
-            let all = try await store.events(EventQuery(range: everything, order: .oldestFirst, limit: 10_000))
+            let all = try await Self.everyEvent(store)
             #expect(all.count == 2_400)
-            for (index, query) in Self.drillQueries().enumerated() {
-                let found = try await store.events(query)
-                #expect(found.map(\.id) == Self.expectedEvents(all, query).map(\.id), "query \(index)")
-            }
+            try await Self.expectDrillQueries(store, find: all, "half unmarked")
         }
     }
 
