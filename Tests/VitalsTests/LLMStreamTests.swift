@@ -51,9 +51,10 @@ struct LLMStreamTests {
         let rate = try #require(number(event, "tokens_per_s"))
         #expect(firstToken >= 40)
         #expect(firstToken < event.durationMilliseconds)
-        // 10 tokens over the time from the first chunk to the end of the call.
+        // 10 tokens over the time from the first chunk to the end of the call (the duration's end, to the
+        // nanosecond, whatever the machine's load).
         let generationSeconds = (event.durationMilliseconds - firstToken) / 1_000
-        #expect(abs(rate * generationSeconds - 10) < 0.5, "rate \(rate), generation \(generationSeconds) s")
+        #expect(abs(rate * generationSeconds - 10) < 0.001, "rate \(rate), generation \(generationSeconds) s")
     }
 
     @Test("the usage reader's completion tokens win over the chunks' counts")
@@ -77,7 +78,7 @@ struct LLMStreamTests {
         #expect(event.attributes["prompt_tokens"] == .int(100))
         let firstToken = try #require(number(event, "ttft_ms"))
         let rate = try #require(number(event, "tokens_per_s"))
-        #expect(abs(rate * (event.durationMilliseconds - firstToken) / 1_000 - 30) < 1.5)
+        #expect(abs(rate * (event.durationMilliseconds - firstToken) / 1_000 - 30) < 0.001)
     }
 
     @Test("a stream that breaks is recorded as failed with the chunks that came; one without chunks has no figures")

@@ -99,34 +99,34 @@ public nonisolated(nonsending) func measureLLMStream<T, Failure: Error>(
     let probe = LLMStreamProbe()
     guard let collector = EventCollector.current else { return try await operation(probe) }
     let stopwatch = EventStopwatch()
-    let start = vitals_monotonic_ns()
-    func attributes(_ reported: LLMUsage) -> Attributes {
+    // The rate and the duration end at the same instant: tokens_per_s × (duration − ttft) is the output tokens.
+    func event(_ reported: LLMUsage, failure: (any Error)? = nil) -> Event {
         var usage = reported
+        let end = vitals_monotonic_ns()
         let streamed = probe.attributes(
-            startNanoseconds: start,
-            endNanoseconds: vitals_monotonic_ns(),
+            startNanoseconds: stopwatch.startNanoseconds,
+            endNanoseconds: end,
             completionTokens: reported.completionTokens
         )
         if usage.completionTokens == nil { usage.completionTokens = streamed.tokens }
         var attributes = usage.attributes(model: model, phase: phase, provider: provider)
         for (key, value) in streamed.attributes { attributes[key] = value }
-        return attributes
+        guard let failure else {
+            return stopwatch.event(name: CollectedEventName.llmCall, attributes: attributes, endNanoseconds: end)
+        }
+        return stopwatch.failedEvent(
+            name: CollectedEventName.llmCall,
+            error: failure,
+            attributes: attributes,
+            endNanoseconds: end
+        )
     }
     do {
         let value = try await operation(probe)
-        let event = stopwatch.event(
-            name: CollectedEventName.llmCall,
-            attributes: attributes(usage?(value) ?? LLMUsage())
-        )
-        collector.record(event)
+        collector.record(event(usage?(value) ?? LLMUsage()))
         return value
     } catch {
-        let event = stopwatch.failedEvent(
-            name: CollectedEventName.llmCall,
-            error: error,
-            attributes: attributes(LLMUsage())
-        )
-        collector.record(event)
+        collector.record(event(LLMUsage(), failure: error))
         throw error
     }
 }

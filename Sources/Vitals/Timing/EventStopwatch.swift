@@ -6,7 +6,8 @@ import CVitalsShims
 /// start plus the monotonic elapsed time rather than read from the wall clock again.
 package struct EventStopwatch: Sendable {
     package let start: Timestamp
-    private let startNanoseconds: UInt64
+    /// The monotonic clock's reading at the start.
+    package let startNanoseconds: UInt64
 
     /// Starts timing now.
     package init() {
@@ -19,14 +20,16 @@ package struct EventStopwatch: Sendable {
         Double(vitals_monotonic_ns() &- startNanoseconds) / 1_000_000
     }
 
-    /// An event that started when this stopwatch did and ends now.
+    /// An event that started when this stopwatch did and ends now, or at the monotonic reading `endNanoseconds`
+    /// (for attributes computed from the same instant as the duration).
     package func event(
         name: String,
         status: EventStatus = .ok,
         error: String? = nil,
-        attributes: Attributes = [:]
+        attributes: Attributes = [:],
+        endNanoseconds: UInt64? = nil
     ) -> Event {
-        let milliseconds = elapsedMilliseconds()
+        let milliseconds = Double((endNanoseconds ?? vitals_monotonic_ns()) &- startNanoseconds) / 1_000_000
         return Event(
             name: name,
             start: start,
@@ -48,7 +51,18 @@ package func eventStatus(for error: any Error) -> EventStatus {
 
 extension EventStopwatch {
     /// An event for an operation that threw `error`: status from ``eventStatus(for:)``, the error's text.
-    package func failedEvent(name: String, error: any Error, attributes: Attributes = [:]) -> Event {
-        event(name: name, status: eventStatus(for: error), error: String(describing: error), attributes: attributes)
+    package func failedEvent(
+        name: String,
+        error: any Error,
+        attributes: Attributes = [:],
+        endNanoseconds: UInt64? = nil
+    ) -> Event {
+        event(
+            name: name,
+            status: eventStatus(for: error),
+            error: String(describing: error),
+            attributes: attributes,
+            endNanoseconds: endNanoseconds
+        )
     }
 }
