@@ -264,7 +264,7 @@ final class SQLiteBackend: StoreBackend {
 
     /// Raw rows per INSERT statement: SQLite opens a cursor on the table and on each of its indexes for every
     /// execution of a statement, which for one row each cost more than the rows themselves.
-    static let rawRowsPerInsert = 32
+    private static let rawRowsPerInsert = 32
 
     /// Raw rows go through SQLite's C binding API on GRDB's cached statements, ``rawRowsPerInsert`` per
     /// statement: building GRDB argument arrays for a thousand rows per batch costs more than SQLite's own insert

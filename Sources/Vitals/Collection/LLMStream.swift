@@ -111,12 +111,10 @@ public nonisolated(nonsending) func measureLLMStream<T, Failure: Error>(
         if usage.completionTokens == nil { usage.completionTokens = streamed.tokens }
         var attributes = usage.attributes(model: model, phase: phase, provider: provider)
         for (key, value) in streamed.attributes { attributes[key] = value }
-        guard let failure else {
-            return stopwatch.event(name: CollectedEventName.llmCall, attributes: attributes, endNanoseconds: end)
-        }
-        return stopwatch.failedEvent(
+        return stopwatch.event(
             name: CollectedEventName.llmCall,
-            error: failure,
+            status: failure.map(eventStatus(for:)) ?? .ok,
+            error: failure.map { String(describing: $0) },
             attributes: attributes,
             endNanoseconds: end
         )

@@ -15,11 +15,6 @@ package struct EventStopwatch: Sendable {
         self.startNanoseconds = vitals_monotonic_ns()
     }
 
-    /// Milliseconds since `init`, from the monotonic clock.
-    package func elapsedMilliseconds() -> Double {
-        Double(vitals_monotonic_ns() &- startNanoseconds) / 1_000_000
-    }
-
     /// An event that started when this stopwatch did and ends now, or at the monotonic reading `endNanoseconds`
     /// (for attributes computed from the same instant as the duration).
     package func event(
@@ -51,18 +46,7 @@ package func eventStatus(for error: any Error) -> EventStatus {
 
 extension EventStopwatch {
     /// An event for an operation that threw `error`: status from ``eventStatus(for:)``, the error's text.
-    package func failedEvent(
-        name: String,
-        error: any Error,
-        attributes: Attributes = [:],
-        endNanoseconds: UInt64? = nil
-    ) -> Event {
-        event(
-            name: name,
-            status: eventStatus(for: error),
-            error: String(describing: error),
-            attributes: attributes,
-            endNanoseconds: endNanoseconds
-        )
+    package func failedEvent(name: String, error: any Error, attributes: Attributes = [:]) -> Event {
+        event(name: name, status: eventStatus(for: error), error: String(describing: error), attributes: attributes)
     }
 }

@@ -170,10 +170,10 @@ package struct WriteGroup: Sendable {
             ordinaryMaxDuration: -1,
             standouts: Array(repeating: false, count: rawEvents.count)
         )
-        // The rows of each event name (by series position, then name), slowest first.
+        // The durations and positions of each event name's rows (name found once per series position).
         var nameOfSeries = Array(repeating: -1, count: series.count)
         var names: [String: Int] = [:]
-        var rowsOfName: [[Int]] = []
+        var rowsOfName: [[(duration: Double, row: Int)]] = []
         for (index, row) in rawEvents.enumerated() {
             summary.minTime = min(summary.minTime, row.time)
             summary.maxTime = max(summary.maxTime, row.time)
@@ -190,17 +190,14 @@ package struct WriteGroup: Sendable {
                     rowsOfName.append([])
                 }
             }
-            rowsOfName[nameOfSeries[position]].append(index)
+            rowsOfName[nameOfSeries[position]].append((row.durationMilliseconds, index))
         }
         for var rows in rowsOfName {
-            rows.sort { rawEvents[$0].durationMilliseconds > rawEvents[$1].durationMilliseconds }
+            rows.sort { $0.duration > $1.duration }
             let standouts = max(1, rows.count / RawSpanSummary.rowsPerStandout)
-            for index in rows.prefix(standouts) { summary.standouts[index] = true }
+            for standout in rows.prefix(standouts) { summary.standouts[standout.row] = true }
             if rows.count > standouts {
-                summary.ordinaryMaxDuration = max(
-                    summary.ordinaryMaxDuration,
-                    rawEvents[rows[standouts]].durationMilliseconds
-                )
+                summary.ordinaryMaxDuration = max(summary.ordinaryMaxDuration, rows[standouts].duration)
             }
         }
         return summary
