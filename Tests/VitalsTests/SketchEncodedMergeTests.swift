@@ -58,3 +58,60 @@ import Vitals
         #expect(sketch == before)
     }
 }
+
+extension SketchEncodedMergeTests {
+    /// Every byte of several encodings changed to other values and every length cut short: whatever decoding says
+    /// of the bytes, merging them says the same (the same error, or the decoded sketch merged in), and a merge that
+    /// throws leaves the sketch as it was.
+    @Test("corrupted encodings: merging throws exactly what decoding throws, or merges what decoding reads")
+    func corruptedLikeDecoding() throws {
+        var random = SplitMix64(seed: 11)
+        let samples = [
+            makeSketch([42]),
+            makeSketch([0, 3, 3, 250, 1_607]),
+            makeSketch((0..<300).map { _ in random.logNormal(mu: 5, sigma: 1.5) }),
+            makeSketch([1e-300, 1e-20, 1, 1e20, 1e300]),
+        ]
+        let target = makeSketch([7, 70, 700, 0])
+        var checked = 0
+        for sample in samples {
+            let encoding = sample.encoded()
+            var variants: [[UInt8]] = (0..<encoding.count).map { Array(encoding[..<$0]) }
+            for position in encoding.indices {
+                for replacement: UInt8 in [0x00, 0x01, 0x7F, 0x80, 0xFF, encoding[position] ^ 0x01] {
+                    var changed = encoding
+                    changed[position] = replacement
+                    variants.append(changed)
+                }
+            }
+            variants.append(encoding + [0])
+            for bytes in variants {
+                var merged = target
+                let mergeResult = Result { () throws(SketchDecodingError) in
+                    try bytes.withUnsafeBufferPointer { buffer throws(SketchDecodingError) in
+                        try merged.merge(encoded: buffer)
+                    }
+                }
+                switch Result(catching: { () throws(SketchDecodingError) in try QuantileSketch(decoding: bytes) }) {
+                case .success(let decoded):
+                    var expected = target
+                    expected.merge(decoded)
+                    #expect(throws: Never.self) { try mergeResult.get() }
+                    expectSameContent(merged, expected)
+                case .failure(let error):
+                    #expect(mergeResult.error == error, "bytes \(bytes)")
+                    #expect(merged == target, "bytes \(bytes)")
+                }
+                checked += 1
+            }
+        }
+        #expect(checked > 1_000)
+    }
+}
+
+extension Result {
+    fileprivate var error: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
+}
