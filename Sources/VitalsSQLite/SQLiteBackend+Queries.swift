@@ -101,14 +101,16 @@ extension SQLiteBackend {
         try await reading("reading event buckets") { db in
             var merger = merger
             for chunk in merger.seriesIDs.chunked(SQLiteRows.idsPerStatement) {
-                let statement = try db.makeStatement(
-                    sql: """
-                        SELECT series_id, start, count, errors, timeouts, sketch, sums FROM event_buckets
-                        WHERE level = ? AND start >= ? AND start < ? AND series_id IN
-                        """ + " " + SQLiteRows.placeholders(chunk.count)
-                )
+                let ids = SQLiteRows.paddedIDs(chunk)
+                let sql = """
+                    SELECT series_id, start, count, errors, timeouts, sketch, sums FROM event_buckets
+                    WHERE level = ? AND start >= ? AND start < ? AND series_id IN
+                    """ + " " + SQLiteRows.placeholders(ids.count)
+                let statement =
+                    chunk.count <= SQLiteRows.mostPaddedIDs
+                    ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
                 try statement.setArguments(
-                    StatementArguments([Int64(level.rawValue), from, to]) + StatementArguments(chunk)
+                    StatementArguments([Int64(level.rawValue), from, to]) + StatementArguments(ids)
                 )
                 let handle = statement.sqliteStatement
                 defer { sqlite3_reset(handle) }

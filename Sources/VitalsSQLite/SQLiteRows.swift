@@ -65,4 +65,17 @@ enum SQLiteRows {
 
     /// SQLite limits the number of parameters of a statement; longer id lists are read in chunks.
     static let idsPerStatement = 20_000
+
+    /// The longest id list ``paddedIDs(_:)`` pads.
+    static let mostPaddedIDs = 1_024
+
+    /// Up to ``mostPaddedIDs`` ids, repeated at the end to the next power of two (at least 8), so that a query with an `IN`
+    /// list of them is one of a few statements, prepared once per connection (compiling a list of hundreds costs
+    /// about as much as reading a day of their hour buckets). A repeated id selects nothing more. Longer lists
+    /// are returned as they are.
+    static func paddedIDs(_ ids: ArraySlice<Int64>) -> [Int64] {
+        guard let last = ids.last, ids.count <= mostPaddedIDs else { return Array(ids) }
+        let size = max(8, 1 << (Int.bitWidth - (ids.count - 1).leadingZeroBitCount))
+        return Array(ids) + repeatElement(last, count: size - ids.count)
+    }
 }

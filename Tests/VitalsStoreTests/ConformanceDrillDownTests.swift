@@ -213,3 +213,55 @@ struct ConformanceDrillDownTests {
         }
     }
 }
+
+extension ConformanceDrillDownTests {
+    /// Hundreds of series (80 agents × 2 models × status): enough that a stats query reads its groups in two halves at once.
+    @Test(
+        "stats of many series grouped by agent, read in halves, are the statistics of the events themselves",
+        arguments: TestBackend.allCases
+    )
+    func groupedStatsOfManySeries(backend: TestBackend) async throws {
+        var random = SeededGenerator(seed: 31)
+        let from = Self.start + 7 * Fixture.minute
+        let to = Self.start + 3 * Fixture.hour + 22 * Fixture.minute
+        var records: [Record] = []
+        var expected: [String: EventStatistics] = [:]
+        for index in 0..<4_000 {
+            let end = Self.start + Int64(index) * 3 * 1_000_000_000 + Int64(random.next() % 1_000_000_000)
+            let agent = "agent-\(random.next() % 80)"
+            let record = Fixture.event(
+                end: end,
+                duration: Double(1 + random.next() % 3_000),
+                status: random.next() % 20 == 0 ? .error : .ok,
+                labels: ["agent_id": "\(agent)"],
+                attributes: [
+                    "model": .string("m\(random.next() % 2)"), "prompt_tokens": .int(Int64(random.next() % 900)),
+                ]
+            )
+            guard case .event(let event) = record else { continue }
+            records.append(record)
+            guard end >= from, end < to else { continue }
+            var statistics = EventStatistics()
+            statistics.add(event, additiveAttributes: ["prompt_tokens", "cost_usd"])
+            expected[agent, default: EventStatistics()].merge(statistics)
+        }
+        try await backend.withStore { store in
+            for batch in stride(from: 0, to: records.count, by: 500) {
+                _ = try await store.ingest(Array(records[batch..<min(batch + 500, records.count)]))
+            }
+            let query = StatsQuery(name: "llm_call", range: Fixture.range(from, to), groupBy: ["agent_id"])
+            let seriesCount = try await store.series(SeriesQuery(kind: .event, name: "llm_call")).count
+            // With the status label, 272: more than the 64 series a stats query reads in one piece.
+            #expect(seriesCount > 64)
+            for phase in ["minutes", "hours"] {
+                if phase == "hours" { _ = try await store.rollUp(now: Fixture.time(Self.start + 3 * Fixture.day)) }
+                let groups = try await store.eventStats(query)
+                #expect(groups.count == 80, "\(phase)")
+                for group in groups {
+                    let agent = group.labels["agent_id"] ?? ""
+                    #expect(group.statistics == expected[agent], "\(phase): \(agent)")
+                }
+            }
+        }
+    }
+}

@@ -142,23 +142,27 @@ extension BucketMetricStore {
 
     /// ``collect(_:kind:steps:read:)`` for events: each bucket is merged as the backend reads it, from its stored
     /// bytes (a day of 100 agents is about 16,000 buckets; decoding each into statistics of its own first cost
-    /// more than reading them), and the segments (hours, the minutes at either edge) are read at once, on
-    /// connections of their own, then merged in their order.
+    /// more than reading them). The segments (hours, the minutes at either edge), and for many series two halves
+    /// of the groups, are read at once on connections of their own, then merged in segment order: each group is
+    /// merged by one reader per segment, in the order one reader would merge it.
     private func collectEvents(
         _ query: StatsQuery,
         steps width: Int64?
     ) async throws -> [(labels: Labels, steps: [Int64: EventStatistics])] {
         guard let plan = try await plan(query, kind: .event, steps: width) else { return [] }
-        let empty = EventBucketMerger(
-            seriesIDs: plan.seriesIDs,
-            groupOf: plan.groupOf,
-            groups: plan.groupLabels.count,
-            stepStart: plan.start,
-            stepWidth: width
-        )
+        let mergers = Self.groupHalves(plan).map { seriesIDs in
+            EventBucketMerger(
+                seriesIDs: seriesIDs,
+                groupOf: plan.groupOf,
+                groups: plan.groupLabels.count,
+                stepStart: plan.start,
+                stepWidth: width
+            )
+        }
+        let reads = plan.segments.flatMap { segment in mergers.map { (segment, $0) } }
         let backend = self.backend
         let parts = try await withThrowingTaskGroup(of: (Int, [[Int64: EventStatistics]]).self) { tasks in
-            for (index, segment) in plan.segments.enumerated() {
+            for (index, (segment, empty)) in reads.enumerated() {
                 tasks.addTask {
                     let merger = try await backend.mergeEventBuckets(
                         level: segment.level,
@@ -169,17 +173,43 @@ extension BucketMetricStore {
                     return (index, merger.groups())
                 }
             }
-            var parts = Array(repeating: [[Int64: EventStatistics]](), count: plan.segments.count)
+            var parts = Array(repeating: [[Int64: EventStatistics]](), count: reads.count)
             for try await (index, part) in tasks { parts[index] = part }
             return parts
         }
-        guard var merged = parts.first else { return [] }
-        for part in parts.dropFirst() {
-            for (group, steps) in part.enumerated() {
+        var merged = Array(repeating: [Int64: EventStatistics](), count: plan.groupLabels.count)
+        for part in parts {
+            for (group, steps) in part.enumerated() where !steps.isEmpty {
+                if merged[group].isEmpty {
+                    merged[group] = steps
+                    continue
+                }
                 for (step, statistics) in steps { merged[group][step, default: EventStatistics()].merge(statistics) }
             }
         }
         return Self.sortedGroups(plan.groupLabels, merged)
+    }
+
+    /// Series in this many per query are read as two halves, each with whole groups.
+    private static var seriesPerHalf: Int { 32 }
+
+    /// The plan's series in two lists (one when there are few, or one group), each holding whole groups, about
+    /// half the series each, in the plan's order.
+    private static func groupHalves(_ plan: StatsPlan) -> [[Int64]] {
+        let ids = plan.seriesIDs
+        guard ids.count >= 2 * seriesPerHalf, plan.groupLabels.count > 1 else { return [ids] }
+        var seriesPerGroup = Array(repeating: 0, count: plan.groupLabels.count)
+        for id in ids { seriesPerGroup[plan.groupOf[id] ?? 0] += 1 }
+        var firstHalf = Array(repeating: false, count: seriesPerGroup.count)
+        var counted = 0
+        for (group, count) in seriesPerGroup.enumerated() where counted < ids.count / 2 {
+            firstHalf[group] = true
+            counted += count
+        }
+        let halves = [
+            ids.filter { firstHalf[plan.groupOf[$0] ?? 0] }, ids.filter { !firstHalf[plan.groupOf[$0] ?? 0] },
+        ]
+        return halves.filter { !$0.isEmpty }
     }
 
     /// What a stats query reads: its groups, the group of each series, and the bucket segments.

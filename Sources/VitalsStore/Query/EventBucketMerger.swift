@@ -31,6 +31,8 @@ package struct EventBucketMerger: Sendable {
     private var nameBytes: [[UInt8]] = []
     /// The name index the n-th pair of the last sums read had: rows list the same names, so this is checked first.
     private var recentNames: [Int] = []
+    private var lastSeries: Int64?
+    private var lastGroup: Int?
 
     private struct GroupStep: Hashable, Sendable {
         var group: Int
@@ -65,7 +67,12 @@ package struct EventBucketMerger: Sendable {
         sketch: UnsafeRawBufferPointer,
         sums: UnsafeRawBufferPointer
     ) throws(StoreError) {
-        guard let group = groupOf[seriesID] else { return }
+        // Rows come series by series: the group of the last one is asked again most of the time.
+        if seriesID != lastSeries {
+            lastSeries = seriesID
+            lastGroup = groupOf[seriesID]
+        }
+        guard let group = lastGroup else { return }
         var slot = group
         if let stepWidth {
             // Buckets standing in for pruned minutes may start before the range; they count in its first step.
@@ -150,8 +157,10 @@ package struct EventBucketMerger: Sendable {
 
     private static func same(_ known: [UInt8], _ name: UnsafeRawBufferPointer) -> Bool {
         guard known.count == name.count else { return false }
-        for index in 0..<name.count where known[index] != name[index] { return false }
-        return true
+        return known.withUnsafeBytes { known in
+            for index in 0..<name.count where known[index] != name[index] { return false }
+            return true
+        }
     }
 }
 
