@@ -4,31 +4,32 @@ import VitalsStore
 
 extension PostgresBackend {
     func listSeries(kind: SeriesKind?, name: String?) async throws -> [SeriesInfo] {
-        try await failing("listing series") {
+        try await failing("listing series") { [client, logger, seriesKeys] in
             let kindFilter = kind.map { Int16($0.rawValue) }
-            let rows = try await client.query(
+            let listed = try await client.query(
                 """
-                SELECT id, kind, name, labels, first_seen, last_seen FROM series
+                SELECT id, first_seen, last_seen FROM series
                 WHERE (\(kindFilter)::smallint IS NULL OR kind = \(kindFilter)::smallint)
                   AND (\(name)::text IS NULL OR name = \(name)::text)
                 """,
                 logger: logger
             )
-            var series: [SeriesInfo] = []
-            for try await (id, kind, name, labels, first, last) in rows.decode(
-                (Int64, Int16, String, String, Int64, Int64).self
-            ) {
-                guard let kind = SeriesKind(rawValue: Int(kind)) else { continue }
-                series.append(
-                    SeriesInfo(
-                        id: id,
-                        key: SeriesKey(kind: kind, name: name, labels: try SeriesKey.decodeLabels(labels)),
-                        firstSeen: Timestamp(nanosecondsSinceEpoch: first),
-                        lastSeen: Timestamp(nanosecondsSinceEpoch: last)
-                    )
+            var rows: [(id: Int64, first: Int64, last: Int64)] = []
+            for try await row in listed.decode((Int64, Int64, Int64).self) { rows.append(row) }
+            // Labels are read and decoded only for series this backend has not listed before.
+            let missing = seriesKeys.missing(rows.map(\.id))
+            var loaded: [(id: Int64, key: SeriesKey)] = []
+            if !missing.isEmpty {
+                let keys = try await client.query(
+                    "SELECT id, kind, name, labels FROM series WHERE id = ANY(\(missing))",
+                    logger: logger
                 )
+                for try await (id, kind, name, labels) in keys.decode((Int64, Int16, String, String).self) {
+                    guard let kind = SeriesKind(rawValue: Int(kind)) else { continue }
+                    loaded.append((id, SeriesKey(kind: kind, name: name, labels: try SeriesKey.decodeLabels(labels))))
+                }
             }
-            return series
+            return seriesKeys.series(rows, loaded: loaded)
         }
     }
 

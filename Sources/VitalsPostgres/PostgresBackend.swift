@@ -14,6 +14,8 @@ final class PostgresBackend: StoreBackend {
     /// See ``failingWithin(_:_:)``.
     let ingestDeadline: Duration
     let logger: Logger
+    /// The keys of the series listed so far.
+    let seriesKeys = SeriesKeyCache()
 
     init(client: PostgresClient, location: PostgresLocation, ingestDeadline: Duration, logger: Logger) {
         self.client = client

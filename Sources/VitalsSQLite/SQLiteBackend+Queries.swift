@@ -6,8 +6,8 @@ import VitalsStore
 
 extension SQLiteBackend {
     func listSeries(kind: SeriesKind?, name: String?) async throws -> [SeriesInfo] {
-        try await reading("listing series") { db in
-            var sql = "SELECT id, kind, name, labels, first_seen, last_seen FROM series"
+        try await reading("listing series") { [seriesKeys] db in
+            var sql = "SELECT id, first_seen, last_seen FROM series"
             var conditions: [String] = []
             var arguments: StatementArguments = []
             if let kind {
@@ -19,15 +19,26 @@ extension SQLiteBackend {
                 arguments += [name]
             }
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row -> SeriesInfo? in
-                guard let kind = SeriesKind(rawValue: row[1]) else { return nil }
-                return SeriesInfo(
-                    id: row[0],
-                    key: SeriesKey(kind: kind, name: row[2], labels: try SeriesKey.decodeLabels(row[3])),
-                    firstSeen: Timestamp(nanosecondsSinceEpoch: row[4]),
-                    lastSeen: Timestamp(nanosecondsSinceEpoch: row[5])
+            var rows: [(id: Int64, first: Int64, last: Int64)] = []
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try cursor.next() { rows.append((row[0], row[1], row[2])) }
+            // Labels are read and decoded only for series this backend has not listed before.
+            var loaded: [(id: Int64, key: SeriesKey)] = []
+            for chunk in seriesKeys.missing(rows.map(\.id)).chunked(SQLiteRows.idsPerStatement) {
+                let keys = try Row.fetchCursor(
+                    db,
+                    sql: "SELECT id, kind, name, labels FROM series WHERE id IN "
+                        + SQLiteRows.placeholders(chunk.count),
+                    arguments: StatementArguments(chunk)
                 )
+                while let row = try keys.next() {
+                    guard let kind = SeriesKind(rawValue: row[1]) else { continue }
+                    loaded.append(
+                        (row[0], SeriesKey(kind: kind, name: row[2], labels: try SeriesKey.decodeLabels(row[3])))
+                    )
+                }
             }
+            return seriesKeys.series(rows, loaded: loaded)
         }
     }
 

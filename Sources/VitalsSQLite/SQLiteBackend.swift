@@ -11,6 +11,8 @@ final class SQLiteBackend: StoreBackend {
     let path: String
     /// Held by the one store of the database that keeps event buckets pending (see ``WriterLock``).
     let writerLock: WriterLock?
+    /// The keys of the series listed so far.
+    let seriesKeys = SeriesKeyCache()
 
     init(pool: DatabasePool, path: String, writerLock: WriterLock?) {
         self.pool = pool

@@ -195,3 +195,36 @@ extension ConformanceEventQueryTests {
         }
     }
 }
+
+extension ConformanceEventQueryTests {
+    @Test(
+        "series written beside the store after it listed them (another writer) are listed with their keys and times",
+        arguments: TestBackend.allCases
+    )
+    func seriesWrittenBeside(backend: TestBackend) async throws {
+        try await backend.withStore { store, sql in
+            let t = Fixture.day0 + 10 * Fixture.minute
+            _ = try await store.ingest([Fixture.event(end: t, duration: 5, labels: ["agent_id": "a1"])])
+            let query = SeriesQuery(kind: .event, name: "llm_call")
+            let first = try await store.series(query)
+            #expect(first.map(\.key.labels) == [["agent_id": "a1", "status": "ok"]])
+            // Keys are remembered by id after the first listing; times and new rows must still come from the database.
+            let later = t + Fixture.hour
+            try await sql("UPDATE series SET last_seen = \(later) WHERE name = 'llm_call'")
+            try await sql(
+                """
+                INSERT INTO series (kind, name, labels, first_seen, last_seen)
+                VALUES (0, 'llm_call', '{"agent_id":"b2","status":"error"}', \(t), \(later))
+                """
+            )
+            let second = try await store.series(query)
+            #expect(
+                second.map(\.key.labels) == [
+                    ["agent_id": "a1", "status": "ok"], ["agent_id": "b2", "status": "error"],
+                ]
+            )
+            #expect(second.map(\.lastSeen) == [Fixture.time(later), Fixture.time(later)])
+            #expect(second.first?.id == first.first?.id)
+        }
+    }
+}
