@@ -1,10 +1,12 @@
 import Foundation
 import Vitals
 
-/// `vitals summary` over a generated 1M-line file, against jq and Python + orjson doing the same job.
+/// `vitals summary` over a generated 1M-line file, against `wc -l` (the read limit), and jq, Python + orjson and
+/// DuckDB doing the same job.
 ///
-/// The three run as separate processes, so each has its own wall time and peak resident memory. The `vitals`
-/// binary is `$VITALS_BINARY` (set by `Benchmarks/run` to the release build of the main package).
+/// They run as separate processes, so each has its own wall time and peak resident memory. The `vitals`
+/// binary is `$VITALS_BINARY` (set by `Benchmarks/run` to the release build of the main package); DuckDB runs
+/// under `$VITALS_DUCKDB_PYTHON`, a virtual environment's Python that `Benchmarks/run` makes for it.
 enum SummaryBenchmarks {
     static let lineCount = 1_000_000
 
@@ -33,6 +35,24 @@ enum SummaryBenchmarks {
         }
         report.add("vitals summary, 1M lines (ns/line)", nanoseconds: perLine(vitals), note: describe(vitals))
         report.check("vitals summary peak RSS MB", measured: Double(vitals.peakResidentKilobytes) / 1024, atMost: 50)
+
+        // The read limit: counting the lines of the same file, from the page cache.
+        if let lines = ChildProcess.best(of: 3, ["wc", "-l", path]) {
+            report.add("wc -l, the read limit (ns/line)", nanoseconds: perLine(lines), note: describe(lines))
+            report.check("vitals summary time over wc -l", measured: vitals.seconds / lines.seconds, atMost: 3)
+        }
+        if let python = ProcessInfo.processInfo.environment["VITALS_DUCKDB_PYTHON"],
+            let duckdb = ChildProcess.best(of: repeats, [python, "\(references)/summary_duckdb.py", path])
+        {
+            report.add(
+                "DuckDB read_json + quantile_disc, 2 threads (ns/line)",
+                nanoseconds: perLine(duckdb),
+                note: describe(duckdb)
+                    + String(format: "; vitals summary takes %.2f times as long", vitals.seconds / duckdb.seconds)
+            )
+        } else {
+            print("summary: DuckDB reference skipped (Benchmarks/run installs it in a virtual environment)")
+        }
 
         if let jq = ChildProcess.best(of: 1, ["\(references)/summary_jq.sh", path]) {
             report.add("jq reduce inputs (ns/line)", nanoseconds: perLine(jq), note: describe(jq))
