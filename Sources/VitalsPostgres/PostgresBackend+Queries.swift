@@ -42,11 +42,10 @@ extension PostgresBackend {
         try await failing("reading event buckets") {
             let rows = try await client.query(
                 """
-                SELECT b.series_id, b.start, b.count, b.errors, b.timeouts, b.sketch, b.sums
-                FROM unnest(\(seriesIDs)::bigint[]) AS s(sid) CROSS JOIN LATERAL (
-                    SELECT * FROM event_buckets
-                    WHERE level = \(Int16(level.rawValue)) AND series_id = s.sid AND start >= \(from) AND start < \(to)
-                ) b
+                SELECT series_id, start, count, errors, timeouts, sketch, sums FROM event_buckets
+                WHERE level = \(Int16(level.rawValue)) AND series_id = ANY(\(seriesIDs)::bigint[])
+                  AND start >= \(from) AND start < \(to)
+                ORDER BY series_id, start
                 """,
                 logger: logger
             )
@@ -74,11 +73,10 @@ extension PostgresBackend {
         try await failing("reading gauge buckets") {
             let rows = try await client.query(
                 """
-                SELECT b.series_id, b.start, b.count, b.sum, b.min, b.max, b.last, b.last_time
-                FROM unnest(\(seriesIDs)::bigint[]) AS s(sid) CROSS JOIN LATERAL (
-                    SELECT * FROM gauge_buckets
-                    WHERE level = \(Int16(level.rawValue)) AND series_id = s.sid AND start >= \(from) AND start < \(to)
-                ) b
+                SELECT series_id, start, count, sum, min, max, last, last_time FROM gauge_buckets
+                WHERE level = \(Int16(level.rawValue)) AND series_id = ANY(\(seriesIDs)::bigint[])
+                  AND start >= \(from) AND start < \(to)
+                ORDER BY series_id, start
                 """,
                 logger: logger
             )
@@ -109,20 +107,23 @@ extension PostgresBackend {
             // the sketch and the sums, each after its length in 4 bytes, all big-endian): a day of 100 agents is
             // 400 rows instead of 16,000, and rows, not bytes, were what the client spent its time on. No ORDER BY
             // in the aggregate (merging does not depend on order; sorting each series cost a third more).
+            //
+            // Series as `= ANY(array)`, one scan, as in every bucket read here: joined series by series (a lateral
+            // subquery per series), the planner, with statistics older than the newest buckets, read each series
+            // through the (level, start) index, every series' buckets of the range once per series: 0.7 to 1.3 s
+            // instead of 30 ms for a day of 400 series right after a bulk load.
             let rows = try await client.query(
                 """
-                SELECT s.sid, b.packed
-                FROM unnest(\(merger.seriesIDs)::bigint[]) WITH ORDINALITY AS s(sid, position) CROSS JOIN LATERAL (
-                    SELECT string_agg(
-                        int8send(start) || int8send(count) || int8send(errors) || int8send(timeouts)
-                            || int4send(length(sketch)) || sketch || int4send(length(sums)) || sums,
-                        ''::bytea
-                    ) AS packed
-                    FROM event_buckets
-                    WHERE level = \(Int16(level.rawValue)) AND series_id = s.sid AND start >= \(from) AND start < \(to)
-                ) b
-                WHERE b.packed IS NOT NULL
-                ORDER BY s.position
+                SELECT series_id, string_agg(
+                    int8send(start) || int8send(count) || int8send(errors) || int8send(timeouts)
+                        || int4send(length(sketch)) || sketch || int4send(length(sums)) || sums,
+                    ''::bytea
+                )
+                FROM event_buckets
+                WHERE level = \(Int16(level.rawValue)) AND series_id = ANY(\(merger.seriesIDs)::bigint[])
+                  AND start >= \(from) AND start < \(to)
+                GROUP BY series_id
+                ORDER BY series_id
                 """,
                 logger: logger
             )
@@ -170,13 +171,12 @@ extension PostgresBackend {
             // A bucket without a recorded maximum bounds nothing: it counts as infinitely long.
             let rows = try await client.query(
                 """
-                SELECT b.start, MAX(b.duration_max), COUNT(*) FILTER (WHERE b.duration_max IS NULL),
-                       SUM(b.errors)::bigint, SUM(b.count)::bigint
-                FROM unnest(\(seriesIDs)::bigint[]) AS s(sid) CROSS JOIN LATERAL (
-                    SELECT start, duration_max, errors, count FROM event_buckets
-                    WHERE level = \(Int16(level.rawValue)) AND series_id = s.sid AND start >= \(from) AND start < \(to)
-                ) b
-                GROUP BY b.start
+                SELECT start, MAX(duration_max), COUNT(*) FILTER (WHERE duration_max IS NULL),
+                       SUM(errors)::bigint, SUM(count)::bigint
+                FROM event_buckets
+                WHERE level = \(Int16(level.rawValue)) AND series_id = ANY(\(seriesIDs)::bigint[])
+                  AND start >= \(from) AND start < \(to)
+                GROUP BY start
                 """,
                 logger: logger
             )
