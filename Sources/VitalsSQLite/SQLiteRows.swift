@@ -69,10 +69,10 @@ enum SQLiteRows {
     /// The longest id list ``paddedIDs(_:)`` pads.
     static let mostPaddedIDs = 1_024
 
-    /// Up to ``mostPaddedIDs`` ids, repeated at the end to the next power of two (at least 8), so that a query with an `IN`
-    /// list of them is one of a few statements, prepared once per connection (compiling a list of hundreds costs
-    /// about as much as reading a day of their hour buckets). A repeated id selects nothing more. Longer lists
-    /// are returned as they are.
+    /// Up to ``mostPaddedIDs`` ids, the last repeated up to the next power of two (at least 8), so that a query
+    /// with an `IN` list of them is one of a few statements, prepared once per connection (compiling a list of
+    /// hundreds cost a twentieth of a grouped stats query). A repeated id selects nothing more. Longer lists are
+    /// returned as they are.
     static func paddedIDs(_ ids: ArraySlice<Int64>) -> [Int64] {
         guard let last = ids.last, ids.count <= mostPaddedIDs else { return Array(ids) }
         let size = max(8, 1 << (Int.bitWidth - (ids.count - 1).leadingZeroBitCount))

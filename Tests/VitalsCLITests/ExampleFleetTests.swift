@@ -94,12 +94,12 @@ struct ExampleFleetOutageTests {
 
         let folder = try TemporaryFolder()
         let output = folder.url.appendingPathComponent("stdout")
-        FileManager.default.createFile(atPath: output.path, contents: Data())
+        _ = FileManager.default.createFile(atPath: output.path, contents: Data())
         let process = Process()
         process.executableURL = ExampleFleetTests.program
         process.arguments = ["--database", url, "--days", "1", "--reports", folder.url.path, "--live", "12"]
         let errors = folder.url.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: errors.path, contents: Data())
+        _ = FileManager.default.createFile(atPath: errors.path, contents: Data())
         let stdout = try FileHandle(forWritingTo: output)
         let stderr = try FileHandle(forWritingTo: errors)
         defer {
