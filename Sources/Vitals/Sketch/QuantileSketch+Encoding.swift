@@ -157,11 +157,16 @@ extension QuantileSketch {
             try mergeCheckedFirst(bytes)
             return
         }
-        total += prefix.count
-        zeros &+= prefix.zeroCount
-        sumOfValues += prefix.sum
-        minimum = Swift.min(minimum, prefix.min)
-        maximum = Swift.max(maximum, prefix.max)
+        addFields(of: prefix)
+    }
+
+    /// Adds what an encoding holds besides its buckets: count, zero count, sum, min and max.
+    private mutating func addFields(of header: Header) {
+        total += header.count
+        zeros &+= header.zeroCount
+        sumOfValues += header.sum
+        minimum = Swift.min(minimum, header.min)
+        maximum = Swift.max(maximum, header.max)
     }
 
     /// The fields of an encoding with buckets that come before them, with `sum`, `min` and `max` from its end and
@@ -267,11 +272,7 @@ extension QuantileSketch {
     private mutating func mergeCheckedFirst(_ bytes: UnsafeBufferPointer<UInt8>) throws(SketchDecodingError) {
         let header = try Self.header(of: bytes)
         guard header.count > 0 else { return }
-        total += header.count
-        zeros &+= header.zeroCount
-        sumOfValues += header.sum
-        minimum = Swift.min(minimum, header.min)
-        maximum = Swift.max(maximum, header.max)
+        addFields(of: header)
         guard header.buckets > 0 else { return }
         accommodate(low: header.firstIndex, high: header.lastIndex)
         // After `accommodate`, an index below the window can only be one that collapses into slot 0.

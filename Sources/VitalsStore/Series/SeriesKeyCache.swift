@@ -1,4 +1,3 @@
-import Synchronization
 package import Vitals
 
 /// The keys of stored series by id, kept by a backend so that listing series (which every query does) decodes a
@@ -11,7 +10,7 @@ package final class SeriesKeyCache: Sendable {
     /// The most keys remembered.
     package static var capacity: Int { 100_000 }
 
-    private let keys = Mutex<[Int64: SeriesKey]>([:])
+    private let keys = LockedValue<[Int64: SeriesKey]>([:])
 
     package init() {}
 
