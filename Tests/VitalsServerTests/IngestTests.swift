@@ -169,7 +169,9 @@ struct IngestTests {
     @Test("concurrent batches are all stored")
     func concurrentBatches() async throws {
         let fixture = try await ServerFixture()
-        try await fixture.test(.live) { client in
+        // In-process: under the full suite's load on two cores a request through a socket sometimes outlasted the
+        // live test client's fixed 20-second timeout (at f3cbeec too); what is tested is the concurrent ingest.
+        try await fixture.test(.router) { client in
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for batch in 0..<16 {
                     group.addTask {
