@@ -236,7 +236,7 @@ enum EventLineDecoder {
         event.attributes.appendUnchecked(key: name, value: value)
     }
 
-    private static func status(_ value: JSONLToken, _ scanner: JSONLScanner) throws(JSONLError) -> EventStatus? {
+    static func status(_ value: JSONLToken, _ scanner: JSONLScanner) throws(JSONLError) -> EventStatus? {
         switch value.kind {
         case .string:
             if scanner.stringEquals(value, caseInsensitive: "ok") { return .ok }
@@ -268,19 +268,42 @@ enum EventLineDecoder {
         guard state.hasName else {
             throw JSONLError(code: .missingField, reason: "missing \"event\"", field: "event")
         }
-        var start = state.start
-        var end = state.end ?? state.timestamp
+        let timing = try settleTiming(
+            start: state.start,
+            end: state.end,
+            timestamp: state.timestamp,
+            duration: state.duration
+        )
+        event.durationMilliseconds = timing.duration
+        event.start = timing.start
+        event.end = timing.end
+        if event.error == nil, let errorType = state.errorType { event.error = errorType }
+        event.status = state.status ?? state.success.map { $0 ? .ok : .error } ?? (event.error == nil ? .ok : .error)
+    }
+
+    /// The start, end and duration of an event from what its line wrote: a written duration wins and fills a
+    /// missing end (or start); without one, the duration is the time between start and end (`ts` stands in
+    /// for a missing `end_ts`); with neither, it is 0.
+    static func settleTiming(
+        start writtenStart: Timestamp?,
+        end writtenEnd: Timestamp?,
+        timestamp: Timestamp?,
+        duration writtenDuration: Double?
+    ) throws(JSONLError) -> (start: Timestamp?, end: Timestamp?, duration: Double) {
+        var start = writtenStart
+        var end = writtenEnd ?? timestamp
         if let start, let end, end < start {
             throw .field(
-                state.end == nil ? "ts" : "end_ts",
+                writtenEnd == nil ? "ts" : "end_ts",
                 .invalidValue,
                 "end time \(end.rfc3339) is before start_ts \(start.rfc3339)"
             )
         }
-        if let duration = state.duration {
-            event.durationMilliseconds = duration
+        var duration = 0.0
+        if let writtenDuration {
+            duration = writtenDuration
             if start == nil || end == nil {
-                let nanoseconds = Int64((duration * 1_000_000).rounded())
+                let nanoseconds = Int64((writtenDuration * 1_000_000).rounded())
                 if let known = end {
                     let (moved, overflow) = known.nanosecondsSinceEpoch.subtractingReportingOverflow(nanoseconds)
                     guard !overflow else { throw durationOutOfRange() }
@@ -292,20 +315,17 @@ enum EventLineDecoder {
                 }
             }
         } else if let start, let end {
-            event.durationMilliseconds = end.milliseconds(since: start)
+            duration = end.milliseconds(since: start)
             // A derived duration is held to the bound of a written one, so that every event read can be written.
-            guard event.durationMilliseconds <= JSONLDecoder.maximumDurationMilliseconds else {
+            guard duration <= JSONLDecoder.maximumDurationMilliseconds else {
                 throw .field(
-                    state.end == nil ? "ts" : "end_ts",
+                    writtenEnd == nil ? "ts" : "end_ts",
                     .outOfRange,
                     "end time \(end.rfc3339) is more than 1e12 ms (about 31 years) after start_ts \(start.rfc3339)"
                 )
             }
         }
-        event.start = start
-        event.end = end
-        if event.error == nil, let errorType = state.errorType { event.error = errorType }
-        event.status = state.status ?? state.success.map { $0 ? .ok : .error } ?? (event.error == nil ? .ok : .error)
+        return (start, end, duration)
     }
 
     private static func durationOutOfRange() -> JSONLError {

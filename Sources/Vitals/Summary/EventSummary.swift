@@ -56,9 +56,9 @@ public struct EventSummary: Sendable {
     /// The slowest events, slowest first, at most `options.slowestLimit`.
     public var slowest: [EventReference] { slowestHeap.sorted(by: Self.slowerFirst) }
     /// The first failed events in input order, at most `options.failedLimit`.
-    public private(set) var failed: [EventReference] = []
+    public internal(set) var failed: [EventReference] = []
     /// How many events failed in all (the list above is capped).
-    public private(set) var failedCount: UInt64 = 0
+    public internal(set) var failedCount: UInt64 = 0
     /// Token, cost and call totals per `model` attribute.
     public var models: [String: UsageTotals] { modelValues.dictionary }
     /// Call totals per `tool` attribute.
@@ -66,17 +66,23 @@ public struct EventSummary: Sendable {
     /// Gauge values per metric name.
     public var gauges: [String: GaugeStatistics] { gaugeValues.dictionary }
     /// Events added.
-    public private(set) var eventCount: UInt64 = 0
+    public internal(set) var eventCount: UInt64 = 0
     /// Gauge samples added.
     public private(set) var sampleCount: UInt64 = 0
 
     /// Min-heap on duration: the root is the fastest of the slowest kept so far.
-    private var slowestHeap: [EventReference] = []
+    var slowestHeap: [EventReference] = []
     // Per-key values behind a linear-scan index: there are few distinct names, and hashing every event's
     // strings cost more than the rest of the summary.
-    private var operationValues = IndexedValues<GroupKey, EventStatistics> { EventStatistics() }
-    private var modelValues = IndexedValues<String, UsageTotals> { UsageTotals() }
-    private var toolValues = IndexedValues<String, UsageTotals> { UsageTotals() }
+    var operationValues = IndexedValues<GroupKey, EventStatistics> { EventStatistics() }
+    var modelValues = IndexedValues<String, UsageTotals> { UsageTotals() }
+    var toolValues = IndexedValues<String, UsageTotals> { UsageTotals() }
+    /// The same keys found from a line's bytes (``add(_:in:file:line:fileIndex:event:)``).
+    var operationBytes = BytePositions()
+    var modelBytes = BytePositions()
+    var toolBytes = BytePositions()
+    /// A reused buffer for the bytes of a `--by` group's key.
+    var groupKeyBytes: [UInt8] = []
     private var gaugeValues = IndexedValues<String, GaugeStatistics> { GaugeStatistics() }
 
     /// An empty summary.
@@ -170,7 +176,7 @@ public struct EventSummary: Sendable {
         return a.line < b.line
     }
 
-    private mutating func pushSlowest(_ reference: EventReference) {
+    mutating func pushSlowest(_ reference: EventReference) {
         if slowestHeap.count == options.slowestLimit {
             slowestHeap[0] = reference
             siftDown(0)
@@ -213,7 +219,7 @@ public struct EventSummary: Sendable {
             WireKey.model, WireKey.provider, WireKey.tool, WireKey.phase, WireKey.route,
         ]
 
-    private static func reference(to event: Event, file: String, line: Int, fileIndex: Int) -> EventReference {
+    static func reference(to event: Event, file: String, line: Int, fileIndex: Int) -> EventReference {
         var words: [String] = []
         for key in detailKeys {
             if let value = event.labels[key] ?? event.attributes[key]?.description {

@@ -130,30 +130,86 @@ package struct SummaryRunner: Sendable {
 
     private func summarise(_ reader: inout JSONLReader, fileIndex: Int) throws(JSONLError) -> Part {
         var part = Part(options: options)
-        let decoder = JSONLDecoder()
+        var lines = SummaryLineReader(options: options)
         let name = reader.name
-        // One event for every line: decoding into it reuses its label and attribute storage.
-        var event = Event(name: "", durationMilliseconds: 0, labels: Labels(), attributes: Attributes())
         while let line = try reader.next() {
             let failure: JSONLError
             if let error = line.error {
                 failure = error
             } else {
-                do throws(JSONLError) {
-                    if let sample = try decoder.decode(line: line.bytes, into: &event) {
-                        part.summary.add(sample)
-                    } else {
-                        part.summary.add(event, file: name, line: line.number, fileIndex: fileIndex)
-                    }
-                    continue
-                } catch {
-                    failure = error.withLocation(file: name, line: line.number)
-                }
+                guard
+                    let error = lines.add(
+                        line.bytes,
+                        file: name,
+                        line: line.number,
+                        fileIndex: fileIndex,
+                        to: &part.summary
+                    )
+                else { continue }
+                failure = error
             }
             part.rejected += 1
             if part.errors.count < maximumReportedErrors { part.errors.append(failure) }
         }
         part.linesRead = reader.linesRead
         return part
+    }
+}
+
+/// Adds lines to a summary one at a time: most lines are read as ``EventFacts`` only, without building the
+/// event; the others (gauge samples, bad lines, the unusual ones the facts reader leaves alone) and the events
+/// the summary lists (slowest, failed) are decoded in full.
+package struct SummaryLineReader {
+    private let decoder = JSONLDecoder()
+    private let groupKeys: GroupKeyPlan
+    private let readsFacts: Bool
+    private var facts = EventFacts()
+    /// Lines added from their facts alone.
+    package private(set) var linesReadAsFacts = 0
+    /// One event for every line: decoding into it reuses its label and attribute storage.
+    private var event = Event(name: "", durationMilliseconds: 0, labels: Labels(), attributes: Attributes())
+
+    /// A reader for summaries with `options`; `readsFacts: false` decodes every line in full, the reference
+    /// the facts path is tested against.
+    package init(options: SummaryOptions, readsFacts: Bool = true) {
+        groupKeys = GroupKeyPlan(options.groupBy)
+        self.readsFacts = readsFacts && groupKeys.readsFacts
+    }
+
+    /// Adds the line to `summary`, or returns why it was rejected (naming `file` and `line`).
+    @inline(__always)
+    package mutating func add(
+        _ bytes: UnsafeRawBufferPointer,
+        file: String,
+        line: Int,
+        fileIndex: Int,
+        to summary: inout EventSummary
+    ) -> JSONLError? {
+        if readsFacts,
+            EventFactsDecoder.facts(
+                line: bytes,
+                maximumLineLength: decoder.maximumLineLength,
+                groupKeys: groupKeys,
+                into: &facts
+            )
+        {
+            summary.add(facts, in: bytes, groupKeys: groupKeys, file: file, line: line, fileIndex: fileIndex) {
+                () -> Event? in
+                guard (try? decoder.decode(line: bytes, into: &event)) == .some(nil) else { return nil }
+                return event
+            }
+            linesReadAsFacts += 1
+            return nil
+        }
+        do throws(JSONLError) {
+            if let sample = try decoder.decode(line: bytes, into: &event) {
+                summary.add(sample)
+            } else {
+                summary.add(event, file: file, line: line, fileIndex: fileIndex)
+            }
+            return nil
+        } catch {
+            return error.withLocation(file: file, line: line)
+        }
     }
 }

@@ -1,0 +1,356 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What a summary needs from one event line, read without building the event: byte ranges into the line for
+/// the name, the model, the tool and the `--by` values, and the numbers it adds up.
+///
+/// Ranges point into the line's bytes and are valid only as long as those bytes are.
+struct EventFacts {
+    /// A byte range of the line (a string's contents without its quotes, or a number as written).
+    struct Span: Equatable {
+        var start: Int
+        var end: Int
+    }
+
+    var name = Span(start: 0, end: 0)
+    var durationMilliseconds = 0.0
+    var status = EventStatus.ok
+    var model: Span?
+    var tool: Span?
+    var promptTokens = 0.0
+    var completionTokens = 0.0
+    var totalTokens: Double?
+    var costUSD: Double?
+    var timeToFirstTokenMilliseconds: Double?
+    var tokensPerSecond: Double?
+    /// One entry per `--by` key, in order; `nil` where the line has no value for it.
+    var groupValues: [Span?] = []
+}
+
+/// The `--by` keys of a summary, classified once so that every line can match its keys against them cheaply.
+struct GroupKeyPlan: Sendable {
+    enum Match: Sendable {
+        /// A label or conventional attribute, recognised by its key.
+        case known(JSONLKey)
+        /// Any other attribute, recognised by its bytes.
+        case other([UInt8])
+        /// The event's outcome (`ok`, `error`, …).
+        case status
+        /// A key whose value never reaches labels or attributes (a reserved key, an alias): always empty.
+        case never
+    }
+
+    let matches: [Match]
+    /// Whether lines can be read as facts at all: grouping by `value` (a reserved key that events keep as an
+    /// attribute) is left to the full decoder.
+    let readsFacts: Bool
+
+    init(_ keys: [String]) {
+        matches = keys.map { key in
+            if key == WireKey.status { return .status }
+            let known = JSONLKey.classify(key)
+            switch known.role {
+            case .other: return .other(Array(key.utf8))
+            case .identity, .attribute: return known.isAlias ? .never : .known(known)
+            case .reserved: return .never
+            }
+        }
+        readsFacts = !keys.contains("value")
+    }
+}
+
+/// Reads the ``EventFacts`` of a line with the same scanner and the same checks as ``EventLineDecoder``, but
+/// without building strings, labels or attributes.
+///
+/// It answers `nil` for any line it does not take on in full: bad lines (the full decoder then reports the
+/// error), gauge samples, keys written twice, OpenTelemetry aliases, escapes in the strings it keeps, and
+/// `--by` values that are not plain strings. The caller decodes those lines the ordinary way, so every line
+/// the summary counts has exactly the outcome, duration, tokens and names the full decoder would give it.
+enum EventFactsDecoder {
+    static func facts(
+        line: UnsafeRawBufferPointer,
+        maximumLineLength: Int,
+        groupKeys: GroupKeyPlan,
+        into facts: inout EventFacts
+    ) -> Bool {
+        var count = line.count
+        guard count > 0, let base = line.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+        if base[count - 1] == UInt8(ascii: "\r") { count -= 1 }
+        guard count <= maximumLineLength else { return false }
+        var scanner = JSONLScanner(base: base, count: count)
+        do throws(JSONLError) {
+            return try read(&scanner, groupKeys, &facts)
+        } catch {
+            return false
+        }
+    }
+
+    /// The parts of a line that settle the event's timing and outcome once every key is read.
+    private struct Timing {
+        var hasName = false
+        var start: Timestamp?
+        var end: Timestamp?
+        var timestamp: Timestamp?
+        var duration: Double?
+        var status: EventStatus?
+        var success: Bool?
+        var hasError = false
+        var hasErrorType = false
+        /// Known keys seen, one bit per `JSONLKey` raw value.
+        var seen: UInt64 = 0
+        /// `ttft_ms` and `tokens_per_s` seen.
+        var seenOther: UInt8 = 0
+    }
+
+    private static func read(
+        _ scanner: inout JSONLScanner,
+        _ groupKeys: GroupKeyPlan,
+        _ facts: inout EventFacts
+    ) throws(JSONLError) -> Bool {
+        facts.model = nil
+        facts.tool = nil
+        facts.promptTokens = 0
+        facts.completionTokens = 0
+        facts.totalTokens = nil
+        facts.costUSD = nil
+        facts.timeToFirstTokenMilliseconds = nil
+        facts.tokensPerSecond = nil
+        if !groupKeys.matches.isEmpty {
+            facts.groupValues.removeAll(keepingCapacity: true)
+            facts.groupValues.append(contentsOf: repeatElement(nil, count: groupKeys.matches.count))
+        }
+        var timing = Timing()
+        try scanner.beginObject()
+        while let (key, keyToken) = try scanner.nextField() {
+            if key != .other {
+                // A repeated key is settled by the full decoder's rules for replacing values.
+                let bit: UInt64 = 1 << UInt64(key.rawValue)
+                guard timing.seen & bit == 0, !key.isAlias || key == .errorAlias else { return false }
+                timing.seen |= bit
+            }
+            if key.role == .reserved {
+                guard try takeReserved(key, keyToken, &scanner, &facts, &timing) else { return false }
+                continue
+            }
+            let value = try scanner.value(of: key, keyToken)
+            switch value.kind {
+            case .object, .array: return false
+            case .null: continue
+            default: break
+            }
+            switch key.role {
+            case .identity:
+                // A label: a string without control characters, or a number.
+                if value.kind == .boolean { return false }
+                if value.kind == .string, scanner.controlCharacter(in: value) != nil { return false }
+            case .attribute:
+                if key.isDefaultLabel, scanner.controlCharacter(in: value) != nil { return false }
+                guard takeAttribute(key, value, &facts) else { return false }
+            case .other, .reserved:
+                guard !keyToken.hasEscapes, takeOther(keyToken, value, scanner, &facts, &timing) else { return false }
+            }
+            if !groupKeys.matches.isEmpty {
+                guard group(key, keyToken, value, scanner, groupKeys, &facts) else { return false }
+            }
+        }
+        return try finish(&facts, timing, groupKeys)
+    }
+
+    /// Reads a reserved key's value; `false` hands the line to the full decoder.
+    @inline(__always)
+    private static func takeReserved(
+        _ key: JSONLKey,
+        _ keyToken: JSONLToken,
+        _ scanner: inout JSONLScanner,
+        _ facts: inout EventFacts,
+        _ timing: inout Timing
+    ) throws(JSONLError) -> Bool {
+        switch key {
+        case .startTimestamp:
+            if let time = scanner.plainTimestamp() {
+                timing.start = time
+                return true
+            }
+        case .endTimestamp:
+            if let time = scanner.plainTimestamp() {
+                timing.end = time
+                return true
+            }
+        case .timestamp:
+            if let time = scanner.plainTimestamp() {
+                timing.timestamp = time
+                return true
+            }
+        case .metric:
+            return false
+        default:
+            break
+        }
+        let value = try scanner.value(of: key, keyToken)
+        switch key {
+        case .event:
+            guard value.kind == .string, !value.hasEscapes, !value.hasDelete, value.end > value.start else {
+                return false
+            }
+            facts.name = EventFacts.Span(start: value.start, end: value.end)
+            timing.hasName = true
+        case .startTimestamp:
+            timing.start = try scanner.optionalTimestamp(value, field: "start_ts")
+        case .endTimestamp:
+            timing.end = try scanner.optionalTimestamp(value, field: "end_ts")
+        case .timestamp:
+            timing.timestamp = try scanner.optionalTimestamp(value, field: "ts")
+        case .durationMilliseconds:
+            guard let number = try scanner.optionalNumber(value, field: "duration_ms") else { return true }
+            guard number >= 0, number <= JSONLDecoder.maximumDurationMilliseconds else { return false }
+            timing.duration = number
+        case .success:
+            switch value.kind {
+            case .boolean: timing.success = value.boolean
+            case .null: break
+            default: return false
+            }
+        case .status:
+            timing.status = try EventLineDecoder.status(value, scanner)
+        case .error, .errorAlias, .traceID, .spanID, .parentSpanID:
+            switch value.kind {
+            case .string:
+                if key == .error { timing.hasError = value.end > value.start }
+                if key == .errorAlias { timing.hasErrorType = value.end > value.start }
+            case .null: break
+            default: return false
+            }
+        default:
+            // `value`: an attribute like any other.
+            switch value.kind {
+            case .object, .array: return false
+            default: break
+            }
+        }
+        return true
+    }
+
+    /// Keeps what the summary reads of a conventional attribute (`model`, `tool`, tokens, cost).
+    @inline(__always)
+    private static func takeAttribute(_ key: JSONLKey, _ value: JSONLToken, _ facts: inout EventFacts) -> Bool {
+        switch key {
+        case .model, .tool:
+            // Text with escapes would need unescaping to be compared: left to the full decoder.
+            guard value.kind == .string else { return true }
+            guard !value.hasEscapes else { return false }
+            let span = EventFacts.Span(start: value.start, end: value.end)
+            if key == .model { facts.model = span } else { facts.tool = span }
+        case .promptTokens:
+            if let number = value.number { facts.promptTokens = number }
+        case .completionTokens:
+            if let number = value.number { facts.completionTokens = number }
+        case .totalTokens:
+            if let number = value.number { facts.totalTokens = number }
+        case .costUSD:
+            if let number = value.number { facts.costUSD = number }
+        default:
+            break
+        }
+        return true
+    }
+
+    /// Keeps `ttft_ms` and `tokens_per_s`, the two keys outside the reserved set that the summary adds up.
+    @inline(__always)
+    private static func takeOther(
+        _ keyToken: JSONLToken,
+        _ value: JSONLToken,
+        _ scanner: JSONLScanner,
+        _ facts: inout EventFacts,
+        _ timing: inout Timing
+    ) -> Bool {
+        let length = keyToken.end - keyToken.start
+        guard length == 7 || length == 12 else { return true }
+        let key = scanner.base + keyToken.start
+        let bit: UInt8
+        // `WireKey.timeToFirstTokenMilliseconds` and `WireKey.tokensPerSecond`, as bytes.
+        if length == 7, memcmp(key, ("ttft_ms" as StaticString).utf8Start, 7) == 0 {
+            bit = 1
+        } else if length == 12, memcmp(key, ("tokens_per_s" as StaticString).utf8Start, 12) == 0 {
+            bit = 2
+        } else {
+            return true
+        }
+        guard timing.seenOther & bit == 0 else { return false }
+        timing.seenOther |= bit
+        if bit == 1 {
+            facts.timeToFirstTokenMilliseconds = value.number
+        } else {
+            facts.tokensPerSecond = value.number
+        }
+        return true
+    }
+
+    /// Records the value of a `--by` key; numbers and booleans (whose text the full path formats) and strings
+    /// with escapes are left to the full decoder.
+    private static func group(
+        _ key: JSONLKey,
+        _ keyToken: JSONLToken,
+        _ value: JSONLToken,
+        _ scanner: JSONLScanner,
+        _ groupKeys: GroupKeyPlan,
+        _ facts: inout EventFacts
+    ) -> Bool {
+        for (index, match) in groupKeys.matches.enumerated() {
+            switch match {
+            case .known(let wanted):
+                guard wanted == key else { continue }
+            case .other(let bytes):
+                guard key == .other, bytes.count == keyToken.end - keyToken.start,
+                    bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, scanner.base + keyToken.start, $0.count) })
+                        == 0
+                else { continue }
+            case .status, .never:
+                continue
+            }
+            if value.kind == .string && !value.hasEscapes {
+                facts.groupValues[index] = EventFacts.Span(start: value.start, end: value.end)
+            } else if key.role == .identity && (value.kind == .integer || value.kind == .double) {
+                facts.groupValues[index] = EventFacts.Span(start: value.start, end: value.end)  // as written
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+
+    private static func finish(
+        _ facts: inout EventFacts,
+        _ timing: Timing,
+        _ groupKeys: GroupKeyPlan
+    ) throws(JSONLError) -> Bool {
+        guard timing.hasName else { return false }
+        let settled = try EventLineDecoder.settleTiming(
+            start: timing.start,
+            end: timing.end,
+            timestamp: timing.timestamp,
+            duration: timing.duration
+        )
+        facts.durationMilliseconds = settled.duration
+        let hasError = timing.hasError || timing.hasErrorType
+        facts.status = timing.status ?? timing.success.map { $0 ? .ok : .error } ?? (hasError ? .error : .ok)
+        return true
+    }
+}
+
+extension JSONLToken {
+    /// A number token's value as the full decoder stores it (an integer converted exactly as `doubleValue`
+    /// does); `nil` for any other kind.
+    @inline(__always)
+    fileprivate var number: Double? {
+        switch kind {
+        case .integer: return Double(integer)
+        case .double: return double
+        default: return nil
+        }
+    }
+}
