@@ -8,6 +8,7 @@ enum JSONLFuzzing {
     /// Decodes `input` as one line. What is accepted must hold no control character in a name or label, and must
     /// survive encoding: the encoder's line decodes, and after one round trip encodes to the same line.
     static func line(_ input: UnsafeRawBufferPointer) {
+        summarise(input)
         guard let record = try? decoder.decode(line: input) else { return }
         switch record {
         case .event(let event):
@@ -28,6 +29,29 @@ enum JSONLFuzzing {
         let second = encoder.encode(decodeWritten(first))
         let third = encoder.encode(decodeWritten(second))
         precondition(third == second, "encoding is not stable:\n\(second)\n\(third)")
+    }
+
+    /// `vitals summary` reads most lines as facts without building the event: the line must come out exactly as
+    /// the full decoder makes it, rejected with the same error or counted the same, with and without `--by`.
+    private static func summarise(_ input: UnsafeRawBufferPointer) {
+        for groupBy in [[], ["agent_id", "status", "model"]] as [[String]] {
+            let options = SummaryOptions(groupBy: groupBy, slowestLimit: 2, failedLimit: 2)
+            var facts = SummaryLineReader(options: options)
+            var full = SummaryLineReader(options: options, readsFacts: false)
+            var viaFacts = EventSummary(options: options)
+            var viaFull = EventSummary(options: options)
+            let factsError = facts.add(input, file: "f", line: 1, fileIndex: 0, to: &viaFacts)
+            let fullError = full.add(input, file: "f", line: 1, fileIndex: 0, to: &viaFull)
+            precondition(
+                factsError == fullError,
+                "the facts path rejects differently: \(String(describing: factsError))"
+            )
+            precondition(
+                viaFacts.renderJSON() == viaFull.renderJSON() && viaFacts.operations == viaFull.operations
+                    && viaFacts.models == viaFull.models && viaFacts.tools == viaFull.tools,
+                "the facts path summarises differently:\n\(viaFacts.renderJSON())\n\(viaFull.renderJSON())"
+            )
+        }
     }
 
     private static func decodeWritten(_ line: String) -> Record {
