@@ -140,12 +140,13 @@ struct BytePositions: Sendable {
         table[slot] = Int32(number + 1)
     }
 
-    /// FNV-1a over the bytes.
+    /// The standard library's seeded hash of the bytes: keys come from input files, and a fixed hash would let
+    /// a file of colliding names turn every lookup into a scan of the table.
     @inline(__always)
     private static func hash(_ key: UnsafeRawBufferPointer) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return Int(truncatingIfNeeded: hash ^ (hash >> 32))
+        var hasher = Hasher()
+        hasher.combine(bytes: key)
+        return hasher.finalize()
     }
 }
 
