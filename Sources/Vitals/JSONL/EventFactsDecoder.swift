@@ -93,10 +93,7 @@ enum EventFactsDecoder {
     /// The parts of a line that settle the event's timing and outcome once every key is read.
     private struct Timing {
         var hasName = false
-        var start: Timestamp?
-        var end: Timestamp?
-        var timestamp: Timestamp?
-        var duration: Double?
+        var times = LineTiming()
         var status: EventStatus?
         var success: Bool?
         var hasError = false
@@ -170,27 +167,9 @@ enum EventFactsDecoder {
         _ facts: inout EventFacts,
         _ timing: inout Timing
     ) throws(JSONLError) -> Bool {
-        switch key {
-        case .startTimestamp:
-            if let time = scanner.plainTimestamp() {
-                timing.start = time
-                return true
-            }
-        case .endTimestamp:
-            if let time = scanner.plainTimestamp() {
-                timing.end = time
-                return true
-            }
-        case .timestamp:
-            if let time = scanner.plainTimestamp() {
-                timing.timestamp = time
-                return true
-            }
-        case .metric:
-            return false
-        default:
-            break
-        }
+        // Timestamps are parsed in place when they are plain, as the full decoder does.
+        if timing.times.takePlainTimestamp(key, &scanner) { return true }
+        if key == .metric { return false }
         let value = try scanner.value(of: key, keyToken)
         switch key {
         case .event:
@@ -199,16 +178,8 @@ enum EventFactsDecoder {
             }
             facts.name = EventFacts.Span(start: value.start, end: value.end)
             timing.hasName = true
-        case .startTimestamp:
-            timing.start = try scanner.optionalTimestamp(value, field: "start_ts")
-        case .endTimestamp:
-            timing.end = try scanner.optionalTimestamp(value, field: "end_ts")
-        case .timestamp:
-            timing.timestamp = try scanner.optionalTimestamp(value, field: "ts")
-        case .durationMilliseconds:
-            guard let number = try scanner.optionalNumber(value, field: "duration_ms") else { return true }
-            guard number >= 0, number <= JSONLDecoder.maximumDurationMilliseconds else { return false }
-            timing.duration = number
+        case .startTimestamp, .endTimestamp, .timestamp, .durationMilliseconds:
+            try timing.times.take(key, value, scanner)
         case .success:
             switch value.kind {
             case .boolean: timing.success = value.boolean
@@ -329,12 +300,7 @@ enum EventFactsDecoder {
         _ groupKeys: GroupKeyPlan
     ) throws(JSONLError) -> Bool {
         guard timing.hasName else { return false }
-        let settled = try EventLineDecoder.settleTiming(
-            start: timing.start,
-            end: timing.end,
-            timestamp: timing.timestamp,
-            duration: timing.duration
-        )
+        let settled = try timing.times.settled()
         facts.durationMilliseconds = settled.duration
         let hasError = timing.hasError || timing.hasErrorType
         facts.status = timing.status ?? timing.success.map { $0 ? .ok : .error } ?? (hasError ? .error : .ok)

@@ -8,10 +8,7 @@ enum EventLineDecoder {
     /// What the line said besides the parts stored in the event directly.
     private struct State {
         var hasName = false
-        var start: Timestamp?
-        var end: Timestamp?
-        var timestamp: Timestamp?
-        var duration: Double?
+        var timing = LineTiming()
         var status: EventStatus?
         var success: Bool?
         var errorType: String?
@@ -147,25 +144,7 @@ enum EventLineDecoder {
         _ state: inout State
     ) throws(JSONLError) -> Bool {
         // Timestamps are parsed in place when they are plain, without a separate string scan.
-        switch key {
-        case .startTimestamp:
-            if let time = scanner.plainTimestamp() {
-                state.start = time
-                return true
-            }
-        case .endTimestamp:
-            if let time = scanner.plainTimestamp() {
-                state.end = time
-                return true
-            }
-        case .timestamp:
-            if let time = scanner.plainTimestamp() {
-                state.timestamp = time
-                return true
-            }
-        default:
-            break
-        }
+        if state.timing.takePlainTimestamp(key, &scanner) { return true }
         let value = try scanner.value(of: key, keyToken)
         switch key {
         case .event:
@@ -174,22 +153,8 @@ enum EventLineDecoder {
         case .metric:
             guard !state.hasName else { throw eventAndMetric() }
             return false
-        case .startTimestamp:
-            if let time = try scanner.optionalTimestamp(value, field: "start_ts") { state.start = time }
-        case .endTimestamp:
-            if let time = try scanner.optionalTimestamp(value, field: "end_ts") { state.end = time }
-        case .timestamp:
-            if let time = try scanner.optionalTimestamp(value, field: "ts") { state.timestamp = time }
-        case .durationMilliseconds:
-            guard let number = try scanner.optionalNumber(value, field: "duration_ms") else { break }
-            guard number >= 0, number <= JSONLDecoder.maximumDurationMilliseconds else {
-                throw .field(
-                    "duration_ms",
-                    .outOfRange,
-                    "expected a number of milliseconds from 0 to 1e12, found \(scanner.rawText(value))"
-                )
-            }
-            state.duration = number
+        case .startTimestamp, .endTimestamp, .timestamp, .durationMilliseconds:
+            try state.timing.take(key, value, scanner)
         case .success:
             switch value.kind {
             case .boolean: state.success = value.boolean
@@ -268,68 +233,12 @@ enum EventLineDecoder {
         guard state.hasName else {
             throw JSONLError(code: .missingField, reason: "missing \"event\"", field: "event")
         }
-        let timing = try settleTiming(
-            start: state.start,
-            end: state.end,
-            timestamp: state.timestamp,
-            duration: state.duration
-        )
+        let timing = try state.timing.settled()
         event.durationMilliseconds = timing.duration
         event.start = timing.start
         event.end = timing.end
         if event.error == nil, let errorType = state.errorType { event.error = errorType }
         event.status = state.status ?? state.success.map { $0 ? .ok : .error } ?? (event.error == nil ? .ok : .error)
-    }
-
-    /// The start, end and duration of an event from what its line wrote: a written duration wins and fills a
-    /// missing end (or start); without one, the duration is the time between start and end (`ts` stands in
-    /// for a missing `end_ts`); with neither, it is 0.
-    static func settleTiming(
-        start writtenStart: Timestamp?,
-        end writtenEnd: Timestamp?,
-        timestamp: Timestamp?,
-        duration writtenDuration: Double?
-    ) throws(JSONLError) -> (start: Timestamp?, end: Timestamp?, duration: Double) {
-        var start = writtenStart
-        var end = writtenEnd ?? timestamp
-        if let start, let end, end < start {
-            throw .field(
-                writtenEnd == nil ? "ts" : "end_ts",
-                .invalidValue,
-                "end time \(end.rfc3339) is before start_ts \(start.rfc3339)"
-            )
-        }
-        var duration = 0.0
-        if let writtenDuration {
-            duration = writtenDuration
-            if start == nil || end == nil {
-                let nanoseconds = Int64((writtenDuration * 1_000_000).rounded())
-                if let known = end {
-                    let (moved, overflow) = known.nanosecondsSinceEpoch.subtractingReportingOverflow(nanoseconds)
-                    guard !overflow else { throw durationOutOfRange() }
-                    start = Timestamp(nanosecondsSinceEpoch: moved)
-                } else if let known = start {
-                    let (moved, overflow) = known.nanosecondsSinceEpoch.addingReportingOverflow(nanoseconds)
-                    guard !overflow else { throw durationOutOfRange() }
-                    end = Timestamp(nanosecondsSinceEpoch: moved)
-                }
-            }
-        } else if let start, let end {
-            duration = end.milliseconds(since: start)
-            // A derived duration is held to the bound of a written one, so that every event read can be written.
-            guard duration <= JSONLDecoder.maximumDurationMilliseconds else {
-                throw .field(
-                    writtenEnd == nil ? "ts" : "end_ts",
-                    .outOfRange,
-                    "end time \(end.rfc3339) is more than 1e12 ms (about 31 years) after start_ts \(start.rfc3339)"
-                )
-            }
-        }
-        return (start, end, duration)
-    }
-
-    private static func durationOutOfRange() -> JSONLError {
-        .field("duration_ms", .outOfRange, "the derived timestamp is outside the supported range 1677…2262")
     }
 
     static func eventAndMetric() -> JSONLError {
