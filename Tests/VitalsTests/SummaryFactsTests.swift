@@ -56,6 +56,7 @@ import Vitals
         #"{"event":"a","labels":{"x":1}}"#,
         #"{"event":"a","list":[1,2]}"#,
         #"{"event":"a","value":3,"region":"eu","size":2.5,"flag":true}"#,
+        #"{"event":"a","":"empty key","region":"eu","region":"us","duration_ms":2}"#,
         #"{"event":"a","value":{}}"#,
         #"{"metric":"queue_depth","value":3}"#,
         #"{"event":"x","metric":"y","value":1}"#,
@@ -76,6 +77,7 @@ import Vitals
 
     static let groupings: [[String]] = [
         [], ["model"], ["agent_id", "status"], ["ttft_ms"], ["value"], ["gen_ai.request.model", "worker_id"],
+        ["", "region"],
     ]
 
     /// Every base line, and for every byte of it: the line without that byte and with it replaced (by bytes

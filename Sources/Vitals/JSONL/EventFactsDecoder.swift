@@ -67,11 +67,12 @@ struct GroupKeyPlan: Sendable {
 /// Reads the ``EventFacts`` of a line with the same scanner and the same checks as ``EventLineDecoder``, but
 /// without building strings, labels or attributes.
 ///
-/// It answers `nil` for any line it does not take on in full: bad lines (the full decoder then reports the
+/// It answers `false` for any line it does not take on in full: bad lines (the full decoder then reports the
 /// error), gauge samples, keys written twice, OpenTelemetry aliases, escapes in the strings it keeps, and
 /// `--by` values that are not plain strings. The caller decodes those lines the ordinary way, so every line
 /// the summary counts has exactly the outcome, duration, tokens and names the full decoder would give it.
 enum EventFactsDecoder {
+    /// Reads the facts of `line` into `facts`; `false` when the line must go through the full decoder.
     static func facts(
         line: UnsafeRawBufferPointer,
         maximumLineLength: Int,
@@ -277,8 +278,10 @@ enum EventFactsDecoder {
                 guard wanted == key else { continue }
             case .other(let bytes):
                 guard key == .other, bytes.count == keyToken.end - keyToken.start,
-                    bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, scanner.base + keyToken.start, $0.count) })
-                        == 0
+                    bytes.isEmpty
+                        || bytes.withUnsafeBufferPointer({
+                            memcmp($0.baseAddress!, scanner.base + keyToken.start, $0.count) == 0
+                        })
                 else { continue }
             case .status, .never:
                 continue
