@@ -22,12 +22,7 @@ struct EventFacts {
     var status = EventStatus.ok
     var model: Span?
     var tool: Span?
-    var promptTokens = 0.0
-    var completionTokens = 0.0
-    var totalTokens: Double?
-    var costUSD: Double?
-    var timeToFirstTokenMilliseconds: Double?
-    var tokensPerSecond: Double?
+    var usage = UsageTotals.Usage()
     /// One entry per `--by` key, in order; `nil` where the line has no value for it.
     var groupValues: [Span?] = []
 }
@@ -112,12 +107,7 @@ enum EventFactsDecoder {
     ) throws(JSONLError) -> Bool {
         facts.model = nil
         facts.tool = nil
-        facts.promptTokens = 0
-        facts.completionTokens = 0
-        facts.totalTokens = nil
-        facts.costUSD = nil
-        facts.timeToFirstTokenMilliseconds = nil
-        facts.tokensPerSecond = nil
+        facts.usage = UsageTotals.Usage()
         if !groupKeys.matches.isEmpty {
             facts.groupValues.removeAll(keepingCapacity: true)
             facts.groupValues.append(contentsOf: repeatElement(nil, count: groupKeys.matches.count))
@@ -156,7 +146,7 @@ enum EventFactsDecoder {
                 guard group(key, keyToken, value, scanner, groupKeys, &facts) else { return false }
             }
         }
-        return try finish(&facts, timing, groupKeys)
+        return try finish(&facts, timing)
     }
 
     /// Reads a reserved key's value; `false` hands the line to the full decoder.
@@ -218,13 +208,13 @@ enum EventFactsDecoder {
             let span = EventFacts.Span(start: value.start, end: value.end)
             if key == .model { facts.model = span } else { facts.tool = span }
         case .promptTokens:
-            if let number = value.number { facts.promptTokens = number }
+            if let number = value.number { facts.usage.promptTokens = number }
         case .completionTokens:
-            if let number = value.number { facts.completionTokens = number }
+            if let number = value.number { facts.usage.completionTokens = number }
         case .totalTokens:
-            if let number = value.number { facts.totalTokens = number }
+            if let number = value.number { facts.usage.totalTokens = number }
         case .costUSD:
-            if let number = value.number { facts.costUSD = number }
+            if let number = value.number { facts.usage.costUSD = number }
         default:
             break
         }
@@ -255,9 +245,9 @@ enum EventFactsDecoder {
         guard timing.seenOther & bit == 0 else { return false }
         timing.seenOther |= bit
         if bit == 1 {
-            facts.timeToFirstTokenMilliseconds = value.number
+            facts.usage.timeToFirstTokenMilliseconds = value.number
         } else {
-            facts.tokensPerSecond = value.number
+            facts.usage.tokensPerSecond = value.number
         }
         return true
     }
@@ -297,11 +287,7 @@ enum EventFactsDecoder {
         return true
     }
 
-    private static func finish(
-        _ facts: inout EventFacts,
-        _ timing: Timing,
-        _ groupKeys: GroupKeyPlan
-    ) throws(JSONLError) -> Bool {
+    private static func finish(_ facts: inout EventFacts, _ timing: Timing) throws(JSONLError) -> Bool {
         guard timing.hasName else { return false }
         let settled = try timing.times.settled()
         facts.durationMilliseconds = settled.duration

@@ -119,15 +119,6 @@ struct JSONLScanner {
         return timestamp
     }
 
-    /// ``plainTimestamp()`` for the three timestamp keys (`start_ts`, `end_ts`, `ts`); `nil` for any other key.
-    @inline(__always)
-    mutating func plainTimestamp(of key: JSONLKey) -> Timestamp? {
-        switch key {
-        case .startTimestamp, .endTimestamp, .timestamp: return plainTimestamp()
-        default: return nil
-        }
-    }
-
     @inline(__always)
     private mutating func skipWhitespace() {
         // Most lines have no whitespace at all: one comparison settles it.

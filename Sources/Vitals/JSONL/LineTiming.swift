@@ -11,13 +11,20 @@ struct LineTiming {
     /// `false` (nothing consumed) for any other key or value.
     @inline(__always)
     mutating func takePlainTimestamp(_ key: JSONLKey, _ scanner: inout JSONLScanner) -> Bool {
-        guard let time = scanner.plainTimestamp(of: key) else { return false }
         switch key {
-        case .startTimestamp: start = time
-        case .endTimestamp: end = time
-        default: timestamp = time
+        case .startTimestamp, .endTimestamp, .timestamp:
+            guard let time = scanner.plainTimestamp() else { return false }
+            if key == .startTimestamp {
+                start = time
+            } else if key == .endTimestamp {
+                end = time
+            } else {
+                timestamp = time
+            }
+            return true
+        default:
+            return false
         }
-        return true
     }
 
     /// Takes the value of `start_ts`, `end_ts`, `ts` or `duration_ms`; null leaves it unset.

@@ -20,18 +20,19 @@ extension EventSummary {
             let position = modelBytes.position(of: Self.bytes(model, line)) {
                 modelValues.position(of: Self.string(model, line))
             }
-            modelValues.update(at: position) { $0.add(facts) }
+            modelValues.update(at: position) {
+                $0.add(facts.usage, durationMilliseconds: facts.durationMilliseconds, status: facts.status)
+            }
         }
         if let tool = facts.tool {
             let position = toolBytes.position(of: Self.bytes(tool, line)) {
                 toolValues.position(of: Self.string(tool, line))
             }
-            toolValues.update(at: position) { $0.add(facts) }
+            toolValues.update(at: position) {
+                $0.add(facts.usage, durationMilliseconds: facts.durationMilliseconds, status: facts.status)
+            }
         }
-        let isSlow =
-            options.slowestLimit > 0
-            && (slowestHeap.count < options.slowestLimit
-                || facts.durationMilliseconds > slowestHeap[0].durationMilliseconds)
+        let isSlow = joinsSlowest(facts.durationMilliseconds)
         let isListedFailure = facts.status.isFailure && failed.count < options.failedLimit
         if facts.status.isFailure { failedCount &+= 1 }
         guard isSlow || isListedFailure, let event = event() else { return }
@@ -53,6 +54,7 @@ extension EventSummary {
                 operationValues.position(of: GroupKey(name: Self.string(facts.name, line)))
             }
         }
+        // The reused buffer is moved out while its bytes are looked up (the lookup mutates `self`), then back.
         var key = groupKeyBytes
         groupKeyBytes = []
         key.removeAll(keepingCapacity: true)
@@ -85,29 +87,5 @@ extension EventSummary {
 
     private static func string(_ span: EventFacts.Span, _ line: UnsafeRawBufferPointer) -> String {
         String(decoding: bytes(span, line), as: UTF8.self)
-    }
-}
-
-extension UsageTotals {
-    /// Adds one event's usage from the facts of its line, as ``add(_:)`` does from the event.
-    mutating func add(_ facts: EventFacts) {
-        calls &+= 1
-        if facts.status.isFailure { errors &+= 1 }
-        totalMilliseconds += facts.durationMilliseconds
-        if let rate = facts.tokensPerSecond {
-            tokensPerSecond += rate
-            rateCalls &+= 1
-        }
-        if let time = facts.timeToFirstTokenMilliseconds {
-            timeToFirstTokenMilliseconds += time
-            streamedCalls &+= 1
-        }
-        if let cost = facts.costUSD {
-            costUSD += cost
-            hasCost = true
-        }
-        promptTokens += facts.promptTokens
-        completionTokens += facts.completionTokens
-        totalTokens += facts.totalTokens ?? (facts.promptTokens + facts.completionTokens)
     }
 }

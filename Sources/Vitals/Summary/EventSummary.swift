@@ -113,10 +113,7 @@ public struct EventSummary: Sendable {
         }
         if let model { modelValues.update(model) { $0.add(event) } }
         if let tool { toolValues.update(tool) { $0.add(event) } }
-        if options.slowestLimit > 0,
-            slowestHeap.count < options.slowestLimit
-                || event.durationMilliseconds > slowestHeap[0].durationMilliseconds
-        {
+        if joinsSlowest(event.durationMilliseconds) {
             pushSlowest(Self.reference(to: event, file: file, line: line, fileIndex: fileIndex))
         }
         if event.status.isFailure {
@@ -148,11 +145,7 @@ public struct EventSummary: Sendable {
         for (key, value) in other.tools { toolValues.update(key) { $0.merge(value) } }
         for (key, value) in other.gauges { gaugeValues.update(key) { $0.merge(value) } }
         for reference in other.slowestHeap {
-            if slowestHeap.count < options.slowestLimit
-                || reference.durationMilliseconds > slowestHeap[0].durationMilliseconds
-            {
-                pushSlowest(reference)
-            }
+            if joinsSlowest(reference.durationMilliseconds) { pushSlowest(reference) }
         }
         failedCount &+= other.failedCount
         failed.append(contentsOf: other.failed.prefix(max(0, options.failedLimit - failed.count)))
@@ -174,6 +167,13 @@ public struct EventSummary: Sendable {
         if a.durationMilliseconds != b.durationMilliseconds { return a.durationMilliseconds > b.durationMilliseconds }
         if a.fileIndex != b.fileIndex { return a.fileIndex < b.fileIndex }
         return a.line < b.line
+    }
+
+    /// Whether an event this slow belongs among the slowest kept so far.
+    @inline(__always)
+    func joinsSlowest(_ durationMilliseconds: Double) -> Bool {
+        options.slowestLimit > 0
+            && (slowestHeap.count < options.slowestLimit || durationMilliseconds > slowestHeap[0].durationMilliseconds)
     }
 
     mutating func pushSlowest(_ reference: EventReference) {

@@ -40,34 +40,54 @@ public struct UsageTotals: Sendable, Hashable {
 
     /// Adds one event's usage.
     public mutating func add(_ event: Event) {
-        calls &+= 1
-        if event.status.isFailure { errors &+= 1 }
-        totalMilliseconds += event.durationMilliseconds
         // One pass over the attributes instead of one lookup per key: this runs for every event.
-        var prompt = 0.0
-        var completion = 0.0
-        var total: Double?
+        var usage = Usage()
         for attribute in event.attributes {
             guard let value = attribute.value.doubleValue else { continue }
             switch attribute.key.utf8.count {
-            case 13 where attribute.key == WireKey.promptTokens: prompt = value
-            case 17 where attribute.key == WireKey.completionTokens: completion = value
-            case 12 where attribute.key == WireKey.totalTokens: total = value
-            case 12 where attribute.key == WireKey.tokensPerSecond:
-                tokensPerSecond += value
-                rateCalls &+= 1
+            case 13 where attribute.key == WireKey.promptTokens: usage.promptTokens = value
+            case 17 where attribute.key == WireKey.completionTokens: usage.completionTokens = value
+            case 12 where attribute.key == WireKey.totalTokens: usage.totalTokens = value
+            case 12 where attribute.key == WireKey.tokensPerSecond: usage.tokensPerSecond = value
             case 7 where attribute.key == WireKey.timeToFirstTokenMilliseconds:
-                timeToFirstTokenMilliseconds += value
-                streamedCalls &+= 1
-            case 8 where attribute.key == WireKey.costUSD:
-                costUSD += value
-                hasCost = true
+                usage.timeToFirstTokenMilliseconds = value
+            case 8 where attribute.key == WireKey.costUSD: usage.costUSD = value
             default: break
             }
         }
-        promptTokens += prompt
-        completionTokens += completion
-        totalTokens += total ?? (prompt + completion)
+        add(usage, durationMilliseconds: event.durationMilliseconds, status: event.status)
+    }
+
+    /// What one event says about usage (a summary reads it from the event's attributes or straight from its line).
+    struct Usage {
+        var promptTokens = 0.0
+        var completionTokens = 0.0
+        var totalTokens: Double?
+        var costUSD: Double?
+        var timeToFirstTokenMilliseconds: Double?
+        var tokensPerSecond: Double?
+    }
+
+    /// Adds one event's usage, duration and outcome.
+    mutating func add(_ usage: Usage, durationMilliseconds: Double, status: EventStatus) {
+        calls &+= 1
+        if status.isFailure { errors &+= 1 }
+        totalMilliseconds += durationMilliseconds
+        if let rate = usage.tokensPerSecond {
+            tokensPerSecond += rate
+            rateCalls &+= 1
+        }
+        if let time = usage.timeToFirstTokenMilliseconds {
+            timeToFirstTokenMilliseconds += time
+            streamedCalls &+= 1
+        }
+        if let cost = usage.costUSD {
+            costUSD += cost
+            hasCost = true
+        }
+        promptTokens += usage.promptTokens
+        completionTokens += usage.completionTokens
+        totalTokens += usage.totalTokens ?? (usage.promptTokens + usage.completionTokens)
     }
 
     /// Adds another set of totals.
