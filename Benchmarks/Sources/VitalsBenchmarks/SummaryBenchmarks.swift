@@ -41,6 +41,13 @@ enum SummaryBenchmarks {
             report.add("wc -l, the read limit (ns/line)", nanoseconds: perLine(lines), note: describe(lines))
             report.check("vitals summary time over wc -l", measured: vitals.seconds / lines.seconds, atMost: 3)
         }
+        // What a loop over fields costs before it checks or decodes anything.
+        let boundaries = (0..<3).map { _ in FieldBoundaryScan.seconds(path: path) }.min() ?? 0
+        report.add(
+            "field boundaries only, one core (ns/line)",
+            nanoseconds: boundaries * 1e9 / Double(lineCount),
+            note: String(format: "%.2f s of one core: where each key and value ends, nothing checked", boundaries)
+        )
         if let python = ProcessInfo.processInfo.environment["VITALS_DUCKDB_PYTHON"],
             let duckdb = ChildProcess.best(of: repeats, [python, "\(references)/summary_duckdb.py", path])
         {
@@ -134,5 +141,73 @@ enum SummaryBenchmarks {
         try? handle.close()
         try? FileManager.default.moveItem(atPath: partial, toPath: path)
         return path
+    }
+}
+
+/// The floor of any scanner that visits a line's fields one by one: it only finds where each key and value ends
+/// (strings skipped eight bytes at a time, other values byte by byte), checking and decoding nothing.
+enum FieldBoundaryScan {
+    /// Seconds to scan the file at `path`, read through a 1 MiB buffer like `vitals summary` reads it.
+    static func seconds(path: String) -> Double {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return 0 }
+        defer { close(descriptor) }
+        let capacity = 1 << 20
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { buffer.deallocate() }
+        let start = DispatchTime.now().uptimeNanoseconds
+        var filled = 0
+        var fields = 0
+        while true {
+            let read = Foundation.read(descriptor, buffer + filled, capacity - filled)
+            guard read > 0 else { break }
+            filled += read
+            var lineStart = 0
+            while let newline = memchr(buffer + lineStart, Int32(UInt8(ascii: "\n")), filled - lineStart) {
+                let lineEnd = newline.assumingMemoryBound(to: UInt8.self) - buffer
+                fields += scan(buffer + lineStart, lineEnd - lineStart)
+                lineStart = lineEnd + 1
+            }
+            memmove(buffer, buffer + lineStart, filled - lineStart)
+            filled -= lineStart
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        precondition(fields > 0, "no field found in \(path)")
+        return seconds
+    }
+
+    /// The number of fields of one line.
+    private static func scan(_ base: UnsafePointer<UInt8>, _ count: Int) -> Int {
+        var fields = 0
+        var index = 1
+        while index < count - 1, base[index] == UInt8(ascii: "\""), let keyEnd = quote(base, count, index + 1) {
+            index = keyEnd + 2
+            if index < count, base[index] == UInt8(ascii: "\"") {
+                guard let valueEnd = quote(base, count, index + 1) else { break }
+                index = valueEnd + 1
+            } else {
+                while index < count, base[index] != UInt8(ascii: ","), base[index] != UInt8(ascii: "}") { index += 1 }
+            }
+            fields += 1
+            index += 1
+        }
+        return fields
+    }
+
+    /// The next quote from `start` on.
+    private static func quote(_ base: UnsafePointer<UInt8>, _ count: Int, _ start: Int) -> Int? {
+        var position = start
+        while count - position >= 8 {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+            let quotes = word ^ 0x2222_2222_2222_2222
+            let found = (quotes &- 0x0101_0101_0101_0101) & ~quotes & 0x8080_8080_8080_8080
+            if found != 0 { return position + found.trailingZeroBitCount >> 3 }
+            position += 8
+        }
+        while position < count {
+            if base[position] == UInt8(ascii: "\"") { return position }
+            position += 1
+        }
+        return nil
     }
 }
