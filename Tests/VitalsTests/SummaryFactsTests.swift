@@ -77,7 +77,7 @@ import Vitals
 
     static let groupings: [[String]] = [
         [], ["model"], ["agent_id", "status"], ["ttft_ms"], ["value"], ["gen_ai.request.model", "worker_id"],
-        ["", "region"],
+        ["", "region"], ["model", "region", "status", "model", "region", "status"],
     ]
 
     /// Every base line, and for every byte of it: the line without that byte and with it replaced (by bytes

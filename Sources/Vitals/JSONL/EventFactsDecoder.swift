@@ -27,36 +27,62 @@ struct EventFacts {
     var groupValues: [Span?] = []
 }
 
-/// The `--by` keys of a summary, classified once so that every line can match its keys against them cheaply.
+/// The `--by` keys of a summary, classified once: a line's key finds the `--by` positions it fills by a lookup,
+/// however many keys there are.
 struct GroupKeyPlan: Sendable {
-    enum Match: Sendable {
-        /// A label or conventional attribute, recognised by its key.
-        case known(JSONLKey)
-        /// Any other attribute, recognised by its bytes.
-        case other([UInt8])
-        /// The event's outcome (`ok`, `error`, …).
-        case status
-        /// A key whose value never reaches labels or attributes (a reserved key, an alias): always empty.
-        case never
-    }
-
-    let matches: [Match]
+    /// How many `--by` keys there are.
+    let count: Int
+    /// Per `--by` position, whether it names the event's outcome (`status`), which no line key fills.
+    let isStatus: [Bool]
     /// Whether lines can be read as facts at all: grouping by `value` (a reserved key that events keep as an
     /// attribute) is left to the full decoder.
     let readsFacts: Bool
+    /// Per `JSONLKey` raw value, the first `--by` position that a label or conventional attribute fills (-1:
+    /// none). Reserved keys and aliases never reach labels or attributes, so they fill none.
+    private let firstOfKnown: [Int]
+    /// The first `--by` position of every other key, by its bytes.
+    private let firstOfOther: BytePositions
+    /// Per `--by` position, the next position naming the same key (-1: none).
+    private let nextOfSame: [Int]
 
     init(_ keys: [String]) {
-        matches = keys.map { key in
-            if key == WireKey.status { return .status }
-            let known = JSONLKey.classify(key)
-            switch known.role {
-            case .other: return .other(Array(key.utf8))
-            case .identity, .attribute: return known.isAlias ? .never : .known(known)
-            case .reserved: return .never
-            }
-        }
+        count = keys.count
+        isStatus = keys.map { $0 == WireKey.status }
         readsFacts = !keys.contains("value")
+        var firstOfKnown = Array(repeating: -1, count: Int(JSONLKey.other.rawValue) + 1)
+        var firstOfOther = BytePositions()
+        var nextOfSame = Array(repeating: -1, count: keys.count)
+        var lastOfKey: [String: Int] = [:]
+        for (position, key) in keys.enumerated() where key != WireKey.status {
+            if let last = lastOfKey[key] {
+                nextOfSame[last] = position
+            } else {
+                let known = JSONLKey.classify(key)
+                switch known.role {
+                case .other:
+                    _ = Array(key.utf8).withUnsafeBytes { firstOfOther.position(of: $0) { position } }
+                case .identity, .attribute:
+                    if !known.isAlias { firstOfKnown[Int(known.rawValue)] = position }
+                case .reserved:
+                    break
+                }
+            }
+            lastOfKey[key] = position
+        }
+        self.firstOfKnown = firstOfKnown
+        self.firstOfOther = firstOfOther
+        self.nextOfSame = nextOfSame
     }
+
+    /// The first `--by` position that a line's key fills (its bytes are `name`), or -1.
+    @inline(__always)
+    func firstPosition(of key: JSONLKey, named name: UnsafeRawBufferPointer) -> Int {
+        key == .other ? firstOfOther.position(of: name) ?? -1 : firstOfKnown[Int(key.rawValue)]
+    }
+
+    /// The next `--by` position naming the same key as `position`, or -1.
+    @inline(__always)
+    func nextPosition(after position: Int) -> Int { nextOfSame[position] }
 }
 
 /// Reads the ``EventFacts`` of a line with the same scanner and the same checks as ``EventLineDecoder``, but
@@ -108,9 +134,9 @@ enum EventFactsDecoder {
         facts.model = nil
         facts.tool = nil
         facts.usage = UsageTotals.Usage()
-        if !groupKeys.matches.isEmpty {
+        if groupKeys.count > 0 {
             facts.groupValues.removeAll(keepingCapacity: true)
-            facts.groupValues.append(contentsOf: repeatElement(nil, count: groupKeys.matches.count))
+            facts.groupValues.append(contentsOf: repeatElement(nil, count: groupKeys.count))
         }
         var timing = Timing()
         try scanner.beginObject()
@@ -142,7 +168,7 @@ enum EventFactsDecoder {
             case .other, .reserved:
                 guard !keyToken.hasEscapes, takeOther(keyToken, value, scanner, &facts, &timing) else { return false }
             }
-            if !groupKeys.matches.isEmpty {
+            if groupKeys.count > 0 {
                 guard group(key, keyToken, value, scanner, groupKeys, &facts) else { return false }
             }
         }
@@ -262,27 +288,17 @@ enum EventFactsDecoder {
         _ groupKeys: GroupKeyPlan,
         _ facts: inout EventFacts
     ) -> Bool {
-        for (index, match) in groupKeys.matches.enumerated() {
-            switch match {
-            case .known(let wanted):
-                guard wanted == key else { continue }
-            case .other(let bytes):
-                guard key == .other, bytes.count == keyToken.end - keyToken.start,
-                    bytes.isEmpty
-                        || bytes.withUnsafeBufferPointer({
-                            memcmp($0.baseAddress!, scanner.base + keyToken.start, $0.count) == 0
-                        })
-                else { continue }
-            case .status, .never:
-                continue
-            }
+        let name = UnsafeRawBufferPointer(start: scanner.base + keyToken.start, count: keyToken.end - keyToken.start)
+        var position = groupKeys.firstPosition(of: key, named: name)
+        while position >= 0 {
             if value.kind == .string && !value.hasEscapes {
-                facts.groupValues[index] = EventFacts.Span(start: value.start, end: value.end)
+                facts.groupValues[position] = EventFacts.Span(start: value.start, end: value.end)
             } else if key.role == .identity && (value.kind == .integer || value.kind == .double) {
-                facts.groupValues[index] = EventFacts.Span(start: value.start, end: value.end)  // as written
+                facts.groupValues[position] = EventFacts.Span(start: value.start, end: value.end)  // as written
             } else {
                 return false
             }
+            position = groupKeys.nextPosition(after: position)
         }
         return true
     }

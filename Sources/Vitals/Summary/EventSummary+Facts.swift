@@ -49,7 +49,7 @@ extension EventSummary {
         _ line: UnsafeRawBufferPointer,
         _ groupKeys: GroupKeyPlan
     ) -> Int {
-        if groupKeys.matches.isEmpty {
+        if groupKeys.count == 0 {
             return operationBytes.position(of: Self.bytes(facts.name, line)) {
                 operationValues.position(of: GroupKey(name: Self.string(facts.name, line)))
             }
@@ -59,9 +59,9 @@ extension EventSummary {
         groupKeyBytes = []
         key.removeAll(keepingCapacity: true)
         key.append(contentsOf: Self.bytes(facts.name, line))
-        for (index, match) in groupKeys.matches.enumerated() {
+        for index in 0..<groupKeys.count {
             key.append(0)
-            if case .status = match {
+            if groupKeys.isStatus[index] {
                 key.append(contentsOf: facts.status.rawValue.utf8)
             } else if let span = facts.groupValues[index] {
                 key.append(contentsOf: Self.bytes(span, line))
@@ -69,8 +69,8 @@ extension EventSummary {
         }
         let position = key.withUnsafeBytes { bytes in
             operationBytes.position(of: bytes) {
-                let values = groupKeys.matches.indices.map { index -> String in
-                    if case .status = groupKeys.matches[index] { return facts.status.rawValue }
+                let values = (0..<groupKeys.count).map { index -> String in
+                    if groupKeys.isStatus[index] { return facts.status.rawValue }
                     return facts.groupValues[index].map { Self.string($0, line) } ?? ""
                 }
                 return operationValues.position(of: GroupKey(name: Self.string(facts.name, line), labelValues: values))

@@ -94,6 +94,17 @@ struct BytePositions: Sendable {
     /// The position stored for `key`; `make` gives (and the index keeps) the position of a new key.
     @inline(__always)
     mutating func position(of key: UnsafeRawBufferPointer, orAdd make: () -> Int) -> Int {
+        if let known = position(of: key) { return known }
+        let position = make()
+        entries.append(Entry(offset: storage.count, length: key.count, position: position))
+        storage.append(contentsOf: key)
+        if entries.count > Self.linearLimit { rebuildTableIfNeeded() }
+        return position
+    }
+
+    /// The position stored for `key`, or `nil`.
+    @inline(__always)
+    func position(of key: UnsafeRawBufferPointer) -> Int? {
         if table.isEmpty {
             for entry in entries where entry.length == key.count && matches(entry, key) { return entry.position }
         } else {
@@ -104,11 +115,7 @@ struct BytePositions: Sendable {
                 slot = (slot + 1) & (table.count - 1)
             }
         }
-        let position = make()
-        entries.append(Entry(offset: storage.count, length: key.count, position: position))
-        storage.append(contentsOf: key)
-        if entries.count > Self.linearLimit { rebuildTableIfNeeded() }
-        return position
+        return nil
     }
 
     @inline(__always)
