@@ -16,6 +16,8 @@ public final class BucketMetricStore: MetricStore, Sendable {
     private let identity: SeriesIdentity
     private let roles: EventKeyRoles
     private let registry: LockedRegistry
+    /// The event series written, found by a batch without building their keys.
+    private let known: KnownEventSeries
     private let closed = Atomic<Bool>(false)
     private let queue: GroupCommitQueue<CommitJob, IngestResult>
     /// Event buckets committed but not written yet (only when the backend defers them).
@@ -44,10 +46,12 @@ public final class BucketMetricStore: MetricStore, Sendable {
         )
         let registry = LockedRegistry(SeriesRegistry(limit: configuration.seriesLimitPerName))
         self.registry = registry
+        let known = KnownEventSeries()
+        self.known = known
         let pending = backend.defersEventBuckets && configuration.keepsRawEvents ? PendingBuckets() : nil
         self.pending = pending
         self.queue = GroupCommitQueue(recordsRounds: recordsCommitRounds) { jobs in
-            await Self.commit(jobs, backend: backend, registry: registry, pending: pending)
+            await Self.commit(jobs, backend: backend, registry: registry, known: known, pending: pending)
         }
     }
 
@@ -56,6 +60,9 @@ public final class BucketMetricStore: MetricStore, Sendable {
         case batch(PreparedBatch)
         case settle
     }
+
+    /// How many event series a batch finds without building their keys (see ``KnownEventSeries``).
+    package var knownEventSeriesCount: Int { known.table().count }
 
     /// Jobs per commit round so far (only recorded when the store was created to record them).
     package var commitRoundSizes: [Int] {
@@ -69,7 +76,10 @@ public final class BucketMetricStore: MetricStore, Sendable {
             receivedAt: receivedAt,
             identity: identity,
             roles: roles,
-            keepsRawEvents: configuration.keepsRawEvents
+            keepsRawEvents: configuration.keepsRawEvents,
+            known: known.table(),
+            // With buckets waiting in memory, the writer adds each raw row to them: nothing to aggregate here.
+            aggregatesEvents: pending == nil
         )
         if batch.keys.isEmpty { return batch.result }
         batch.batchKey = batchKey.map { ($0, receivedAt.nanosecondsSinceEpoch) }
@@ -166,6 +176,7 @@ public final class BucketMetricStore: MetricStore, Sendable {
         _ jobs: [CommitJob],
         backend: any StoreBackend,
         registry: LockedRegistry,
+        known: KnownEventSeries,
         pending: PendingBuckets?
     ) async -> [Result<IngestResult, any Error>] {
         var batches: [PreparedBatch] = []
@@ -176,7 +187,7 @@ public final class BucketMetricStore: MetricStore, Sendable {
             case .settle: settles = true
             }
         }
-        var batchResults = await commit(batches, backend: backend, registry: registry, pending: pending)
+        var batchResults = await commit(batches, backend: backend, registry: registry, known: known, pending: pending)
         var settled: Result<IngestResult, any Error> = .success(IngestResult())
         if let pending, settles || pending.isFull {
             do {
@@ -203,11 +214,12 @@ public final class BucketMetricStore: MetricStore, Sendable {
         _ batches: [PreparedBatch],
         backend: any StoreBackend,
         registry: LockedRegistry,
+        known: KnownEventSeries,
         pending: PendingBuckets?
     ) async -> [Result<IngestResult, any Error>] {
         guard !batches.isEmpty else { return [] }
         do {
-            let results = try await write(batches, backend: backend, registry: registry, pending: pending)
+            let results = try await write(batches, backend: backend, registry: registry, known: known, pending: pending)
             return results.map { Result<IngestResult, any Error>.success($0) }
         } catch {
             guard batches.count > 1 else { return [.failure(error)] }
@@ -216,7 +228,11 @@ public final class BucketMetricStore: MetricStore, Sendable {
         for batch in batches {
             do {
                 results.append(
-                    .success(try await write([batch], backend: backend, registry: registry, pending: pending)[0])
+                    .success(
+                        try await write([batch], backend: backend, registry: registry, known: known, pending: pending)[
+                            0
+                        ]
+                    )
                 )
             } catch {
                 results.append(.failure(error))
@@ -229,13 +245,15 @@ public final class BucketMetricStore: MetricStore, Sendable {
         _ batches: [PreparedBatch],
         backend: any StoreBackend,
         registry: LockedRegistry,
+        known: KnownEventSeries,
         pending: PendingBuckets?
     ) async throws -> [IngestResult] {
         var missing: [(kind: SeriesKind, name: String)] = []
         var seenNames = Set<String>()
         registry.withLock { registry in
             for batch in batches {
-                for key in batch.keys where !registry.isLoaded(kind: key.kind, name: key.name) {
+                for (index, key) in batch.keys.enumerated()
+                where batch.knownIDs[index] == nil && !registry.isLoaded(kind: key.kind, name: key.name) {
                     if seenNames.insert("\(key.kind.rawValue)\u{1F}\(key.name)").inserted {
                         missing.append((key.kind, key.name))
                     }
@@ -265,6 +283,7 @@ public final class BucketMetricStore: MetricStore, Sendable {
             return (group, results)
         }
         guard !group.isEmpty else { return results }
+        assert(pending != nil || !group.hasRowsToAggregate, "raw rows left to aggregate without pending buckets")
         let ids: [Int64]
         if let pending, !group.rawEvents.isEmpty {
             // The raw rows are durable: the event buckets wait in memory for a write that covers many commits.
@@ -279,6 +298,11 @@ public final class BucketMetricStore: MetricStore, Sendable {
                 registry.record(key, id: ids[index])
             }
         }
+        known.learn(
+            group.learnable.lazy.map {
+                (values: $0.values, entry: KnownEventSeries.Entry(id: ids[$0.position], key: group.series[$0.position]))
+            }
+        )
         return results
     }
 }

@@ -17,55 +17,93 @@ package struct BucketSlot: Hashable, Sendable {
 package struct PreparedBatch: Sendable {
     /// The distinct series of the batch, in order of first appearance.
     package var keys: [SeriesKey] = []
+    /// The id of each series the store's ``KnownEventSeries`` table knew (same positions as `keys`).
+    package var knownIDs: [Int64?] = []
+    /// The event series the table did not know, with the values that make each: the writer teaches them to it.
+    package var learnable: [(position: Int, values: EventSeriesValues)] = []
     /// Earliest and latest record time per series (same positions as `keys`).
     package var seen: [(first: Int64, last: Int64)] = []
+    /// Whether the events are aggregated into ``eventBuckets`` here; otherwise the writer adds the raw rows to
+    /// the buckets that wait in memory, and ``rawSums`` holds their summed attributes.
+    package let aggregatesEvents: Bool
     package var eventBuckets: [BucketSlot: EventStatistics] = [:]
     package var gaugeBuckets: [BucketSlot: GaugeStatistics] = [:]
     /// Raw rows, with the series position of each.
     package var rawEvents: [RawEventRow] = []
     package var rawSeries: [Int] = []
+    /// The summed attributes of the raw rows, in row order, when the events are not aggregated here.
+    package var rawSums: [RowSum] = []
     /// The batch's key and the time it was received, when the client gave one.
     package var batchKey: (key: String, receivedAt: Int64)?
     /// Accepted and rejected counts; overflow and new series are filled in by the writer.
     package var result = IngestResult()
 
     /// Validates and aggregates `records`.
+    ///
+    /// - Parameters:
+    ///   - known: The store's known event series, whose keys are not built and whose label values are not
+    ///     checked again.
+    ///   - aggregatesEvents: Whether to aggregate the events into buckets here (see ``aggregatesEvents``); when
+    ///     not, raw events must be kept.
     package init(
         _ records: [Record],
         receivedAt: Timestamp,
         identity: SeriesIdentity,
         roles: EventKeyRoles,
-        keepsRawEvents: Bool
+        keepsRawEvents: Bool,
+        known: KnownEventSeries.Table? = nil,
+        aggregatesEvents: Bool = true
     ) {
+        precondition(aggregatesEvents || keepsRawEvents, "events that are not aggregated need their raw rows")
+        self.aggregatesEvents = aggregatesEvents
         var positions: [SeriesKey: Int] = [:]
         // Events are matched to series by name and label values; the series key (a label list, costly to
-        // build and hash) is built once per distinct series of the batch.
+        // build and hash) is built once per distinct series of the batch, and not at all for a known series.
         var eventPositions: [EventSeriesValues: Int] = [:]
+        var knownPositions: [Int64: Int] = [:]
         var values = Array(repeating: String?.none, count: identity.labelKeys.count)
-        func position(of key: SeriesKey, at time: Int64) -> Int {
-            let index: Int
-            if let known = positions[key] {
-                index = known
-            } else {
-                index = keys.count
-                positions[key] = index
-                keys.append(key)
-                seen.append((time, time))
-            }
+        func touch(_ index: Int, at time: Int64) {
             if time < seen[index].first { seen[index].first = time }
             if time > seen[index].last { seen[index].last = time }
+        }
+        func append(_ key: SeriesKey, id: Int64?, at time: Int64) -> Int {
+            keys.append(key)
+            knownIDs.append(id)
+            seen.append((time, time))
+            return keys.count - 1
+        }
+        func position(of key: SeriesKey, at time: Int64) -> Int {
+            if let index = positions[key] {
+                touch(index, at: time)
+                return index
+            }
+            let index = append(key, id: nil, at: time)
+            positions[key] = index
             return index
         }
-        func position(ofEvent name: String, at time: Int64) -> Int {
+        /// The position of the event series of `values`, or why its label values cannot be stored.
+        func position(ofEvent name: String, at time: Int64) -> Result<Int, LabelProblem> {
             let fingerprint = EventSeriesValues(name: name, values: values)
+            if let entry = known?[fingerprint] {
+                if let index = knownPositions[entry.id] {
+                    touch(index, at: time)
+                    return .success(index)
+                }
+                let index = append(entry.key, id: entry.id, at: time)
+                knownPositions[entry.id] = index
+                return .success(index)
+            }
             if let index = eventPositions[fingerprint] {
-                if time < seen[index].first { seen[index].first = time }
-                if time > seen[index].last { seen[index].last = time }
-                return index
+                touch(index, at: time)
+                return .success(index)
+            }
+            if let reason = IngestLimits.problem(labels: identity.labelKeys, values: values) {
+                return .failure(LabelProblem(reason: reason))
             }
             let index = position(of: identity.key(name: name, values: values), at: time)
             eventPositions[fingerprint] = index
-            return index
+            learnable.append((index, fingerprint))
+            return .success(index)
         }
         // Attribute sums per bucket as plain arrays (by additive key position), folded into the buckets' named
         // sums once at the end instead of one dictionary update per attribute per event.
@@ -80,9 +118,16 @@ package struct PreparedBatch: Sendable {
         // Sized for the worst case, a series per record (the shape a fleet sends): growing these tables by
         // rehashing cost as much as filling them.
         let expected = min(records.count, 4_096)
-        eventPositions.reserveCapacity(expected)
-        positions.reserveCapacity(expected)
-        eventBuckets.reserveCapacity(expected)
+        keys.reserveCapacity(expected)
+        knownIDs.reserveCapacity(expected)
+        seen.reserveCapacity(expected)
+        if let known, known.count > 0 {
+            knownPositions.reserveCapacity(expected)
+        } else {
+            eventPositions.reserveCapacity(expected)
+            positions.reserveCapacity(expected)
+        }
+        if aggregatesEvents { eventBuckets.reserveCapacity(expected) }
         for (index, record) in records.enumerated() {
             switch record {
             case .event(let event):
@@ -138,20 +183,34 @@ package struct PreparedBatch: Sendable {
                         break
                     }
                 }
-                if rejection == nil { rejection = IngestLimits.problem(labels: identity.labelKeys, values: values) }
                 if let reason = rejection {
                     result.rejected.append(IngestResult.Rejection(index: index, reason: reason))
                     rejection = nil
                     continue
                 }
-                let series = position(ofEvent: event.name, at: time)
-                let slot = BucketSlot(series: series, start: BucketLevel.minute.start(of: time))
-                // Mutated in place through the dictionary, so the bucket's sketch is never copied per event.
-                eventBuckets[slot, default: EventStatistics()].add(
-                    durationMilliseconds: event.durationMilliseconds,
-                    status: event.status
-                )
-                if hasSums { slotSums[slot, default: AttributeSumSlots(count: sums.values.count)].add(sums) }
+                let series: Int
+                switch position(ofEvent: event.name, at: time) {
+                case .success(let position):
+                    series = position
+                case .failure(let problem):
+                    result.rejected.append(IngestResult.Rejection(index: index, reason: problem.reason))
+                    continue
+                }
+                if aggregatesEvents {
+                    let slot = BucketSlot(series: series, start: BucketLevel.minute.start(of: time))
+                    // Mutated in place through the dictionary, so the bucket's sketch is never copied per event.
+                    eventBuckets[slot, default: EventStatistics()].add(
+                        durationMilliseconds: event.durationMilliseconds,
+                        status: event.status
+                    )
+                    if hasSums { slotSums[slot, default: AttributeSumSlots(count: sums.values.count)].add(sums) }
+                } else if hasSums {
+                    for key in sums.values.indices where sums.present[key] {
+                        rawSums.append(
+                            RowSum(row: rawEvents.count, key: roles.additiveKeys[key], value: sums.values[key])
+                        )
+                    }
+                }
                 if keepsRawEvents {
                     let detail = RawEventCodec.encode(
                         event,
@@ -226,10 +285,17 @@ package struct PreparedBatch: Sendable {
     }
 }
 
-/// An event's name and label values: what decides its series, cheap to hash.
-private struct EventSeriesValues: Hashable {
-    var name: String
-    var values: [String?]
+/// A summed attribute of a raw row (see ``PreparedBatch/rawSums``).
+package struct RowSum: Sendable {
+    /// The row's position among the raw rows of its batch or group.
+    package var row: Int
+    package var key: String
+    package var value: Double
+}
+
+/// Why an event's label values cannot be stored.
+private struct LabelProblem: Error {
+    var reason: String
 }
 
 /// Sums of the additive attributes by key position, and which keys were seen at all (a seen sum of 0 is kept).

@@ -14,6 +14,13 @@ package struct WriteGroup: Sendable {
     /// Raw rows and the series position of each.
     package private(set) var rawEvents: [RawEventRow] = []
     package private(set) var rawSeries: [Int] = []
+    /// The summed attributes of the raw rows that are not aggregated into ``eventBuckets`` (see
+    /// ``PreparedBatch/aggregatesEvents``), in row order.
+    package private(set) var rawSums: [RowSum] = []
+    /// Whether some raw rows are not aggregated into ``eventBuckets``: ``PendingBuckets`` adds them.
+    package private(set) var hasRowsToAggregate = false
+    /// The event series that ``KnownEventSeries`` did not know, with their positions here.
+    package private(set) var learnable: [(position: Int, values: EventSeriesValues)] = []
     /// The keys of the group's batches, stored in its transaction, with the time each was received.
     package private(set) var batchKeys: [(key: String, receivedAt: Int64)] = []
     /// Whether the commit's span of raw events is recorded as pending: its event buckets are not in this group
@@ -44,18 +51,34 @@ package struct WriteGroup: Sendable {
         var mapped: [Int] = []
         var overflowing: [Bool] = []
         mapped.reserveCapacity(batch.keys.count)
-        positions.reserveCapacity(series.count + batch.keys.count)
-        eventBuckets.reserveCapacity(eventBuckets.count + batch.eventBuckets.count)
+        overflowing.reserveCapacity(batch.keys.count)
+        seen.reserveCapacity(seen.count + batch.keys.count)
         for (index, original) in batch.keys.enumerated() {
-            let (key, isNew) = admission.resolve(original)
-            if isNew { result.newSeries += 1 }
-            let folded = key != original
-            overflowing.append(folded)
-            let position = self.position(of: key, registry: registry)
+            let position: Int
+            if let id = batch.knownIDs[index] {
+                // A known series is admitted already and stays itself.
+                position = self.position(ofID: id, key: original)
+                overflowing.append(false)
+            } else {
+                let (key, isNew) = admission.resolve(original)
+                if isNew { result.newSeries += 1 }
+                overflowing.append(key != original)
+                if let id = registry.id(of: key) {
+                    position = self.position(ofID: id, key: key)
+                } else {
+                    position = self.position(ofNew: key)
+                }
+            }
             let window = batch.seen[index]
             seen[position].first = min(seen[position].first, window.first)
             seen[position].last = max(seen[position].last, window.last)
             mapped.append(position)
+        }
+        for (position, values) in batch.learnable where !overflowing[position] {
+            learnable.append((mapped[position], values))
+        }
+        if !batch.eventBuckets.isEmpty {
+            eventBuckets.reserveCapacity(eventBuckets.count + batch.eventBuckets.count)
         }
         for (slot, statistics) in batch.eventBuckets {
             if overflowing[slot.series] { result.overflowed += Int(statistics.count) }
@@ -66,10 +89,14 @@ package struct WriteGroup: Sendable {
             gaugeBuckets[BucketSlot(series: mapped[slot.series], start: slot.start), default: GaugeStatistics()]
                 .merge(statistics)
         }
+        if !batch.aggregatesEvents { hasRowsToAggregate = true }
+        let firstRow = rawEvents.count
         rawEvents.reserveCapacity(rawEvents.count + batch.rawEvents.count)
+        rawSeries.reserveCapacity(rawSeries.count + batch.rawEvents.count)
         for (index, var row) in batch.rawEvents.enumerated() {
             let series = batch.rawSeries[index]
             if overflowing[series] {
+                if !batch.aggregatesEvents { result.overflowed += 1 }
                 // The overflow series does not carry the event's labels: its detail must hold them all, so it is
                 // read back with its original series and written again in full.
                 let event = try? RawEventCodec.decode(row, series: batch.keys[series])
@@ -78,14 +105,20 @@ package struct WriteGroup: Sendable {
             rawEvents.append(row)
             rawSeries.append(mapped[series])
         }
+        rawSums.reserveCapacity(rawSums.count + batch.rawSums.count)
+        for var sum in batch.rawSums {
+            sum.row += firstRow
+            rawSums.append(sum)
+        }
         return result
     }
 
-    private mutating func position(of key: SeriesKey, registry: SeriesRegistry) -> Int {
+    /// The position of a series the store has no id for yet.
+    private mutating func position(ofNew key: SeriesKey) -> Int {
         if let position = positions[key] { return position }
         positions[key] = series.count
         series.append(key)
-        knownIDs.append(registry.id(of: key))
+        knownIDs.append(nil)
         seen.append((.max, .min))
         return series.count - 1
     }
@@ -102,7 +135,8 @@ package struct WriteGroup: Sendable {
         return rest
     }
 
-    /// Adds the event buckets and event series' seen times of a written group (`ids`: its series ids).
+    /// Adds the event buckets, the raw rows not aggregated yet, and the event series' seen times of a written
+    /// group (`ids`: its series ids).
     package mutating func absorbEventBuckets(of group: WriteGroup, ids: [Int64]) {
         var mapped = Array(repeating: -1, count: group.series.count)
         for (index, key) in group.series.enumerated() where key.kind == .event {
@@ -114,6 +148,29 @@ package struct WriteGroup: Sendable {
         eventBuckets.reserveCapacity(eventBuckets.count + group.eventBuckets.count)
         for (slot, statistics) in group.eventBuckets {
             Self.merge(statistics, into: &eventBuckets, at: BucketSlot(series: mapped[slot.series], start: slot.start))
+        }
+        guard group.hasRowsToAggregate else { return }
+        // Each row goes straight into its bucket here: no bucket is built per batch only to be merged into this
+        // one, which is most of the cost when every event of a batch has a series of its own.
+        var sums = group.rawSums[...]
+        for (index, row) in group.rawEvents.enumerated() {
+            let slot = BucketSlot(series: mapped[group.rawSeries[index]], start: BucketLevel.minute.start(of: row.time))
+            Self.add(row, sums: &sums, index: index, into: &eventBuckets[slot, default: EventStatistics()])
+        }
+    }
+
+    /// Adds `row` (at `index`) and its sums, taken from the front of `sums`, to `statistics`.
+    @inline(__always)
+    private static func add(
+        _ row: RawEventRow,
+        sums: inout ArraySlice<RowSum>,
+        index: Int,
+        into statistics: inout EventStatistics
+    ) {
+        statistics.add(durationMilliseconds: row.durationMilliseconds, status: row.status)
+        while let sum = sums.first, sum.row == index {
+            statistics.addToSum(sum.key, sum.value)
+            sums.removeFirst()
         }
     }
 
