@@ -312,7 +312,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VitalsExpositionTests",
-            dependencies: ["VitalsExposition", "Vitals", "VitalsTestSupport"]
+            dependencies: ["VitalsExposition", "Vitals", "VitalsRules", "VitalsTestSupport"]
         ),
         .testTarget(
             name: "VitalsServerTests",

@@ -28,13 +28,20 @@ struct EventSeriesStore: Sendable {
     init(keys: LabelKeys, layout: BucketLayout, seriesLimit: Int, nameLimit: Int) {
         self.layout = layout
         directory = SeriesDirectory(keys: keys, nameLabel: "event", seriesLimit: seriesLimit, nameLimit: nameLimit)
+        fields = EventFields(keys: keys)
     }
 
     var seriesCount: Int { directory.count }
 
+    private let fields: EventFields
+
     /// Adds one event to its series, creating the series (or folding into the name's overflow series) first.
     mutating func record(_ event: Event) {
-        let (series, isNew) = directory.series(name: event.name) { event.seriesLabel($0) }
+        var numbers = EventFields.Numbers()
+        let fields = fields
+        let (series, isNew) = directory.series(name: event.name) { values in
+            fields.read(event, labels: &values, numbers: &numbers)
+        }
         if isNew { appendStorage() }
 
         let seconds = event.durationMilliseconds / 1_000
@@ -44,24 +51,19 @@ struct EventSeriesStore: Sendable {
         }
         counts[series] &+= 1
         if event.status.isFailure { errors[series] &+= 1 }
-        if let prompt = event.number(WireKey.promptTokens) ?? event.number(Self.promptTokensAlias) {
+        if let prompt = numbers.prompt {
             promptTokens[series] += prompt
             seen[series] |= Seen.prompt
         }
-        if let completion = event.number(WireKey.completionTokens) ?? event.number(Self.completionTokensAlias) {
+        if let completion = numbers.completion {
             completionTokens[series] += completion
             seen[series] |= Seen.completion
         }
-        if let cost = event.number(WireKey.costUSD) {
+        if let cost = numbers.cost {
             costs[series] += cost
             seen[series] |= Seen.cost
         }
     }
-
-    // The JSONL decoder already reads the OpenTelemetry names as the conventional ones; events built in code
-    // (or mapped from traces) may still carry them.
-    private static let promptTokensAlias = "gen_ai.usage.input_tokens"
-    private static let completionTokensAlias = "gen_ai.usage.output_tokens"
 
     private mutating func appendStorage() {
         slots.append(contentsOf: repeatElement(0, count: layout.slotCount))

@@ -1,15 +1,15 @@
 /// The label keys read from events and samples, each with the label name it is written under.
-struct LabelKeys: Sendable {
+package struct LabelKeys: Sendable {
     /// The keys as given (what `Event.seriesLabel(_:)` and `Sample.labels` are asked for).
-    let keys: [String]
+    package let keys: [String]
     /// The valid Prometheus label name of each key (`gen_ai.agent.id` → `gen_ai_agent_id`).
-    let names: [String]
+    package let names: [String]
 
     /// The names the exposition uses itself; a key that would be written under one of them is left out.
     static let reserved: Set<String> = ["event", "metric", "le", "kind", "overflow", "quantile"]
 
     /// Keys from `keys` in order, without duplicates, keys with no valid name, or names reserved above.
-    init(_ keys: [String]) {
+    package init(_ keys: [String]) {
         var seen: Set<String> = []
         var kept: [String] = []
         var names: [String] = []

@@ -37,10 +37,16 @@ struct SeriesDirectory: Sendable {
     /// The series of `name` with the label values `value` gives for each key; `isNew` when this call created it,
     /// and the caller must then append the series' storage.
     mutating func series(name: String, value: (String) -> String?) -> (number: Int, isNew: Bool) {
-        scratch.name = name
-        for position in keys.keys.indices {
-            scratch.values[position] = value(keys.keys[position]) ?? ""
+        let keys = keys.keys
+        return series(name: name) { values in
+            for position in keys.indices { values[position] = value(keys[position]) ?? "" }
         }
+    }
+
+    /// The series of `name` with the label values `fill` writes, one per key in order ("" when absent).
+    mutating func series(name: String, fill: (inout [String]) -> Void) -> (number: Int, isNew: Bool) {
+        scratch.name = name
+        fill(&scratch.values)
         if let existing = index[scratch] { return (existing, false) }
         let before = count
         let number = newSeries()
