@@ -3,7 +3,7 @@ import VitalsStore
 /// The SQLite schema, as append-only migrations (never edit a shipped one; add the next version).
 ///
 /// Times are integer nanoseconds since the epoch. `series.labels` is canonical JSON (sorted keys), unique per
-/// kind and name. Buckets are keyed by level (0 minute, 1 hour, 2 day), series and start, without row ids;
+/// kind and name. Buckets are keyed by level (0 minute, 1 hour, 2 day, 3 ten minutes, 4 six hours), series and start, without row ids;
 /// the `(level, start)` indexes serve roll-ups and retention. Raw events are appended without an index on every
 /// row (an index on series and time tripled the cost of an insert); each commit records its id range and time
 /// range in `event_spans`, which is how drill-down and retention find them. Two partial indexes hold the few

@@ -45,7 +45,10 @@ struct ConformanceRollupTests {
             }
             let report = try await store.rollUp(now: Fixture.time(Fixture.day0 + 10 * Fixture.day))
             // Series are (agent, status): even/ok, odd/ok, even/error.
+            // One event per 10 minutes: each is a 10-minute bucket of its own; every 6 hours hold all three series.
+            #expect(report.tenMinuteBuckets == 432)
             #expect(report.hourBuckets == 188)
+            #expect(report.sixHourBuckets == 36)
             #expect(report.dayBuckets == 9)
             let again = try await store.rollUp(now: Fixture.time(Fixture.day0 + 10 * Fixture.day))
             #expect(again == RollupReport())

@@ -29,6 +29,26 @@ struct QueryPlannerTests {
         )
     }
 
+    @Test("a day ending a minute before the hour: 6-hour buckets, hours, 10-minute buckets and minutes")
+    func everyLevel() {
+        let levels: [BucketLevel] = [.tenMinutes, .hour, .sixHours, .day]
+        let state = StoreState(rolledUntil: Dictionary(uniqueKeysWithValues: levels.map { ($0, t0 + 10 * d) }))
+        let end = t0 + 3 * d + 14 * h + 59 * m
+        let plan = QueryPlanner.plan(from: end - d, to: end, state: state)
+        #expect(
+            plan == [
+                BucketSegment(level: .minute, from: end - d, to: t0 + 2 * d + 15 * h),
+                BucketSegment(level: .minute, from: t0 + 3 * d + 14 * h + 50 * m, to: end),
+                BucketSegment(level: .tenMinutes, from: t0 + 3 * d + 14 * h, to: t0 + 3 * d + 14 * h + 50 * m),
+                BucketSegment(level: .hour, from: t0 + 2 * d + 15 * h, to: t0 + 2 * d + 18 * h),
+                BucketSegment(level: .hour, from: t0 + 3 * d + 12 * h, to: t0 + 3 * d + 14 * h),
+                BucketSegment(level: .sixHours, from: t0 + 2 * d + 18 * h, to: t0 + 3 * d + 12 * h),
+            ]
+        )
+        #expect(BucketLevel.allCases.sorted() == BucketLevel.allCases, "levels in order of width")
+        #expect(BucketLevel.allCases.map(\.finer) == [nil, .minute, .tenMinutes, .hour, .sixHours])
+    }
+
     @Test("nothing past a level's watermark is read at that level")
     func watermarks() {
         let state = StoreState(rolledUntil: [.hour: t0 + 5 * h, .day: t0])

@@ -5,26 +5,41 @@ extension BucketMetricStore {
         try checkOpen()
         try await settle()
         var report = RollupReport()
-        let state = try await backend.state()
-        let hourLimit = BucketLevel.hour.start(of: now.nanosecondsSinceEpoch)
-        report.hourBuckets = try await rollUp(into: .hour, from: state.rolledUntil[.hour], until: hourLimit)
-        let rolledHours = try await backend.state().rolledUntil[.hour]
-        if let rolledHours {
-            let dayLimit = BucketLevel.day.start(of: min(rolledHours, now.nanosecondsSinceEpoch))
-            report.dayBuckets = try await rollUp(into: .day, from: state.rolledUntil[.day], until: dayLimit)
+        // Each level from the one below it, up to where that one is complete: minutes until now.
+        var complete = now.nanosecondsSinceEpoch
+        for target in BucketLevel.allCases where target != .minute {
+            let state = try await backend.state()
+            report[target] = try await rollUp(
+                into: target,
+                from: state.rolledUntil[target],
+                until: target.start(of: complete),
+                state: state
+            )
+            guard let rolled = try await backend.state().rolledUntil[target] else { break }
+            complete = min(rolled, complete)
         }
         return report
     }
 
     /// Rolls `target` buckets up from the finer level, one target bucket per transaction, from the watermark
     /// (or the earliest finer bucket) until `limit`, skipping stretches without data.
-    private func rollUp(into target: BucketLevel, from watermark: Int64?, until limit: Int64) async throws -> Int {
+    private func rollUp(
+        into target: BucketLevel,
+        from watermark: Int64?,
+        until limit: Int64,
+        state: StoreState
+    ) async throws -> Int {
         guard let source = target.finer else { return 0 }
         var written = 0
         var next = watermark
         if next == nil {
             guard let earliest = try await backend.earliestBucketStart(level: source, atOrAfter: .min) else { return 0 }
             next = target.start(of: earliest)
+            // A level added to a store that already pruned its source has nothing to roll from before that cut:
+            // it is recorded as pruned there too, so that queries take the coarser buckets that stand in.
+            if let pruned = state.prunedBefore[source], state.prunedBefore[target] == nil {
+                try await backend.recordPruned(level: target, before: pruned)
+            }
         }
         guard var from = next else { return 0 }
         while from < limit {

@@ -125,7 +125,7 @@ package protocol StoreBackend: StateStore {
     /// The stored series of one name.
     func loadSeries(kind: SeriesKind, name: String) async throws -> [(id: Int64, key: SeriesKey)]
 
-    /// Writes a group in one transaction, merging its buckets into stored ones (and into hour and day buckets
+    /// Writes a group in one transaction, merging its buckets into stored ones (and into the coarser buckets
     /// already rolled up, so late data is never lost), storing its batch keys, recording its span as pending
     /// when it asks, and forgetting the pending spans it settles.
     func write(_ group: WriteGroup) async throws -> WriteReceipt

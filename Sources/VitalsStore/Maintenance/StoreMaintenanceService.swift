@@ -68,7 +68,8 @@ public struct StoreMaintenanceService<ServiceClock: Clock>: Service where Servic
             logger.debug(
                 "store maintenance pass",
                 metadata: [
-                    "hour_buckets": "\(rollup.hourBuckets)", "day_buckets": "\(rollup.dayBuckets)",
+                    "ten_minute_buckets": "\(rollup.tenMinuteBuckets)", "hour_buckets": "\(rollup.hourBuckets)",
+                    "six_hour_buckets": "\(rollup.sixHourBuckets)", "day_buckets": "\(rollup.dayBuckets)",
                     "raw_events_deleted": "\(retention.rawEvents)",
                     "buckets_deleted": "\(retention.buckets.values.reduce(0, +))",
                 ]

@@ -53,10 +53,13 @@ package enum QueryPlanner {
     }
 
     /// `[from, to)` at `level`, except the part before the level's retention cut, which is answered by the
-    /// overlapping buckets of the next coarser level.
+    /// overlapping buckets of the next coarser level that has been rolled up (a level added to an older store
+    /// holds nothing until its first roll-up).
     private static func available(_ from: Int64, _ to: Int64, level: BucketLevel, state: StoreState) -> [BucketSegment]
     {
-        guard let recorded = state.prunedBefore[level], let coarser = level.coarser else {
+        var coarser = level.coarser
+        while let candidate = coarser, state.rolledUntil[candidate] == nil { coarser = candidate.coarser }
+        guard let recorded = state.prunedBefore[level], let coarser else {
             return [BucketSegment(level: level, from: from, to: to)]
         }
         // Aligned to the coarser level so that the coarser buckets standing in never overlap the finer ones kept.

@@ -1,7 +1,7 @@
 public import Vitals
 
-/// Where Vitals keeps events and gauge samples: per-series minute buckets rolled up into hours and days, plus
-/// raw events for drill-down. Everything above the store (rules, server, CLI) sees only this protocol; the
+/// Where Vitals keeps events and gauge samples: per-series minute buckets rolled up into 10 minutes, hours, 6 hours
+/// and days, plus raw events for drill-down. Everything above the store (rules, server, CLI) sees only this protocol; the
 /// embedded SQLite store and the shared PostgreSQL store implement it and answer every query the same way.
 ///
 /// - Ingest is by batch. When ``ingest(_:receivedAt:)`` returns, the batch is committed: it survives a crash
@@ -97,15 +97,43 @@ public let batchKeyRetention: Duration = .seconds(86_400)
 
 /// What one roll-up pass did.
 public struct RollupReport: Sendable, Hashable {
+    /// 10-minute buckets written.
+    public var tenMinuteBuckets: Int
     /// Hour buckets written.
     public var hourBuckets: Int
+    /// 6-hour buckets written.
+    public var sixHourBuckets: Int
     /// Day buckets written.
     public var dayBuckets: Int
 
     /// Creates a report.
-    public init(hourBuckets: Int = 0, dayBuckets: Int = 0) {
+    public init(tenMinuteBuckets: Int = 0, hourBuckets: Int = 0, sixHourBuckets: Int = 0, dayBuckets: Int = 0) {
+        self.tenMinuteBuckets = tenMinuteBuckets
         self.hourBuckets = hourBuckets
+        self.sixHourBuckets = sixHourBuckets
         self.dayBuckets = dayBuckets
+    }
+
+    /// The buckets written at `level` (0 for minutes, which are not rolled up from anything).
+    public subscript(level: BucketLevel) -> Int {
+        get {
+            switch level {
+            case .minute: return 0
+            case .tenMinutes: return tenMinuteBuckets
+            case .hour: return hourBuckets
+            case .sixHours: return sixHourBuckets
+            case .day: return dayBuckets
+            }
+        }
+        set {
+            switch level {
+            case .minute: break
+            case .tenMinutes: tenMinuteBuckets = newValue
+            case .hour: hourBuckets = newValue
+            case .sixHours: sixHourBuckets = newValue
+            case .day: dayBuckets = newValue
+            }
+        }
     }
 }
 

@@ -1,8 +1,8 @@
 /// How long each kind of stored data is kept before the maintenance service deletes it.
 ///
 /// Raw events serve drill-down (slowest, failed) and are the largest part of a database, so they go first;
-/// minute buckets answer the recent past at full resolution, hour buckets the last quarter, day buckets the
-/// long term. Buckets are only deleted once they have been rolled up into the next level, so shortening a
+/// minute buckets (and the 10-minute buckets beside them) answer the recent past at full resolution, hour
+/// buckets (and 6-hour buckets) the last quarter, day buckets the long term. Buckets are only deleted once they have been rolled up into the next level, so shortening a
 /// retention never loses counts from the coarser levels.
 ///
 /// ```swift
@@ -54,11 +54,12 @@ public struct RetentionPolicy: Sendable, Hashable {
         return policy
     }
 
-    /// The retention of one bucket level.
+    /// The retention of one bucket level: 10-minute buckets are kept as long as minute buckets (they answer the
+    /// edges of the same recent ranges), 6-hour buckets as long as hour buckets.
     package func retention(of level: BucketLevel) -> Duration {
         switch level {
-        case .minute: return minuteBuckets
-        case .hour: return hourBuckets
+        case .minute, .tenMinutes: return minuteBuckets
+        case .hour, .sixHours: return hourBuckets
         case .day: return dayBuckets
         }
     }
