@@ -96,13 +96,10 @@ extension PostgresBackend {
         }
     }
 
-    func mergeEventBuckets(
-        level: BucketLevel,
-        from: Int64,
-        to: Int64,
-        into merger: EventBucketMerger
-    ) async throws -> EventBucketMerger {
-        try await failing("reading event buckets") {
+    func mergeEventBuckets(segments: [BucketSegment], into merger: EventBucketMerger) async throws -> EventBucketMerger
+    {
+        guard !segments.isEmpty else { return merger }
+        return try await failing("reading event buckets") {
             // One row per series, its buckets packed into one bytea (start, count, errors, timeouts as 8 bytes, then
             // the sketch and the sums, each after its length in 4 bytes, all big-endian): a day of 100 agents is
             // 400 rows instead of 16,000, and rows, not bytes, were what the client spent its time on. No ORDER BY
@@ -112,21 +109,32 @@ extension PostgresBackend {
             // subquery per series), the planner, with statistics older than the newest buckets, read each series
             // through the (level, start) index, every series' buckets of the range once per series: 0.7 to 1.3 s
             // instead of 30 ms for a day of 400 series right after a bulk load.
-            let rows = try await client.query(
-                """
-                SELECT series_id, string_agg(
-                    int8send(start) || int8send(count) || int8send(errors) || int8send(timeouts)
-                        || int4send(length(sketch)) || sketch || int4send(length(sums)) || sums,
-                    ''::bytea
-                )
-                FROM event_buckets
-                WHERE level = \(Int16(level.rawValue)) AND series_id = ANY(\(merger.seriesIDs)::bigint[])
-                  AND start >= \(from) AND start < \(to)
-                GROUP BY series_id
-                ORDER BY series_id
-                """,
-                logger: logger
+            //
+            // Every segment in one statement (one index scan each, OR-ed): planned once, one round trip, each series
+            // aggregated once; a statement per segment spent about a millisecond planning each.
+            var query = PostgresQuery(
+                unsafeSQL: """
+                    SELECT series_id, string_agg(
+                        int8send(start) || int8send(count) || int8send(errors) || int8send(timeouts)
+                            || int4send(length(sketch)) || sketch || int4send(length(sums)) || sums,
+                        ''::bytea
+                    )
+                    FROM event_buckets
+                    WHERE series_id = ANY($1::bigint[]) AND (
+                    """
             )
+            query.binds.append(merger.seriesIDs)
+            for (index, segment) in segments.enumerated() {
+                let first = query.binds.count + 1
+                query.sql +=
+                    (index == 0 ? "" : " OR ")
+                    + "(level = $\(first) AND start >= $\(first + 1) AND start < $\(first + 2))"
+                query.binds.append(Int16(segment.level.rawValue))
+                query.binds.append(segment.from)
+                query.binds.append(segment.to)
+            }
+            query.sql += ") GROUP BY series_id ORDER BY series_id"
+            let rows = try await client.query(query, logger: logger)
             var merger = merger
             for try await (series, packed) in rows.decode((Int64, ByteBuffer).self) {
                 var packed = packed

@@ -103,58 +103,65 @@ extension SQLiteBackend {
 
     /// Bucket rows are stepped through SQLite's C API so that the merger reads each sketch and sums blob where
     /// SQLite holds it: no copy, no allocation per row.
-    func mergeEventBuckets(
-        level: BucketLevel,
-        from: Int64,
-        to: Int64,
-        into merger: EventBucketMerger
-    ) async throws -> EventBucketMerger {
+    func mergeEventBuckets(segments: [BucketSegment], into merger: EventBucketMerger) async throws -> EventBucketMerger
+    {
         try await reading("reading event buckets") { db in
             var merger = merger
-            for chunk in merger.seriesIDs.chunked(SQLiteRows.idsPerStatement) {
-                let ids = SQLiteRows.paddedIDs(chunk)
-                let sql = """
-                    SELECT series_id, start, count, errors, timeouts, sketch, sums FROM event_buckets
-                    WHERE level = ? AND start >= ? AND start < ? AND series_id IN
-                    """ + " " + SQLiteRows.placeholders(ids.count)
-                let statement =
-                    chunk.count <= SQLiteRows.mostPaddedIDs
-                    ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
-                try statement.setArguments(
-                    StatementArguments([Int64(level.rawValue), from, to]) + StatementArguments(ids)
-                )
-                let handle = statement.sqliteStatement
-                defer { sqlite3_reset(handle) }
-                while true {
-                    let code = sqlite3_step(handle)
-                    if code == SQLITE_DONE { break }
-                    guard code == SQLITE_ROW else {
-                        throw DatabaseError(
-                            resultCode: ResultCode(rawValue: code),
-                            message: String(cString: sqlite3_errmsg(db.sqliteConnection))
-                        )
-                    }
-                    // The blob first, then its length (SQLite's advice); valid until the next step.
-                    let sketch = UnsafeRawBufferPointer(
-                        start: sqlite3_column_blob(handle, 5),
-                        count: Int(sqlite3_column_bytes(handle, 5))
-                    )
-                    let sums = UnsafeRawBufferPointer(
-                        start: sqlite3_column_blob(handle, 6),
-                        count: Int(sqlite3_column_bytes(handle, 6))
-                    )
-                    try merger.add(
-                        seriesID: sqlite3_column_int64(handle, 0),
-                        start: sqlite3_column_int64(handle, 1),
-                        count: sqlite3_column_int64(handle, 2),
-                        errors: sqlite3_column_int64(handle, 3),
-                        timeouts: sqlite3_column_int64(handle, 4),
-                        sketch: sketch,
-                        sums: sums
-                    )
-                }
+            for segment in segments {
+                try Self.mergeEventBuckets(segment, into: &merger, db)
             }
             return merger
+        }
+    }
+
+    private static func mergeEventBuckets(
+        _ segment: BucketSegment,
+        into merger: inout EventBucketMerger,
+        _ db: Database
+    ) throws {
+        let (level, from, to) = (segment.level, segment.from, segment.to)
+        for chunk in merger.seriesIDs.chunked(SQLiteRows.idsPerStatement) {
+            let ids = SQLiteRows.paddedIDs(chunk)
+            let sql = """
+                SELECT series_id, start, count, errors, timeouts, sketch, sums FROM event_buckets
+                WHERE level = ? AND start >= ? AND start < ? AND series_id IN
+                """ + " " + SQLiteRows.placeholders(ids.count)
+            let statement =
+                chunk.count <= SQLiteRows.mostPaddedIDs
+                ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+            try statement.setArguments(
+                StatementArguments([Int64(level.rawValue), from, to]) + StatementArguments(ids)
+            )
+            let handle = statement.sqliteStatement
+            defer { sqlite3_reset(handle) }
+            while true {
+                let code = sqlite3_step(handle)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else {
+                    throw DatabaseError(
+                        resultCode: ResultCode(rawValue: code),
+                        message: String(cString: sqlite3_errmsg(db.sqliteConnection))
+                    )
+                }
+                // The blob first, then its length (SQLite's advice); valid until the next step.
+                let sketch = UnsafeRawBufferPointer(
+                    start: sqlite3_column_blob(handle, 5),
+                    count: Int(sqlite3_column_bytes(handle, 5))
+                )
+                let sums = UnsafeRawBufferPointer(
+                    start: sqlite3_column_blob(handle, 6),
+                    count: Int(sqlite3_column_bytes(handle, 6))
+                )
+                try merger.add(
+                    seriesID: sqlite3_column_int64(handle, 0),
+                    start: sqlite3_column_int64(handle, 1),
+                    count: sqlite3_column_int64(handle, 2),
+                    errors: sqlite3_column_int64(handle, 3),
+                    timeouts: sqlite3_column_int64(handle, 4),
+                    sketch: sketch,
+                    sums: sums
+                )
+            }
         }
     }
 

@@ -142,9 +142,9 @@ extension BucketMetricStore {
 
     /// ``collect(_:kind:steps:read:)`` for events: each bucket is merged as the backend reads it, from its stored bytes
     /// (a day of 100 agents with 4 series each was 22,000 buckets in the benchmark; decoding each into statistics of
-    /// its own first cost more than reading them). The segments (hours, the minutes at either edge), and for many
-    /// series two halves of the groups, are read at once on connections of their own, then merged in segment order:
-    /// each group is merged by one reader per segment, in the order one reader would merge it.
+    /// its own first cost more than reading them). For many series, two halves of the groups are read at once on
+    /// connections of their own, each reading every segment (the coarsest buckets that fit, the finer ones at either
+    /// edge) in one go: each group is merged by one reader, segment by segment.
     private func collectEvents(
         _ query: StatsQuery,
         steps width: Int64?
@@ -159,21 +159,16 @@ extension BucketMetricStore {
                 stepWidth: width
             )
         }
-        let reads = plan.segments.flatMap { segment in mergers.map { (segment, $0) } }
         let backend = self.backend
+        let segments = plan.segments
         let parts = try await withThrowingTaskGroup(of: (Int, [[Int64: EventStatistics]]).self) { tasks in
-            for (index, (segment, empty)) in reads.enumerated() {
+            for (index, empty) in mergers.enumerated() {
                 tasks.addTask {
-                    let merger = try await backend.mergeEventBuckets(
-                        level: segment.level,
-                        from: segment.from,
-                        to: segment.to,
-                        into: empty
-                    )
+                    let merger = try await backend.mergeEventBuckets(segments: segments, into: empty)
                     return (index, merger.groups())
                 }
             }
-            var parts = Array(repeating: [[Int64: EventStatistics]](), count: reads.count)
+            var parts = Array(repeating: [[Int64: EventStatistics]](), count: mergers.count)
             for try await (index, part) in tasks { parts[index] = part }
             return parts
         }

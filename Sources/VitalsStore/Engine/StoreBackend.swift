@@ -165,14 +165,10 @@ package protocol StoreBackend: StateStore {
         to: Int64
     ) async throws -> [StoredBucket<GaugeStatistics>]
 
-    /// Merges the event buckets of `level` in `[from, to)` of the merger's series into it, in the order
-    /// ``eventBuckets(level:seriesIDs:from:to:)`` would return them.
-    func mergeEventBuckets(
-        level: BucketLevel,
-        from: Int64,
-        to: Int64,
-        into merger: EventBucketMerger
-    ) async throws -> EventBucketMerger
+    /// Merges the event buckets of the merger's series in `segments` into it: segment by segment, each in the
+    /// order ``eventBuckets(level:seriesIDs:from:to:)`` would return its buckets. One read for every segment of a
+    /// query, so that a backend can fetch them in one statement.
+    func mergeEventBuckets(segments: [BucketSegment], into merger: EventBucketMerger) async throws -> EventBucketMerger
 
     /// The spans whose time range overlaps `[from, to)` (with failures only, when asked; with an ordinary event at
     /// least `ordinaryAtLeast` long, when given: see ``EventSpan/ordinaryMaxDuration``).
