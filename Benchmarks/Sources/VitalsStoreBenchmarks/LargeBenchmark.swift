@@ -63,7 +63,9 @@ enum LargeBenchmark {
         let rollupSeconds = try await Measure.seconds {
             _ = try await store.rollUp(now: Timestamp(nanosecondsSinceEpoch: now))
         }
-        lines.append("\(label): roll-up of 30 days into hours and days: \(String(format: "%.1f", rollupSeconds)) s")
+        lines.append(
+            "\(label): roll-up of 30 days into every coarser level: \(String(format: "%.1f", rollupSeconds)) s"
+        )
         if let databasePath {
             try checkpoint(databasePath)
             let bytes = Double(Measure.databaseBytes(databasePath))
