@@ -12,8 +12,9 @@ package struct BucketSlot: Hashable, Sendable {
 }
 
 /// A batch validated and aggregated before it reaches the writer: its distinct series, minute buckets per
-/// series, and raw event rows. Built in the caller's task, so the CPU work of many concurrent batches runs in
-/// parallel and the single writer only merges and writes.
+/// series (or, when the store keeps buckets waiting in memory, the raw rows' sums for the writer to add to them), and
+/// raw event rows. Built in the caller's task, so the CPU work of many concurrent batches runs in parallel and the
+/// single writer only merges and writes.
 package struct PreparedBatch: Sendable {
     /// The distinct series of the batch, in order of first appearance.
     package var keys: [SeriesKey] = []
