@@ -98,8 +98,25 @@ extension PostgresBackend {
 
     func mergeEventBuckets(segments: [BucketSegment], into merger: EventBucketMerger) async throws -> EventBucketMerger
     {
-        guard !segments.isEmpty else { return merger }
-        return try await failing("reading event buckets") {
+        // A time series of many uneven steps can plan thousands of segments; a statement takes at most 65,535 binds.
+        var merger = merger
+        for first in stride(from: 0, to: segments.count, by: Self.segmentsPerStatement) {
+            let chunk = Array(segments[first..<min(first + Self.segmentsPerStatement, segments.count)])
+            merger = try await mergeEventBuckets(chunk, into: merger)
+        }
+        return merger
+    }
+
+    /// The most segments one bucket statement reads (three binds each).
+    private static var segmentsPerStatement: Int { 1_000 }
+
+    private func mergeEventBuckets(
+        _ segments: [BucketSegment],
+        into merger: EventBucketMerger
+    ) async throws
+        -> EventBucketMerger
+    {
+        try await failing("reading event buckets") {
             // One row per series, its buckets packed into one bytea (start, count, errors, timeouts as 8 bytes, then
             // the sketch and the sums, each after its length in 4 bytes, all big-endian): a day of 100 agents is
             // 400 rows instead of 16,000, and rows, not bytes, were what the client spent its time on. No ORDER BY

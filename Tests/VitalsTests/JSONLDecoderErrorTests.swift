@@ -17,6 +17,15 @@ import Vitals
             #"{"event":"x","start_ts":"2026-01-01T00:00:00Z","end_ts":"2066-01-01T00:00:00Z"}"#, "end_ts",
             "is more than 1e12 ms (about 31 years) after start_ts"
         ),
+        // 550 years overflow Int64 nanoseconds: the difference must not wrap round to a negative duration.
+        (
+            #"{"event":"x","start_ts":"1700-01-01T00:00:00Z","end_ts":"2250-01-01T00:00:00Z"}"#, "end_ts",
+            "is more than 1e12 ms (about 31 years) after start_ts"
+        ),
+        (
+            #"{"event":"x","start_ts":"1700-01-01T00:00:00Z","ts":"2250-01-01T00:00:00Z"}"#, "ts",
+            "is more than 1e12 ms (about 31 years) after start_ts"
+        ),
         (#"{"event":"x","start_ts":5}"#, "start_ts", "expected an RFC 3339 timestamp string, found a number"),
         (#"{"event":"x","end_ts":"yesterday"}"#, "end_ts", #"invalid RFC 3339 timestamp "yesterday""#),
         (#"{"event":"x","ts":"2025-02-30T00:00:00Z"}"#, "ts", "day out of range"),

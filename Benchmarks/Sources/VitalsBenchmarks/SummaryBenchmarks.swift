@@ -150,7 +150,7 @@ enum FieldBoundaryScan {
     /// Seconds to scan the file at `path`, read through a 1 MiB buffer like `vitals summary` reads it.
     static func seconds(path: String) -> Double {
         let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { return 0 }
+        precondition(descriptor >= 0, "cannot open \(path)")
         defer { close(descriptor) }
         let capacity = 1 << 20
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
@@ -159,6 +159,7 @@ enum FieldBoundaryScan {
         var filled = 0
         var fields = 0
         while true {
+            precondition(filled < capacity, "a line of \(path) is longer than the 1 MiB buffer")
             let read = Foundation.read(descriptor, buffer + filled, capacity - filled)
             guard read > 0 else { break }
             filled += read

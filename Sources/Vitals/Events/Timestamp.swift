@@ -31,7 +31,11 @@ public struct Timestamp: Sendable, Hashable, Comparable {
 
     /// The milliseconds from `other` to this timestamp (negative when `other` is later).
     public func milliseconds(since other: Timestamp) -> Double {
-        Double(nanosecondsSinceEpoch &- other.nanosecondsSinceEpoch) / 1_000_000
+        let (difference, overflow) = nanosecondsSinceEpoch.subtractingReportingOverflow(other.nanosecondsSinceEpoch)
+        // Times almost 300 years apart overflow Int64 nanoseconds: their difference is taken in Double instead of
+        // wrapping round to a time of the opposite sign.
+        if overflow { return (Double(nanosecondsSinceEpoch) - Double(other.nanosecondsSinceEpoch)) / 1_000_000 }
+        return Double(difference) / 1_000_000
     }
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {

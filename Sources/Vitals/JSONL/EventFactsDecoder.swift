@@ -31,7 +31,7 @@ struct EventFacts {
 /// however many keys there are.
 struct GroupKeyPlan: Sendable {
     /// How many `--by` keys there are.
-    let count: Int
+    var count: Int { isStatus.count }
     /// Per `--by` position, whether it names the event's outcome (`status`), which no line key fills.
     let isStatus: [Bool]
     /// Whether lines can be read as facts at all: grouping by `value` (a reserved key that events keep as an
@@ -46,7 +46,6 @@ struct GroupKeyPlan: Sendable {
     private let nextOfSame: [Int]
 
     init(_ keys: [String]) {
-        count = keys.count
         isStatus = keys.map { $0 == WireKey.status }
         readsFacts = !keys.contains("value")
         var firstOfKnown = Array(repeating: -1, count: Int(JSONLKey.other.rawValue) + 1)

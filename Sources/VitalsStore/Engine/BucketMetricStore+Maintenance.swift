@@ -7,15 +7,16 @@ extension BucketMetricStore {
         var report = RollupReport()
         // Each level from the one below it, up to where that one is complete: minutes until now.
         var complete = now.nanosecondsSinceEpoch
+        var state = try await backend.state()
         for target in BucketLevel.allCases where target != .minute {
-            let state = try await backend.state()
             report[target] = try await rollUp(
                 into: target,
                 from: state.rolledUntil[target],
                 until: target.start(of: complete),
                 state: state
             )
-            guard let rolled = try await backend.state().rolledUntil[target] else { break }
+            state = try await backend.state()
+            guard let rolled = state.rolledUntil[target] else { break }
             complete = min(rolled, complete)
         }
         return report
